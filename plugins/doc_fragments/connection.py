@@ -1,0 +1,43 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # HTTP behaviour shared by every module.
+    DOCUMENTATION = r"""
+options:
+  ca_bundle:
+    description:
+      - Path to a PEM bundle of CA certificates to trust, for TLS-inspecting proxies.
+      - When unset, the system store is used, or E(REQUESTS_CA_BUNDLE) if set.
+      - Falls back to the E(MIPCONNECT_CA_BUNDLE) environment variable.
+      - Proxies are taken from E(HTTPS_PROXY) and E(NO_PROXY).
+    type: path
+  validate_certs:
+    description:
+      - Whether to verify TLS certificates. Only turn this off in a lab.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for each HTTP response (1 to 600).
+    type: int
+    default: 30
+  max_retries:
+    description:
+      - How many times a throttled (HTTP 429/503/504) or dropped request is retried (0 to 20).
+      - The wait is the one the service asks for in C(Retry-After), else an exponential backoff with jitter.
+    type: int
+    default: 5
+  replication_timeout:
+    description:
+      - Seconds to keep retrying, with capped exponential backoff, while Microsoft Entra
+        has not yet replicated an object this run created (0 to 3600).
+    type: int
+    default: 180
+"""

@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # The Entra ID identity a module acts as (an admin app or automation account).
+    DOCUMENTATION = r"""
+options:
+  tenant_id:
+    description:
+      - Directory (tenant) ID of the Microsoft Entra tenant, a GUID.
+      - Falls back to the E(AZURE_TENANT_ID) environment variable.
+    type: str
+    required: true
+  auth_client_id:
+    description:
+      - Application (client) ID of the identity the module authenticates as.
+      - This identity needs C(Application.ReadWrite.All) to manage connectors, and
+        C(AppRoleAssignment.ReadWrite.All) plus C(DelegatedPermissionGrant.ReadWrite.All)
+        to grant admin consent.
+      - Falls back to the E(AZURE_CLIENT_ID) environment variable.
+    type: str
+    required: true
+  auth_client_secret:
+    description:
+      - Client secret of O(auth_client_id).
+      - Falls back to the E(AZURE_CLIENT_SECRET) environment variable.
+      - Mutually exclusive with O(auth_certificate_path); one of them is required.
+    type: str
+  auth_certificate_path:
+    description:
+      - Path to a PEM file holding the private key and certificate of O(auth_client_id),
+        or to a PFX (PKCS#12) file.
+      - Falls back to the E(AZURE_CLIENT_CERTIFICATE_PATH) environment variable.
+    type: path
+  auth_certificate_password:
+    description:
+      - Password of the PFX or encrypted PEM file in O(auth_certificate_path).
+      - Falls back to the E(AZURE_CLIENT_CERTIFICATE_PASSWORD) environment variable.
+    type: str
+  cloud:
+    description:
+      - The Microsoft cloud the tenant lives in; selects login, Graph, ARM and Power Platform endpoints.
+      - Falls back to the E(AZURE_CLOUD) environment variable.
+    type: str
+    choices: [china, public, usgov]
+    default: public
+  authority_url:
+    description:
+      - Override of the login host (for example C(https://login.microsoftonline.com)), for proxies and test emulators.
+      - Falls back to the E(AZURE_AUTHORITY_HOST) environment variable.
+    type: str
+  graph_url:
+    description:
+      - Override of the Microsoft Graph base URL, without the version segment.
+      - Falls back to the E(MIPCONNECT_GRAPH_URL) environment variable.
+    type: str
+  arm_url:
+    description:
+      - Override of the Azure Resource Manager base URL.
+      - Falls back to the E(MIPCONNECT_ARM_URL) environment variable.
+    type: str
+  power_platform_url:
+    description:
+      - Override of the Power Platform (BAP) API base URL.
+      - Falls back to the E(MIPCONNECT_POWER_PLATFORM_URL) environment variable.
+    type: str
+"""

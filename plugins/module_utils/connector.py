@@ -1,0 +1,637 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Entra side of a Zscaler custom connector, brought to a desired state.
+
+``ConnectorReconciler.present()`` walks the steps of Zscaler's guide in order:
+application, service principal, admin consent, client secret, SharePoint
+certificate, Azure Blob role assignments, Copilot registration. Each step
+reads first and writes only what differs. Every write goes through
+``_change``, which records it and skips it in check mode, so check mode
+predicts the same changes a real run makes and sends only reads.
+
+A "view" of the connector (no secret values) is kept before and after, for
+``--diff``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import datetime
+import uuid
+
+from ansible_collections.mipconnect.zia.plugins.module_utils import certificate as certs
+from ansible_collections.mipconnect.zia.plugins.module_utils import consent
+from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.graph import is_replication_lag, odata_quote
+from ansible_collections.mipconnect.zia.plugins.module_utils.http import retry_while_replicating
+
+CERTIFICATE_DISPLAY_NAME = "mipconnect.zia SharePoint connector"
+# Namespace for deterministic role assignment names (uuid5), so re-runs PUT
+# the same assignment instead of creating another.
+ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0f6a2e-1f5b-4a53-9a77-3c1d2b0a9e11")
+SP_SELECT = "id,appId,displayName,appRoles,oauth2PermissionScopes"
+
+COPILOT_POWERSHELL = (
+    "Add-PowerAppsAccount -Endpoint prod -TenantID {tenant_id}; "
+    "New-PowerAppManagementApp -ApplicationId {app_id}"
+)
+
+
+class Permission:
+    """One API permission: (resource appId, value) plus its kind and id."""
+
+    def __init__(self, resource_app_id, value, kind, permission_id=None, resource_name=None):
+        self.resource_app_id = resource_app_id
+        self.value = value
+        self.kind = kind
+        self.id = permission_id
+        self.resource_name = resource_name or resource_app_id
+
+    @property
+    def key(self):
+        return (self.resource_app_id, self.value)
+
+    def label(self):
+        kind = "application" if self.kind == catalog.ROLE else "delegated"
+        return "%s: %s (%s)" % (self.resource_name, self.value, kind)
+
+
+def desired_permissions(applications, extra_permissions):
+    """The union of the catalog's permissions for ``applications`` and the extras, without duplicates."""
+    wanted = {}
+    for name in applications:
+        for resource_key, value, _actions in catalog.APPLICATIONS[name]:
+            resource = catalog.RESOURCES[resource_key]
+            kind, expected_id = catalog.PERMISSION_IDS[(resource_key, value)]
+            perm = Permission(resource["app_id"], value, kind, expected_id, resource["display_name"])
+            wanted.setdefault(perm.key, perm)
+    for extra in extra_permissions or []:
+        resource = catalog.RESOURCES.get(extra["resource"])
+        app_id = resource["app_id"] if resource else extra["resource"].lower()
+        display = resource["display_name"] if resource else None
+        perm = Permission(app_id, extra["permission"], extra["type"], resource_name=display)
+        wanted.setdefault(perm.key, perm)
+    return list(wanted.values())
+
+
+def role_assignment_name(scope, principal_id, role_definition_id):
+    return str(uuid.uuid5(ROLE_ASSIGNMENT_NAMESPACE, "|".join((scope, principal_id, role_definition_id)).lower()))
+
+
+def _parse_time(value):
+    if not value:
+        return None
+    text = value.rstrip("Z").split(".")[0]
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+
+
+def _iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class ConnectorSpec:
+    """The validated desired state, built by the module from its options."""
+
+    def __init__(self, **kwargs):
+        self.display_name = kwargs["display_name"]
+        self.unique_name = kwargs.get("unique_name")
+        self.app_id = kwargs.get("app_id")
+        self.sign_in_audience = kwargs.get("sign_in_audience", "AzureADMultipleOrgs")
+        self.redirect_uris = list(kwargs.get("redirect_uris") or [consent.DEFAULT_REDIRECT_URI])
+        self.applications = list(kwargs.get("applications") or [])
+        self.extra_permissions = kwargs.get("extra_permissions") or []
+        self.purge_permissions = kwargs.get("purge_permissions", False)
+        self.grant_admin_consent = kwargs.get("grant_admin_consent", True)
+        self.consent_state = kwargs.get("consent_state", catalog.CONSENT_STATE_MIP)
+        self.create_secret = kwargs.get("create_secret", True)
+        self.secret_description = kwargs.get("secret_description", "Zscaler connector")
+        self.secret_expires_in_days = kwargs.get("secret_expires_in_days", 730)
+        self.rotate = kwargs.get("rotate", "never")
+        self.rotate_before_days = kwargs.get("rotate_before_days", 30)
+        self.remove_old_secrets_after = kwargs.get("remove_old_secrets_after")
+        self.private_key_json_path = kwargs.get("private_key_json_path")
+        self.certificate_validity_days = kwargs.get("certificate_validity_days", certs.DEFAULT_VALIDITY_DAYS)
+        self.certificate_renew_before_days = kwargs.get("certificate_renew_before_days", 30)
+        self.subscription_id = kwargs.get("subscription_id")
+        self.power_platform_token = kwargs.get("power_platform_token")
+
+    @property
+    def wants_certificate(self):
+        return "sharepoint" in self.applications
+
+    @property
+    def wants_role_assignments(self):
+        return "azure_blob_storage" in self.applications
+
+    @property
+    def wants_power_platform(self):
+        return "copilot" in self.applications
+
+
+class ConnectorReconciler:
+    """Reads the connector's current state and makes it match a ConnectorSpec."""
+
+    def __init__(self, graph, arm, power_platform, endpoints, tenant_id, spec, check_mode,
+                 replication_timeout=180, now=None, secret_output_allowed=True):
+        self.graph = graph
+        self.arm = arm
+        self.power_platform = power_platform
+        self.endpoints = endpoints
+        self.tenant_id = tenant_id
+        self.spec = spec
+        self.check_mode = check_mode
+        self.replication_timeout = replication_timeout
+        self.secret_output_allowed = secret_output_allowed
+        self.now = now or datetime.datetime.now(datetime.timezone.utc)
+        self.changes = []
+        self.pending_steps = []
+        self.app = None
+        self.sp = None
+        self.fresh = False  # objects were created in this run: expect replication lag
+        self.new_secret = None
+        self.cert = None
+        self.before = {}
+        self.after = {}
+        self._permission_names = {}  # (resource appId, permission id) -> label, for the diff
+
+    # Helpers -----------------------------------------------------------------
+
+    def _change(self, description, write):
+        """Record a change; carry it out unless in check mode. Returns write()'s result or None."""
+        self.changes.append(description)
+        if self.check_mode:
+            return None
+        return self._replicated(write)
+
+    def _replicated(self, call):
+        if not self.fresh:
+            return call()
+        return retry_while_replicating(call, is_replication_lag, self.replication_timeout)
+
+    def _fail(self, err):
+        """Attach what was already done, then raise."""
+        err.partial_result = {"changed": bool(self.changes), "changes": list(self.changes)}
+        raise err
+
+    # Reading ---------------------------------------------------------------
+
+    def find_application(self):
+        spec = self.spec
+        if spec.app_id:
+            app = self.graph.get("/applications(appId=%s)" % odata_quote(spec.app_id), missing_ok=True)
+            if app is None and not spec.unique_name:
+                raise InputError("app_id", "no application with appId %s exists in tenant %s. Check the id, or "
+                                           "set unique_name to let the module create the connector."
+                                 % (spec.app_id, self.tenant_id))
+            if app is not None:
+                return app
+        return self.graph.get("/applications(uniqueName=%s)" % odata_quote(spec.unique_name), missing_ok=True)
+
+    def find_service_principal(self, app_id):
+        return self.graph.get("/servicePrincipals(appId=%s)" % odata_quote(app_id),
+                              params={"$select": "id,appId,displayName"}, missing_ok=True)
+
+    def resolve_permissions(self, perms):
+        """Fill in permission ids from each resource's service principal in this tenant."""
+        resources = {}
+        for perm in perms:
+            if perm.resource_app_id not in resources:
+                resources[perm.resource_app_id] = self.graph.get(
+                    "/servicePrincipals(appId=%s)" % odata_quote(perm.resource_app_id),
+                    params={"$select": SP_SELECT}, missing_ok=True)
+            resource = resources[perm.resource_app_id]
+            if resource is None:
+                if perm.id is None:
+                    raise InputError("extra_permissions", "no service principal with appId %s exists in the tenant."
+                                     % perm.resource_app_id)
+                continue  # the catalog's id stands; the grant step will create the resource principal
+            perm.resource_name = resource.get("displayName") or perm.resource_name
+            listing = resource.get("appRoles" if perm.kind == catalog.ROLE else "oauth2PermissionScopes") or []
+            found = [item["id"] for item in listing if item.get("value") == perm.value]
+            if not found:
+                raise InputError("extra_permissions" if perm.id is None else "applications",
+                                 "%s has no %s permission named %s in this tenant."
+                                 % (perm.resource_name, "application" if perm.kind == catalog.ROLE else "delegated",
+                                    perm.value))
+            perm.id = found[0]
+        return resources
+
+    # The view shown in --diff -------------------------------------------------
+
+    def view(self):
+        app = self.app or {}
+        secrets = [
+            {"key_id": c.get("keyId"), "description": c.get("displayName"), "expires": c.get("endDateTime")}
+            for c in app.get("passwordCredentials") or []
+        ]
+        return {
+            "exists": bool(self.app),
+            "display_name": app.get("displayName"),
+            "sign_in_audience": app.get("signInAudience"),
+            "redirect_uris": sorted((app.get("web") or {}).get("redirectUris") or []),
+            "required_permissions": sorted(self._labels_of(app.get("requiredResourceAccess") or [])),
+            "secrets": sorted(secrets, key=lambda s: s["expires"] or ""),
+            "certificates": sorted(filter(None, (certs.thumbprint_of(k) for k in app.get("keyCredentials") or []))),
+        }
+
+    def _labels_of(self, required_resource_access):
+        names = self._permission_names
+        labels = []
+        for entry in required_resource_access:
+            for access in entry.get("resourceAccess") or []:
+                labels.append(names.get((entry.get("resourceAppId"), access.get("id")),
+                                        "%s: %s" % (entry.get("resourceAppId"), access.get("id"))))
+        return labels
+
+    # The steps -----------------------------------------------------------
+
+    def present(self):
+        try:
+            return self._present()
+        except MipConnectError as err:
+            self._fail(err)
+
+    def _present(self):
+        spec = self.spec
+        perms = desired_permissions(spec.applications, spec.extra_permissions)
+        self.app = self.find_application()
+        self._refuse_to_print_a_new_secret()
+        resources = self.resolve_permissions(perms)
+        self._permission_names = dict(((p.resource_app_id, p.id), p.label()) for p in perms)
+        self.before = self.view()
+        self.ensure_application(perms)
+        self.ensure_service_principal()
+        grants = self.ensure_consent(perms, resources) if spec.grant_admin_consent else None
+        secrets = self.ensure_secret()
+        certificate = self.ensure_certificate() if spec.wants_certificate else None
+        roles = self.ensure_role_assignments() if spec.wants_role_assignments else None
+        power_platform = self.ensure_power_platform() if spec.wants_power_platform else None
+        self.after = self.view()
+        if grants is not None:
+            self.after["admin_consent"] = sorted(grants["granted"])
+            self.before["admin_consent"] = sorted(grants["granted_before"])
+        return self._result(perms, grants, secrets, certificate, roles, power_platform)
+
+    def ensure_application(self, perms):
+        spec = self.spec
+        required = self._required_resource_access(perms)
+        desired = {
+            "displayName": spec.display_name,
+            "signInAudience": spec.sign_in_audience,
+            "web": {"redirectUris": spec.redirect_uris},
+            "requiredResourceAccess": required,
+        }
+        if self.app is None:
+            body = dict(desired)
+            created = self._change(
+                "create application '%s' (uniqueName %s)" % (spec.display_name, spec.unique_name),
+                lambda: self.graph.patch("/applications(uniqueName=%s)" % odata_quote(spec.unique_name), body,
+                                         headers={"Prefer": "create-if-missing"}))
+            self.fresh = True
+            self.app = created or self._predicted_application(body)
+            return
+        update = {}
+        if self.app.get("displayName") != spec.display_name:
+            update["displayName"] = spec.display_name
+        if self.app.get("signInAudience") != spec.sign_in_audience:
+            update["signInAudience"] = spec.sign_in_audience
+        current_uris = (self.app.get("web") or {}).get("redirectUris") or []
+        if sorted(current_uris) != sorted(spec.redirect_uris):
+            update["web"] = {"redirectUris": spec.redirect_uris}
+        if _access_set(self.app.get("requiredResourceAccess")) != _access_set(required):
+            update["requiredResourceAccess"] = required
+        if update:
+            app_path = "/applications/%s" % self.app["id"]
+            self._change("update application %s (%s)" % (self.app["appId"], ", ".join(sorted(update))),
+                         lambda: self.graph.patch(app_path, update))
+            self.app.update(copy.deepcopy(update))
+
+    def _predicted_application(self, body):
+        predicted = copy.deepcopy(body)
+        predicted.update({"id": None, "appId": None, "passwordCredentials": [], "keyCredentials": []})
+        return predicted
+
+    def _required_resource_access(self, perms):
+        """requiredResourceAccess for the desired permissions, keeping others unless purging."""
+        entries = {}
+        if not self.spec.purge_permissions and self.app:
+            for entry in self.app.get("requiredResourceAccess") or []:
+                entries[entry["resourceAppId"]] = [dict(a) for a in entry.get("resourceAccess") or []]
+        for perm in perms:
+            accesses = entries.setdefault(perm.resource_app_id, [])
+            if not any(a.get("id") == perm.id for a in accesses):
+                accesses.append({"id": perm.id, "type": perm.kind})
+        return [{"resourceAppId": app_id, "resourceAccess": sorted(accesses, key=lambda a: a["id"])}
+                for app_id, accesses in sorted(entries.items())]
+
+    def ensure_service_principal(self):
+        app_id = self.app.get("appId")
+        self.sp = self.find_service_principal(app_id) if app_id else None
+        if self.sp is None:
+            created = self._change("create service principal for the application",
+                                   lambda: self.graph.post("/servicePrincipals", {"appId": app_id}))
+            self.fresh = True
+            self.sp = created or {"id": None, "appId": app_id}
+
+    def ensure_consent(self, perms, resources):
+        """Grant every desired permission tenant-wide; revoke unlisted ones when purging."""
+        sp_id = self.sp.get("id")
+        held = consent.app_role_assignments_of(self.graph, sp_id) if sp_id else {}
+        delegated = consent.delegated_grants_of(self.graph, sp_id) if sp_id else {}
+        granted_before = self._granted_labels(perms, resources, held, delegated)
+        wanted_scopes = {}
+        for perm in perms:
+            resource = resources.get(perm.resource_app_id) or self._create_resource_principal(perm, resources)
+            resource_id = resource.get("id")
+            if perm.kind == catalog.SCOPE:
+                wanted_scopes.setdefault(resource_id, set()).add(perm.value)
+                continue
+            if (resource_id, perm.id) in held:
+                continue
+            self._grant_or_explain(
+                "grant %s" % perm.label(),
+                lambda r=resource_id, p=perm: consent.grant_app_role(self.graph, self.sp["id"], r, p.id))
+            held[(resource_id, perm.id)] = "new"
+        for resource_id, scopes in sorted(wanted_scopes.items(), key=lambda item: str(item[0])):
+            existing = delegated.get(resource_id)
+            if scopes <= consent.scopes_of(existing):
+                continue
+            merged = scopes | consent.scopes_of(existing)
+            self._grant_or_explain(
+                "grant delegated %s on %s" % (" ".join(sorted(scopes)), self._resource_name(resources, resource_id)),
+                lambda r=resource_id, m=merged, e=existing: consent.grant_scopes(self.graph, self.sp["id"], r, m, e))
+            delegated[resource_id] = {"scope": " ".join(sorted(merged))}
+        if self.spec.purge_permissions:
+            self._revoke_unlisted(perms, resources, held)
+        return {"granted_before": granted_before,
+                "granted": self._granted_labels(perms, resources, held, delegated)}
+
+    def _create_resource_principal(self, perm, resources):
+        """Some tenants lack a first-party principal until first use: create it, as the portal does."""
+        created = self._change(
+            "create service principal for %s" % perm.resource_name,
+            lambda: self.graph.post("/servicePrincipals", {"appId": perm.resource_app_id}))
+        resources[perm.resource_app_id] = created or {"id": "(new %s)" % perm.resource_app_id}
+        return resources[perm.resource_app_id]
+
+    def _grant_or_explain(self, description, write):
+        try:
+            self._change(description, write)
+        except ApiError as err:
+            if err.status == 403:
+                err.hint = ("The identity running the module may not grant admin consent (it needs "
+                            "AppRoleAssignment.ReadWrite.All and DelegatedPermissionGrant.ReadWrite.All, or a Privileged "
+                            "Role Administrator). Open this URL as an administrator instead, then re-run with "
+                            "grant_admin_consent: false: %s" % self.consent_url())
+            raise
+
+    def _revoke_unlisted(self, perms, resources, held):
+        wanted_pairs = set(((resources.get(p.resource_app_id) or {}).get("id"), p.id) for p in perms)
+        for (resource_id, role_id), assignment_id in sorted(held.items()):
+            if (resource_id, role_id) in wanted_pairs or assignment_id == "new":
+                continue
+            self._change("revoke app role %s on %s" % (role_id, resource_id),
+                         lambda r=resource_id, a=assignment_id: consent.revoke_app_role(self.graph, r, a))
+
+    def _granted_labels(self, perms, resources, held, delegated):
+        labels = []
+        for perm in perms:
+            resource_id = (resources.get(perm.resource_app_id) or {}).get("id")
+            if perm.kind == catalog.ROLE and (resource_id, perm.id) in held:
+                labels.append(perm.label())
+            elif perm.kind == catalog.SCOPE and perm.value in consent.scopes_of(delegated.get(resource_id)):
+                labels.append(perm.label())
+        return labels
+
+    @staticmethod
+    def _resource_name(resources, resource_id):
+        for resource in resources.values():
+            if resource and resource.get("id") == resource_id:
+                return resource.get("displayName") or resource_id
+        return resource_id
+
+    def ensure_secret(self):
+        """Add a client secret when the rotation policy asks; remove old ones only when told to."""
+        spec = self.spec
+        ours = self._our_secrets()
+        if spec.create_secret and self._needs_new_secret(ours):
+            end = self.now + datetime.timedelta(days=spec.secret_expires_in_days)
+            body = {"passwordCredential": {"displayName": spec.secret_description, "endDateTime": _iso(end)}}
+            created = self._change(
+                "add client secret '%s' expiring %s" % (spec.secret_description, _iso(end)),
+                lambda: self.graph.post("/applications/%s/addPassword" % self.app["id"], body))
+            if created:
+                self.new_secret = created.get("secretText")
+                created = dict(created, secretText=None)
+            else:
+                created = {"keyId": None, "displayName": spec.secret_description, "endDateTime": _iso(end),
+                           "startDateTime": _iso(self.now)}
+            self.app.setdefault("passwordCredentials", []).append(created)
+            ours.append(created)
+        if spec.remove_old_secrets_after is not None:
+            self._remove_old_secrets(ours)
+        return [
+            {"key_id": c.get("keyId"), "description": c.get("displayName"), "hint": c.get("hint"),
+             "start": c.get("startDateTime"), "expires": c.get("endDateTime")}
+            for c in self.app.get("passwordCredentials") or []
+        ]
+
+    def _our_secrets(self):
+        return [c for c in (self.app or {}).get("passwordCredentials") or []
+                if c.get("displayName") == self.spec.secret_description]
+
+    def _refuse_to_print_a_new_secret(self):
+        """A new secret is returned in the result, which Ansible prints unless the task has no_log.
+        Refuse before any write rather than let the secret reach a log."""
+        if self.check_mode or self.secret_output_allowed or not self.spec.create_secret:
+            return
+        if self._needs_new_secret(self._our_secrets()):
+            raise InputError("no_log", "this run would create a client secret and return it; set 'no_log: true' on "
+                                       "the task (register the result to use client_secret) so the secret does not "
+                                       "reach the output. Nothing was changed.")
+
+    def _needs_new_secret(self, ours):
+        spec = self.spec
+        if spec.rotate == "always":
+            return True
+        if spec.rotate == "never":
+            return not ours
+        threshold = self.now + datetime.timedelta(days=spec.rotate_before_days)
+        return not any((_parse_time(c.get("endDateTime")) or self.now) > threshold for c in ours)
+
+    def _remove_old_secrets(self, ours):
+        """Remove our secrets other than the newest, once the newest has served long enough.
+
+        With 0 days this happens in the same run that adds the new secret: use
+        that only once the new secret is stored and validated elsewhere.
+        """
+        if len(ours) < 2:
+            return
+        newest = max(ours, key=lambda c: c.get("startDateTime") or "")
+        served = self.now - (_parse_time(newest.get("startDateTime")) or self.now)
+        if served < datetime.timedelta(days=self.spec.remove_old_secrets_after):
+            return
+        for old in [c for c in ours if c is not newest]:
+            key_id = old.get("keyId")
+            self._change("remove client secret %s (expires %s)" % (key_id, old.get("endDateTime")),
+                         lambda k=key_id: self.graph.post("/applications/%s/removePassword" % self.app["id"],
+                                                          {"keyId": k}))
+            self.app["passwordCredentials"] = [c for c in self.app["passwordCredentials"] if c is not old]
+
+    def ensure_certificate(self):
+        """Keep a valid uploaded certificate; otherwise make one, store its JSON file, then upload it."""
+        spec = self.spec
+        path = spec.private_key_json_path
+        cert = certs.load_json_file(path)
+        if cert is None or cert.expires_within(spec.certificate_renew_before_days, self.now):
+            reason = "create" if cert is None else "renew expiring"
+            cert = certs.generate(spec.display_name, spec.certificate_validity_days, self.now)
+            # The file is written before the upload: if the upload fails, the
+            # next run uploads the stored certificate instead of losing the key.
+            self._change("%s certificate %s and write %s" % (reason, cert.thumbprint, path),
+                         lambda: certs.write_json_file(path, cert))
+        uploaded = self.app.get("keyCredentials") or []
+        if cert.thumbprint not in [certs.thumbprint_of(k) for k in uploaded]:
+            foreign = [k for k in uploaded if k.get("displayName") != CERTIFICATE_DISPLAY_NAME]
+            if foreign:
+                raise InputError("private_key_json_path", "the application already has %d certificate(s) this module "
+                                 "did not upload (%s). Remove them in the Azure portal, or point "
+                                 "private_key_json_path at the JSON file of the uploaded certificate."
+                                 % (len(foreign), ", ".join(str(certs.thumbprint_of(k)) for k in foreign)))
+            new_keys = [cert.key_credential(CERTIFICATE_DISPLAY_NAME)]
+            self._change("upload certificate %s to the application" % cert.thumbprint,
+                         lambda: self.graph.patch("/applications/%s" % self.app["id"], {"keyCredentials": new_keys}))
+            self.app["keyCredentials"] = [dict(k, key=None) for k in new_keys]
+        self.cert = cert
+        return {"thumbprint": cert.thumbprint, "expires": _iso(cert.not_after), "private_key_json_path": path}
+
+    def ensure_role_assignments(self):
+        spec = self.spec
+        scope = "/subscriptions/%s" % spec.subscription_id
+        principal_id = self.sp.get("id")
+        results = []
+        for role_name, role_id in sorted(catalog.BLOB_STORAGE_ROLE_DEFINITIONS.items()):
+            definition = "%s/providers/Microsoft.Authorization/roleDefinitions/%s" % (scope, role_id)
+            name = role_assignment_name(scope, principal_id or "new", role_id)
+            path = "%s/providers/Microsoft.Authorization/roleAssignments/%s" % (scope, name)
+            existing = self.arm.get(path, missing_ok=True) if principal_id else None
+            if existing is None:
+                body = {"properties": {"roleDefinitionId": definition, "principalId": principal_id,
+                                       "principalType": "ServicePrincipal"}}
+                self._assign_role(role_name, scope, path, body)
+            results.append({"role": role_name, "scope": scope, "name": name})
+        return results
+
+    def _assign_role(self, role_name, scope, path, body):
+        try:
+            self._change("assign role '%s' at %s" % (role_name, scope), lambda: self.arm.put(path, body))
+        except ApiError as err:
+            # The same (scope, role, principal) under another name: made by hand
+            # or by another tool. It is what we want, so leave it.
+            if err.code != "RoleAssignmentExists":
+                raise
+            self.changes.pop()
+
+    def ensure_power_platform(self):
+        app_id = self.app.get("appId")
+        if not self.spec.power_platform_token:
+            self.pending_steps.append(
+                "Copilot: register the connector as a Power Platform management app, as a Power Platform "
+                "administrator: in PowerShell `%s`, or PUT %s/providers/Microsoft.BusinessAppPlatform/"
+                "adminApplications/%s?api-version=2020-10-01 with an admin's token (or give power_platform_token)."
+                % (COPILOT_POWERSHELL.format(tenant_id=self.tenant_id, app_id=app_id or "<client id>"),
+                   self.endpoints.power_platform_url, app_id or "<client id>"))
+            return {"registered": None}
+        if app_id and self.power_platform.get_management_app(app_id) is not None:
+            return {"registered": True}
+        self._change("register the application as a Power Platform management app",
+                     lambda: self.power_platform.register_management_app(app_id))
+        return {"registered": True}
+
+    def consent_url(self):
+        return consent.admin_consent_url(self.endpoints.authority_host, self.app.get("appId") or "<client id>",
+                                         self.spec.redirect_uris[0], self.spec.consent_state)
+
+    def _result(self, perms, grants, secrets, certificate, roles, power_platform):
+        result = {
+            "changed": bool(self.changes),
+            "changes": self.changes,
+            "client_id": self.app.get("appId"),
+            "tenant_id": self.tenant_id,
+            "object_id": self.app.get("id"),
+            "service_principal_id": self.sp.get("id"),
+            "admin_consent_url": self.consent_url(),
+            "permissions": self._permissions_report(perms, grants),
+            "secrets": secrets,
+            "pending_steps": self.pending_steps,
+            "diff": {"before": self.before, "after": self.after},
+        }
+        if self.new_secret:
+            result["client_secret"] = self.new_secret
+        if certificate is not None:
+            result["certificate"] = certificate
+        if roles is not None:
+            result["role_assignments"] = roles
+        if power_platform is not None:
+            result["power_platform"] = power_platform
+        return result
+
+    def _permissions_report(self, perms, grants):
+        granted = set(grants["granted"]) if grants else set()
+        report = {}
+        for perm in perms:
+            entry = report.setdefault(perm.resource_name, {"granted": [], "missing": []})
+            entry["granted" if perm.label() in granted else "missing"].append(perm.value)
+        for entry in report.values():
+            entry["granted"].sort()
+            entry["missing"].sort()
+        return report
+
+    # Removal -----------------------------------------------------------------
+
+    def absent(self):
+        try:
+            return self._absent()
+        except MipConnectError as err:
+            self._fail(err)
+
+    def _absent(self):
+        self.app = self.find_application()
+        self.before = self.view()
+        if self.app is None:
+            return {"changed": False, "changes": [], "tenant_id": self.tenant_id,
+                    "diff": {"before": self.before, "after": self.before}}
+        sp = self.find_service_principal(self.app["appId"])
+        if sp and self.spec.subscription_id:
+            self._remove_role_assignments(sp["id"])
+        if self.spec.power_platform_token and self.power_platform.get_management_app(self.app["appId"]):
+            self._change("unregister the Power Platform management app",
+                         lambda: self.power_platform.unregister_management_app(self.app["appId"]))
+        # Deleting the application removes its service principal and every
+        # grant the principal holds; nothing else in the tenant is touched.
+        self._change("delete application %s (%s) with its service principal and grants"
+                     % (self.app["appId"], self.app.get("displayName")),
+                     lambda: self.graph.delete("/applications/%s" % self.app["id"]))
+        return {"changed": True, "changes": self.changes, "client_id": self.app["appId"],
+                "tenant_id": self.tenant_id, "diff": {"before": self.before, "after": {"exists": False}}}
+
+    def _remove_role_assignments(self, principal_id):
+        scope = "/subscriptions/%s" % self.spec.subscription_id
+        for role_name, role_id in sorted(catalog.BLOB_STORAGE_ROLE_DEFINITIONS.items()):
+            path = "%s/providers/Microsoft.Authorization/roleAssignments/%s" % (
+                scope, role_assignment_name(scope, principal_id, role_id))
+            if self.arm.get(path, missing_ok=True) is not None:
+                self._change("remove role assignment '%s' at %s" % (role_name, scope),
+                             lambda p=path: self.arm.delete(p))
+
+
+def _access_set(required_resource_access):
+    return set(
+        (entry.get("resourceAppId"), access.get("id"), access.get("type"))
+        for entry in required_resource_access or []
+        for access in entry.get("resourceAccess") or []
+    )

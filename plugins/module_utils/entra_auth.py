@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Microsoft Entra ID authentication: app-only tokens through MSAL.
+
+One ``EntraTokenProvider`` per (tenant, client): it holds MSAL's in-memory
+cache, so a module run asks Entra once per resource.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import json
+
+try:
+    import msal
+    HAS_MSAL = True
+    MSAL_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - reported by the module base class
+    HAS_MSAL = False
+    MSAL_IMPORT_ERROR = exc
+
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import (
+    InputError,
+    token_error_from_response,
+)
+from ansible_collections.mipconnect.zia.plugins.module_utils.http import MsalHttpClient
+
+# Endpoints and token audiences per national cloud.
+CLOUDS = {
+    "public": {
+        "authority_host": "https://login.microsoftonline.com",
+        "graph_url": "https://graph.microsoft.com",
+        "graph_resource": "https://graph.microsoft.com",
+        "arm_url": "https://management.azure.com",
+        "arm_resource": "https://management.azure.com/",
+        "power_platform_url": "https://api.bap.microsoft.com",
+    },
+    "usgov": {
+        "authority_host": "https://login.microsoftonline.us",
+        "graph_url": "https://graph.microsoft.us",
+        "graph_resource": "https://graph.microsoft.us",
+        "arm_url": "https://management.usgovcloudapi.net",
+        "arm_resource": "https://management.usgovcloudapi.net/",
+        "power_platform_url": "https://gov.api.bap.microsoft.us",
+    },
+    "china": {
+        "authority_host": "https://login.chinacloudapi.cn",
+        "graph_url": "https://microsoftgraph.chinacloudapi.cn",
+        "graph_resource": "https://microsoftgraph.chinacloudapi.cn",
+        "arm_url": "https://management.chinacloudapi.cn",
+        "arm_resource": "https://management.chinacloudapi.cn/",
+        "power_platform_url": "https://api.bap.partner.microsoftonline.cn",
+    },
+}
+
+
+class EntraEndpoints:
+    """Where to send requests: the cloud's URLs, each overridable (proxies, emulators)."""
+
+    def __init__(self, cloud="public", authority_url=None, graph_url=None, arm_url=None, power_platform_url=None):
+        known = CLOUDS[cloud]
+        self.cloud = cloud
+        self.authority_host = (authority_url or known["authority_host"]).rstrip("/")
+        self.graph_url = (graph_url or known["graph_url"]).rstrip("/")
+        self.arm_url = (arm_url or known["arm_url"]).rstrip("/")
+        self.power_platform_url = (power_platform_url or known["power_platform_url"]).rstrip("/")
+        # Token audiences stay those of the cloud even when URLs are overridden.
+        self.graph_resource = known["graph_resource"]
+        self.arm_resource = known["arm_resource"]
+        self.overridden = bool(authority_url)
+
+    def authority(self, tenant_id):
+        return "%s/%s" % (self.authority_host, tenant_id)
+
+
+def load_certificate_credential(path, password=None):
+    """Read a PEM (key + certificate) or PFX file into MSAL's client_credential form."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    option = "auth_certificate_path"
+    try:
+        with open(path, "rb") as handle:
+            blob = handle.read()
+    except (IOError, OSError) as exc:
+        raise InputError(option, "cannot read %s (%s). Give a readable PEM or PFX file." % (path, exc.strerror))
+    secret = password.encode("utf-8") if password else None
+    try:
+        if b"-----BEGIN" in blob:
+            key = serialization.load_pem_private_key(blob, password=secret)
+            cert = x509.load_pem_x509_certificate(blob)
+        else:
+            key, cert, _chain = pkcs12.load_key_and_certificates(blob, secret)
+    except (ValueError, TypeError):
+        raise InputError(option, "%s is not a PEM file holding a private key and certificate, nor a PFX "
+                                 "file that opens with auth_certificate_password." % path)
+    if key is None or cert is None:
+        raise InputError(option, "%s must hold both the private key and its certificate." % path)
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode("ascii")
+    return {
+        "private_key": key_pem,
+        "thumbprint": cert.fingerprint(hashes.SHA1()).hex().upper(),  # nosec - the x5t header is SHA-1 by spec
+        "public_certificate": cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+    }
+
+
+class EntraTokenProvider:
+    """App-only tokens for one client in one tenant, cached for the module run."""
+
+    def __init__(self, http, endpoints, tenant_id, client_id, client_secret=None, certificate=None):
+        self._http = http
+        self.endpoints = endpoints
+        self.tenant_id = tenant_id
+        self.client_id = client_id
+        self._credential = client_secret if client_secret else certificate
+        self._app = None
+
+    def _msal_app(self):
+        if self._app is None:
+            self._app = msal.ConfidentialClientApplication(
+                self.client_id,
+                client_credential=self._credential,
+                authority=self.endpoints.authority(self.tenant_id),
+                http_client=MsalHttpClient(self._http),
+                # Instance discovery asks login.microsoftonline.com about the
+                # authority host; it is pointless for known clouds and breaks overrides.
+                instance_discovery=False,
+            )
+        return self._app
+
+    def token(self, resource):
+        """An access token for ``resource`` (e.g. https://graph.microsoft.com)."""
+        scope = resource.rstrip("/") + "/.default"
+        try:
+            result = self._msal_app().acquire_token_for_client(scopes=[scope])
+        except ValueError as exc:
+            # MSAL raises ValueError when the OIDC metadata is unusable,
+            # most often because the tenant does not exist.
+            raise token_error_from_response({"error_description": str(exc)})
+        if "access_token" not in result:
+            raise token_error_from_response(result)
+        return result["access_token"]
+
+
+def token_claims(access_token):
+    """Decode a JWT's claims without verifying it: we only read what Entra granted us."""
+    try:
+        payload = access_token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        return json.loads(base64.urlsafe_b64decode(payload.encode("ascii")).decode("utf-8"))
+    except (IndexError, ValueError, UnicodeDecodeError):
+        return {}

@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Microsoft Graph, Azure Resource Manager and Power Platform clients."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
+from ansible_collections.mipconnect.zia.plugins.module_utils.http import ServiceClient
+
+ARM_ROLE_API_VERSION = "2022-04-01"
+POWER_PLATFORM_API_VERSION = "2020-10-01"
+
+# Error codes and messages that mean "the object exists but this replica has
+# not heard of it yet" right after creating an application or principal.
+_LAG_CODES = ("NoBackingApplicationObject", "PrincipalNotFound", "Request_ResourceNotFound")
+_LAG_MESSAGES = ("not a valid reference update", "does not reference a valid application object",
+                 "does not exist in the directory")
+
+
+def is_replication_lag(err):
+    """True when an error is one Entra documents for objects still replicating."""
+    if not isinstance(err, ApiError):
+        return False
+    if err.code in _LAG_CODES:
+        return True
+    return err.status in (400, 404) and any(text in (err.detail or "").lower() for text in _LAG_MESSAGES)
+
+
+def odata_quote(value):
+    """Quote a value for an OData $filter or key segment."""
+    return "'%s'" % str(value).replace("'", "''")
+
+
+class GraphClient(ServiceClient):
+    service = "Microsoft Graph"
+
+    def __init__(self, http, graph_url, token_source, version="v1.0"):
+        super(GraphClient, self).__init__(http, "%s/%s" % (graph_url.rstrip("/"), version), token_source)
+
+    def get(self, path, params=None, missing_ok=False):
+        return self.call("GET", path, params=params, missing_ok=missing_ok)
+
+    def list(self, path, params=None):
+        """Yield every item of a collection, following @odata.nextLink to the end."""
+        page = self.call("GET", path, params=params)
+        while True:
+            for item in page.get("value", []):
+                yield item
+            next_link = page.get("@odata.nextLink")
+            if not next_link:
+                return
+            page = self.call("GET", next_link)
+
+    def post(self, path, body, headers=None):
+        return self.call("POST", path, json=body, headers=headers)
+
+    def patch(self, path, body, headers=None):
+        return self.call("PATCH", path, json=body, headers=headers)
+
+    def delete(self, path, missing_ok=True):
+        return self.call("DELETE", path, missing_ok=missing_ok)
+
+
+class ArmClient(ServiceClient):
+    service = "Azure Resource Manager"
+
+    def get(self, path, missing_ok=False):
+        return self.call("GET", path, params={"api-version": ARM_ROLE_API_VERSION}, missing_ok=missing_ok)
+
+    def put(self, path, body):
+        return self.call("PUT", path, params={"api-version": ARM_ROLE_API_VERSION}, json=body)
+
+    def delete(self, path):
+        return self.call("DELETE", path, params={"api-version": ARM_ROLE_API_VERSION}, missing_ok=True)
+
+
+class PowerPlatformClient(ServiceClient):
+    service = "Power Platform"
+    _PATH = "/providers/Microsoft.BusinessAppPlatform/adminApplications/%s"
+
+    def get_management_app(self, app_id):
+        return self.call("GET", self._PATH % app_id, params={"api-version": POWER_PLATFORM_API_VERSION},
+                         missing_ok=True)
+
+    def register_management_app(self, app_id):
+        return self.call("PUT", self._PATH % app_id, params={"api-version": POWER_PLATFORM_API_VERSION}, json={})
+
+    def unregister_management_app(self, app_id):
+        return self.call("DELETE", self._PATH % app_id, params={"api-version": POWER_PLATFORM_API_VERSION},
+                         missing_ok=True)

@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every module shares: argument specs, input checks, clients, error reporting.
+
+A module declares its own options, builds a ``MipConnectModule`` and hands
+``run`` a function that returns the result dict. Errors raised anywhere below
+become one ``fail_json`` with a sentence and a structured ``error``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, http
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.graph import ArmClient, GraphClient
+
+# Options of the HTTP layer; documented in doc_fragments/connection.py.
+CONNECTION_ARGUMENT_SPEC = dict(
+    ca_bundle=dict(type="path", fallback=(env_fallback, ["MIPCONNECT_CA_BUNDLE"])),
+    validate_certs=dict(type="bool", default=True),
+    timeout=dict(type="int", default=30),
+    max_retries=dict(type="int", default=5),
+    replication_timeout=dict(type="int", default=180),
+)
+
+# The Entra identity a module acts as; documented in doc_fragments/entra_auth.py.
+ENTRA_AUTH_ARGUMENT_SPEC = dict(
+    tenant_id=dict(type="str", required=True, fallback=(env_fallback, ["AZURE_TENANT_ID"])),
+    auth_client_id=dict(type="str", required=True, fallback=(env_fallback, ["AZURE_CLIENT_ID"])),
+    auth_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_SECRET"])),
+    auth_certificate_path=dict(type="path", fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
+    auth_certificate_password=dict(type="str", no_log=True,
+                                   fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PASSWORD"])),
+    cloud=dict(type="str", default="public", choices=sorted(entra_auth.CLOUDS),
+               fallback=(env_fallback, ["AZURE_CLOUD"])),
+    authority_url=dict(type="str", fallback=(env_fallback, ["AZURE_AUTHORITY_HOST"])),
+    graph_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_GRAPH_URL"])),
+    arm_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_ARM_URL"])),
+    power_platform_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_POWER_PLATFORM_URL"])),
+)
+
+_GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def require_guid(option, value):
+    """Refuse anything but a GUID; return it lower-cased."""
+    if value is None:
+        return None
+    if not _GUID_RE.match(value.strip()):
+        raise InputError(option, "'%s' is not a GUID. Copy the value from the Azure portal's Overview page "
+                                 "(form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)." % _shorten(value))
+    return value.strip().lower()
+
+
+def require_text(option, value, max_length):
+    """Refuse empty text, control characters and over-long values."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise InputError(option, "must not be empty.")
+    if _CONTROL_RE.search(value):
+        raise InputError(option, "must not contain control characters (newlines, tabs, NUL).")
+    if len(value) > max_length:
+        raise InputError(option, "is %d characters long; the limit is %d." % (len(value), max_length))
+    return value
+
+
+def require_https_url(option, value, allow_localhost_http=False):
+    if value is None:
+        return None
+    if value.startswith("https://") and len(value) > len("https://"):
+        return value
+    if allow_localhost_http and re.match(r"^http://(localhost|127\.0\.0\.1)(:\d+)?(/|$)", value):
+        return value
+    raise InputError(option, "'%s' must be an https:// URL." % _shorten(value))
+
+
+def require_range(option, value, low, high):
+    if value is not None and not low <= value <= high:
+        raise InputError(option, "is %s; it must be between %s and %s." % (value, low, high))
+    return value
+
+
+def _shorten(value, limit=60):
+    text = _CONTROL_RE.sub("?", str(value))
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+class MipConnectModule:
+    """An AnsibleModule with our shared options, clients and error handling."""
+
+    def __init__(self, argument_spec, entra_auth_options=True, **kwargs):
+        spec = dict(CONNECTION_ARGUMENT_SPEC)
+        if entra_auth_options:
+            spec.update(ENTRA_AUTH_ARGUMENT_SPEC)
+        spec.update(argument_spec)
+        kwargs.setdefault("supports_check_mode", True)
+        if entra_auth_options:
+            kwargs.setdefault("mutually_exclusive", []).append(("auth_client_secret", "auth_certificate_path"))
+            kwargs.setdefault("required_one_of", []).append(("auth_client_secret", "auth_certificate_path"))
+        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.ansible.params
+        self.check_mode = self.ansible.check_mode
+        self._http = None
+        self._check_libraries()
+
+    def _check_libraries(self):
+        if not http.HAS_REQUESTS:
+            self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(http.REQUESTS_IMPORT_ERROR))
+        if not entra_auth.HAS_MSAL:
+            self.ansible.fail_json(msg=missing_required_lib("msal"), exception=str(entra_auth.MSAL_IMPORT_ERROR))
+
+    # Clients ---------------------------------------------------------------
+
+    def http(self):
+        if self._http is None:
+            p = self.params
+            require_range("timeout", p["timeout"], 1, 600)
+            require_range("max_retries", p["max_retries"], 0, 20)
+            require_range("replication_timeout", p["replication_timeout"], 0, 3600)
+            settings = http.HttpSettings(
+                timeout=p["timeout"], ca_bundle=p["ca_bundle"], validate_certs=p["validate_certs"],
+                max_retries=p["max_retries"], replication_timeout=p["replication_timeout"])
+            self._http = http.HttpClient(settings)
+        return self._http
+
+    def entra_endpoints(self):
+        p = self.params
+        return entra_auth.EntraEndpoints(
+            cloud=p["cloud"],
+            authority_url=require_https_url("authority_url", p["authority_url"]),
+            graph_url=require_https_url("graph_url", p["graph_url"]),
+            arm_url=require_https_url("arm_url", p["arm_url"]),
+            power_platform_url=require_https_url("power_platform_url", p["power_platform_url"]),
+        )
+
+    def entra_token_provider(self, endpoints):
+        """The token provider for the identity given by the auth options."""
+        p = self.params
+        tenant_id = require_guid("tenant_id", p["tenant_id"])
+        client_id = require_guid("auth_client_id", p["auth_client_id"])
+        certificate = None
+        if p["auth_certificate_path"]:
+            certificate = entra_auth.load_certificate_credential(p["auth_certificate_path"],
+                                                                 p["auth_certificate_password"])
+        return entra_auth.EntraTokenProvider(self.http(), endpoints, tenant_id, client_id,
+                                             client_secret=p["auth_client_secret"], certificate=certificate)
+
+    def graph_client(self, endpoints, tokens):
+        return GraphClient(self.http(), endpoints.graph_url, lambda: tokens.token(endpoints.graph_resource))
+
+    def arm_client(self, endpoints, tokens):
+        return ArmClient(self.http(), endpoints.arm_url, lambda: tokens.token(endpoints.arm_resource))
+
+    # Running -------------------------------------------------------------
+
+    def run(self, work):
+        """Call ``work()`` and exit with its result, or fail with a sentence.
+
+        ``work`` may attach ``partial_result`` to an error: what was already
+        changed before the failure, so a person knows where the run stopped.
+        """
+        try:
+            result = work()
+        except MipConnectError as err:
+            partial = getattr(err, "partial_result", None) or {}
+            self.ansible.fail_json(msg=str(err), error=err.as_dict(), **partial)
+        except Exception as err:  # pylint: disable=broad-except
+            # An unexpected bug: keep the traceback (it holds no request data)
+            # but say plainly that it is ours.
+            self.ansible.fail_json(msg="Unexpected error in mipconnect.zia: %s: %s" % (type(err).__name__, err),
+                                   exception=traceback.format_exc())
+        finally:
+            if self._http is not None:
+                self._http.close()
+        self.ansible.exit_json(**result)

@@ -1,0 +1,477 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: azure_app_connector
+short_description: Register and prepare a Zscaler custom connector in Microsoft Entra ID
+version_added: 0.1.0
+description:
+  - Brings the Microsoft Entra ID side of a Zscaler custom connector to the state Zscaler's guide
+    "Authorizing a Custom Zscaler Connector for Microsoft Applications" describes, for any of
+    Exchange, MIP labels, OneDrive, SharePoint, Teams, Azure Blob Storage and Copilot.
+  - Registers the application (multi-tenant, web redirect URI), its service principal, the API permissions
+    of every application asked for, admin consent for them, a client secret, and where needed the SharePoint
+    certificate with its private-key JSON file, the Azure Blob Storage role assignments and the Copilot
+    Power Platform registration.
+  - The application is found by O(unique_name) (an immutable alternate key) or O(app_id), never by display name,
+    so re-runs never create duplicates.
+  - Idempotent; in check mode only reads are sent and the result predicts every change.
+author:
+  - mipconnect.zia contributors
+extends_documentation_fragment:
+  - mipconnect.zia.entra_auth
+  - mipconnect.zia.connection
+attributes:
+  check_mode:
+    support: full
+    description: Sends only GET requests and reports the changes a real run would make.
+  diff_mode:
+    support: full
+    description: Shows the application, its permissions, consent, secrets (metadata only) and certificates before and after.
+options:
+  state:
+    description:
+      - V(present) creates or updates the connector; V(absent) deletes the application with its service
+        principal and grants, and the role assignments this module made.
+    type: str
+    choices: [absent, present]
+    default: present
+  display_name:
+    description:
+      - Display name of the application, for example C(Zscaler MIP Connector). Not used to find it.
+      - Required with O(state=present).
+    type: str
+  unique_name:
+    description:
+      - Stable unique key of the application in the tenant (Graph C(uniqueName)). Used to find it and to create it.
+      - At least one of O(unique_name) and O(app_id) is required. With both, O(app_id) is looked up first.
+    type: str
+  app_id:
+    description:
+      - Application (client) ID of an existing application to manage, for connectors made by hand.
+    type: str
+  sign_in_audience:
+    description:
+      - Who may sign in. Zscaler requires a multi-tenant application.
+    type: str
+    choices: [AzureADMultipleOrgs, AzureADMyOrg]
+    default: AzureADMultipleOrgs
+  redirect_uris:
+    description:
+      - Web redirect URIs. The first one is used in the admin consent URL.
+    type: list
+    elements: str
+    default: ['https://console.zscaler.com']
+  applications:
+    description:
+      - Microsoft applications the connector serves. The API permissions requested are the union of
+        Zscaler's tables for these applications.
+    type: list
+    elements: str
+    choices: [azure_blob_storage, copilot, exchange, mip, onedrive, sharepoint, teams]
+    default: [mip]
+  extra_permissions:
+    description:
+      - Permissions to request in addition to those of O(applications).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      resource:
+        description:
+          - The resource API, as its appId GUID or one of C(microsoft_graph), C(sharepoint_online),
+            C(office365_management_apis), C(rights_management), C(mip_sync_service), C(azure_storage),
+            C(azure_service_management).
+        type: str
+        required: true
+      permission:
+        description: The permission's value, for example C(User.Read.All).
+        type: str
+        required: true
+      type:
+        description: V(Role) for an application permission, V(Scope) for a delegated one.
+        type: str
+        choices: [Role, Scope]
+        default: Role
+  purge_permissions:
+    description:
+      - Remove requested permissions and granted app roles that neither O(applications) nor
+        O(extra_permissions) ask for. By default other permissions are left alone.
+    type: bool
+    default: false
+  grant_admin_consent:
+    description:
+      - Grant tenant-wide admin consent for every requested permission (app role assignments for
+        application permissions, an C(AllPrincipals) grant for delegated ones).
+      - When the identity running the module may not grant consent, the module fails and gives the
+        admin consent URL to open instead.
+    type: bool
+    default: true
+  consent_for:
+    description:
+      - Which ZIA Admin Portal page the consent URL returns to; sets its C(state) parameter.
+      - Defaults to V(mip_account) when O(applications) includes V(mip), else V(saas_tenant).
+    type: str
+    choices: [mip_account, saas_tenant]
+  create_secret:
+    description:
+      - Whether the module manages a client secret at all. Set V(false) for certificate-only connectors.
+    type: bool
+    default: true
+  secret_description:
+    description:
+      - Description (display name) of the client secret. Secrets with this description are the ones this
+        module manages; other secrets of the application are never touched.
+    type: str
+    default: Zscaler connector (mipconnect.zia)
+  secret_expires_in_days:
+    description:
+      - Lifetime of a new client secret, 1 to 730 days (the Azure portal's maximum, and Microsoft's advice).
+    type: int
+    default: 730
+  rotate:
+    description:
+      - When to add a new client secret.
+      - V(never) adds one only when the application has no secret with O(secret_description).
+      - V(when_expiring) adds one when none of them is valid for more than O(rotate_before_days).
+      - V(always) adds one on every run (not idempotent by design).
+      - A run that adds a secret returns it once, as RV(client_secret); such a run must have C(no_log) set on
+        the task, or the module refuses before any change, so the secret never reaches the output.
+    type: str
+    choices: [always, never, when_expiring]
+    default: never
+  rotate_before_days:
+    description:
+      - With O(rotate=when_expiring), how many days before expiry a new secret is added. Must be less than
+        O(secret_expires_in_days).
+    type: int
+    default: 30
+  remove_old_secrets_after:
+    description:
+      - Remove this module's older secrets once the newest one has existed for this many days.
+      - V(0) removes them in the same run; use it only after the new secret is stored in ZIA and validated
+        (the rotation role does this).
+      - By default no secret is ever removed.
+    type: int
+  private_key_json_path:
+    description:
+      - Where the SharePoint private-key JSON file (C({"private_key", "public_cert"})) is kept, mode 0600.
+      - Required when O(applications) includes V(sharepoint). An existing file with a valid certificate is
+        reused; otherwise a new RSA 2048 certificate is made, the file written, then the certificate uploaded.
+    type: path
+  certificate_validity_days:
+    description: Validity of a new SharePoint certificate, 1 to 3650 days.
+    type: int
+    default: 1461
+  certificate_renew_before_days:
+    description: Make a new certificate when the stored one expires within this many days.
+    type: int
+    default: 30
+  subscription_id:
+    description:
+      - Azure subscription whose storage the connector scans. Required when O(applications) includes
+        V(azure_blob_storage); the C(Storage Blob Data Contributor) and C(Storage Account Contributor)
+        roles are assigned at its scope.
+    type: str
+  power_platform_token:
+    description:
+      - An access token of a Power Platform administrator (audience C(https://service.powerapps.com/)),
+        used to register the connector as a Power Platform management application for Copilot.
+      - Without it the result lists the remaining step in RV(pending_steps).
+    type: str
+notes:
+  - Deleted applications stay in the Entra recycle bin for 30 days, and keep their O(unique_name) reserved.
+  - Secrets are never read back from Microsoft; only the run that creates one can return it.
+seealso:
+  - name: Authorizing a Custom Zscaler Connector for Microsoft Applications
+    description: The Zscaler guide this module automates.
+    link: https://help.zscaler.com/unified/authorizing-custom-zscaler-connector-microsoft-applications
+"""
+
+EXAMPLES = r"""
+- name: Register the MIP custom connector and keep its first client secret
+  mipconnect.zia.azure_app_connector:
+    tenant_id: "{{ entra_tenant_id }}"
+    auth_client_id: "{{ entra_admin_client_id }}"
+    auth_client_secret: "{{ entra_admin_client_secret }}"
+    display_name: Zscaler MIP Connector
+    unique_name: zscaler-mip-connector
+    applications: [mip]
+  register: connector
+  no_log: true  # the run that creates the secret returns it
+
+- name: Prepare a SharePoint and OneDrive connector with its certificate file
+  mipconnect.zia.azure_app_connector:
+    tenant_id: "{{ entra_tenant_id }}"
+    auth_client_id: "{{ entra_admin_client_id }}"
+    auth_client_secret: "{{ entra_admin_client_secret }}"
+    display_name: Zscaler SharePoint Connector
+    unique_name: zscaler-sharepoint-connector
+    applications: [sharepoint, onedrive]
+    private_key_json_path: /etc/zscaler/sharepoint-private-key.json
+  no_log: true
+
+- name: Azure Blob Storage connector with its role assignments
+  mipconnect.zia.azure_app_connector:
+    tenant_id: "{{ entra_tenant_id }}"
+    auth_client_id: "{{ entra_admin_client_id }}"
+    auth_client_secret: "{{ entra_admin_client_secret }}"
+    display_name: Zscaler Blob Connector
+    unique_name: zscaler-blob-connector
+    applications: [azure_blob_storage]
+    subscription_id: "{{ azure_subscription_id }}"
+  no_log: true
+
+- name: Add a new secret 30 days before the current one expires
+  mipconnect.zia.azure_app_connector:
+    tenant_id: "{{ entra_tenant_id }}"
+    auth_client_id: "{{ entra_admin_client_id }}"
+    auth_client_secret: "{{ entra_admin_client_secret }}"
+    display_name: Zscaler MIP Connector
+    unique_name: zscaler-mip-connector
+    rotate: when_expiring
+    rotate_before_days: 30
+  register: rotation
+  no_log: true
+
+- name: Remove the connector
+  mipconnect.zia.azure_app_connector:
+    tenant_id: "{{ entra_tenant_id }}"
+    auth_client_id: "{{ entra_admin_client_id }}"
+    auth_client_secret: "{{ entra_admin_client_secret }}"
+    unique_name: zscaler-mip-connector
+    state: absent
+"""
+
+RETURN = r"""
+client_id:
+  description: Application (client) ID of the connector, to enter in the ZIA Admin Portal. Null in check mode before creation.
+  returned: when the application exists or is created
+  type: str
+  sample: 3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40
+tenant_id:
+  description: Directory (tenant) ID.
+  returned: always
+  type: str
+object_id:
+  description: Object ID of the application.
+  returned: state=present
+  type: str
+service_principal_id:
+  description: Object ID of the connector's service principal (enterprise application).
+  returned: state=present
+  type: str
+client_secret:
+  description:
+    - The new client secret's value. Returned only by the run that created it; Microsoft never shows it again.
+  returned: when a secret was created
+  type: str
+secrets:
+  description: The application's client secrets, without values.
+  returned: state=present
+  type: list
+  elements: dict
+  contains:
+    key_id:
+      description: Secret ID.
+      type: str
+    description:
+      description: Description (display name).
+      type: str
+    hint:
+      description: First characters of the value, as the portal shows them.
+      type: str
+    start:
+      description: Start of validity (UTC).
+      type: str
+    expires:
+      description: End of validity (UTC).
+      type: str
+permissions:
+  description: Per resource API, the requested permissions that are granted (admin consent) and those still missing.
+  returned: state=present
+  type: dict
+  sample: {"Microsoft Graph": {"granted": ["InformationProtectionPolicy.Read.All"], "missing": []}}
+admin_consent_url:
+  description: The URL an administrator opens to grant consent in a browser, as in Zscaler's guide.
+  returned: state=present
+  type: str
+certificate:
+  description: The SharePoint certificate.
+  returned: when applications includes sharepoint
+  type: dict
+  contains:
+    thumbprint:
+      description: SHA-1 thumbprint, as the Azure portal shows it.
+      type: str
+    expires:
+      description: End of validity (UTC).
+      type: str
+    private_key_json_path:
+      description: Path of the private-key JSON file to upload to the ZIA Admin Portal.
+      type: str
+role_assignments:
+  description: The Azure role assignments of the connector.
+  returned: when applications includes azure_blob_storage
+  type: list
+  elements: dict
+power_platform:
+  description: Copilot registration as a Power Platform management app; C(registered) is null when no token was given.
+  returned: when applications includes copilot
+  type: dict
+pending_steps:
+  description: Steps left for a person, in words, with the exact command or URL.
+  returned: state=present
+  type: list
+  elements: str
+changes:
+  description: What was changed (or, in check mode, what would be), one sentence per change.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create application 'Zscaler MIP Connector' (uniqueName zscaler-mip)", "create service principal for the application"]
+"""
+
+from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.connector import ConnectorReconciler, ConnectorSpec
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
+from ansible_collections.mipconnect.zia.plugins.module_utils.graph import PowerPlatformClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
+    MipConnectModule,
+    require_guid,
+    require_https_url,
+    require_range,
+    require_text,
+)
+
+ARGUMENT_SPEC = dict(
+    state=dict(type="str", default="present", choices=["absent", "present"]),
+    display_name=dict(type="str"),
+    unique_name=dict(type="str"),
+    app_id=dict(type="str"),
+    sign_in_audience=dict(type="str", default="AzureADMultipleOrgs", choices=["AzureADMultipleOrgs", "AzureADMyOrg"]),
+    redirect_uris=dict(type="list", elements="str", default=["https://console.zscaler.com"]),
+    applications=dict(type="list", elements="str", default=["mip"], choices=catalog.APPLICATION_NAMES),
+    extra_permissions=dict(type="list", elements="dict", default=[], options=dict(
+        resource=dict(type="str", required=True),
+        permission=dict(type="str", required=True),
+        type=dict(type="str", default="Role", choices=["Role", "Scope"]),
+    )),
+    purge_permissions=dict(type="bool", default=False),
+    grant_admin_consent=dict(type="bool", default=True),
+    consent_for=dict(type="str", choices=["mip_account", "saas_tenant"]),
+    create_secret=dict(type="bool", default=True),
+    secret_description=dict(type="str", default="Zscaler connector (mipconnect.zia)"),
+    secret_expires_in_days=dict(type="int", default=730),
+    rotate=dict(type="str", default="never", choices=["always", "never", "when_expiring"]),
+    rotate_before_days=dict(type="int", default=30),
+    remove_old_secrets_after=dict(type="int"),
+    private_key_json_path=dict(type="path"),
+    certificate_validity_days=dict(type="int", default=1461),
+    certificate_renew_before_days=dict(type="int", default=30),
+    subscription_id=dict(type="str"),
+    power_platform_token=dict(type="str", no_log=True),
+)
+
+
+def build_spec(params):
+    """Check every option that can be checked without Microsoft, and build the desired state."""
+    p = params
+    applications = sorted(set(p["applications"]))
+    if p["state"] == "present" and not applications and not p["extra_permissions"]:
+        raise InputError("applications", "is empty and so is extra_permissions: name at least one application.")
+    for index, extra in enumerate(p["extra_permissions"]):
+        if extra["resource"] not in catalog.RESOURCES:
+            require_guid("extra_permissions[%d].resource" % index, extra["resource"])
+        require_text("extra_permissions[%d].permission" % index, extra["permission"], 200)
+    for uri in p["redirect_uris"]:
+        require_https_url("redirect_uris", uri, allow_localhost_http=True)
+    if not p["redirect_uris"]:
+        raise InputError("redirect_uris", "needs at least one URI; Zscaler's is https://console.zscaler.com.")
+    require_range("secret_expires_in_days", p["secret_expires_in_days"], 1, 730)
+    require_range("rotate_before_days", p["rotate_before_days"], 1, p["secret_expires_in_days"] - 1
+                  if p["secret_expires_in_days"] > 1 else 1)
+    require_range("remove_old_secrets_after", p["remove_old_secrets_after"], 0, 3650)
+    require_range("certificate_validity_days", p["certificate_validity_days"], 1, 3650)
+    require_range("certificate_renew_before_days", p["certificate_renew_before_days"], 0,
+                  p["certificate_validity_days"] - 1)
+    if p["state"] == "present":
+        _check_application_needs(p, applications)
+    consent_for = p["consent_for"] or ("mip_account" if "mip" in applications else "saas_tenant")
+    return ConnectorSpec(
+        display_name=require_text("display_name", p["display_name"], 120),
+        unique_name=require_text("unique_name", p["unique_name"], 120),
+        app_id=require_guid("app_id", p["app_id"]),
+        sign_in_audience=p["sign_in_audience"],
+        redirect_uris=p["redirect_uris"],
+        applications=applications,
+        extra_permissions=p["extra_permissions"],
+        purge_permissions=p["purge_permissions"],
+        grant_admin_consent=p["grant_admin_consent"],
+        consent_state=catalog.CONSENT_STATE_MIP if consent_for == "mip_account" else catalog.CONSENT_STATE_SAAS,
+        create_secret=p["create_secret"],
+        secret_description=require_text("secret_description", p["secret_description"], 100),
+        secret_expires_in_days=p["secret_expires_in_days"],
+        rotate=p["rotate"],
+        rotate_before_days=p["rotate_before_days"],
+        remove_old_secrets_after=p["remove_old_secrets_after"],
+        private_key_json_path=p["private_key_json_path"],
+        certificate_validity_days=p["certificate_validity_days"],
+        certificate_renew_before_days=p["certificate_renew_before_days"],
+        subscription_id=require_guid("subscription_id", p["subscription_id"]),
+        power_platform_token=p["power_platform_token"],
+    )
+
+
+def _check_application_needs(p, applications):
+    import os
+
+    if "sharepoint" in applications:
+        path = p["private_key_json_path"]
+        if not path:
+            raise InputError("private_key_json_path", "is required for sharepoint: give the path where the "
+                                                      "private-key JSON file for the ZIA Admin Portal is kept.")
+        directory = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
+            raise InputError("private_key_json_path", "directory %s does not exist or is not writable." % directory)
+        if os.path.exists(path) and not os.access(path, os.R_OK):
+            raise InputError("private_key_json_path", "%s exists but cannot be read." % path)
+    if "azure_blob_storage" in applications and not p["subscription_id"]:
+        raise InputError("subscription_id", "is required for azure_blob_storage: the storage roles are assigned "
+                                            "at the subscription's scope.")
+
+
+def main():
+    module = MipConnectModule(
+        ARGUMENT_SPEC,
+        required_one_of=[("unique_name", "app_id")],
+        required_if=[("state", "present", ["display_name"])],
+    )
+
+    def work():
+        spec = build_spec(module.params)
+        endpoints = module.entra_endpoints()
+        tokens = module.entra_token_provider(endpoints)
+        power_platform = PowerPlatformClient(module.http(), endpoints.power_platform_url,
+                                             lambda: spec.power_platform_token)
+        reconciler = ConnectorReconciler(
+            module.graph_client(endpoints, tokens), module.arm_client(endpoints, tokens), power_platform,
+            endpoints, tokens.tenant_id, spec, module.check_mode,
+            replication_timeout=module.params["replication_timeout"],
+            secret_output_allowed=module.ansible.no_log)
+        result = reconciler.present() if module.params["state"] == "present" else reconciler.absent()
+        if not module.ansible._diff:
+            result.pop("diff", None)
+        return result
+
+    module.run(work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+import pytest
+
+from ansible_collections.mipconnect.zia.plugins.module_utils import connector
+from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
+from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
+    require_guid,
+    require_https_url,
+    require_range,
+    require_text,
+)
+
+NOW = datetime.datetime(2026, 11, 23, 12, 0, 0, tzinfo=datetime.timezone.utc)
+
+
+def test_union_of_applications_has_no_duplicates():
+    perms = connector.desired_permissions(["onedrive", "sharepoint"], [])
+    keys = [p.key for p in perms]
+    assert len(keys) == len(set(keys))
+    # SharePoint adds exactly its SharePoint API permission to OneDrive's set.
+    onedrive = set(p.key for p in connector.desired_permissions(["onedrive"], []))
+    assert set(keys) - onedrive == {("00000003-0000-0ff1-ce00-000000000000", "Sites.Read.All")}
+
+
+def test_extra_permissions_by_key_or_guid():
+    perms = connector.desired_permissions([], [
+        {"resource": "microsoft_graph", "permission": "SensitivityLabels.Read.All", "type": "Role"},
+        {"resource": "AAAAAAAA-0000-0000-0000-000000000000", "permission": "x", "type": "Scope"},
+    ])
+    assert [p.key for p in perms] == [("00000003-0000-0000-c000-000000000000", "SensitivityLabels.Read.All"),
+                                      ("aaaaaaaa-0000-0000-0000-000000000000", "x")]
+    assert perms[0].id is None  # resolved at run time from the resource principal
+
+
+def test_role_assignment_names_are_deterministic_and_distinct():
+    a = connector.role_assignment_name("/subscriptions/s", "p", "r1")
+    assert a == connector.role_assignment_name("/subscriptions/S", "P", "R1")
+    assert a != connector.role_assignment_name("/subscriptions/s", "p", "r2")
+
+
+def reconciler(rotate="never", rotate_before_days=30, secrets=None, check_mode=False, allowed=True):
+    spec = connector.ConnectorSpec(display_name="d", unique_name="u", rotate=rotate,
+                                   rotate_before_days=rotate_before_days, secret_description="z")
+    rec = connector.ConnectorReconciler(None, None, None, None, "t", spec, check_mode, now=NOW,
+                                        secret_output_allowed=allowed)
+    rec.app = {"passwordCredentials": secrets or []}
+    return rec
+
+
+def secret(days_left, description="z"):
+    end = NOW + datetime.timedelta(days=days_left)
+    return {"displayName": description, "endDateTime": end.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+@pytest.mark.parametrize("rotate, secrets, expected", [
+    ("never", [], True),
+    ("never", [secret(-5)], False),
+    ("never", [secret(100, description="someone else's")], True),
+    ("when_expiring", [secret(10)], True),
+    ("when_expiring", [secret(10), secret(400)], False),
+    ("when_expiring", [secret(31)], False),
+    ("always", [secret(700)], True),
+])
+def test_secret_policy(rotate, secrets, expected):
+    rec = reconciler(rotate=rotate, secrets=secrets)
+    assert rec._needs_new_secret(rec._our_secrets()) is expected
+
+
+def test_a_new_secret_without_no_log_is_refused_before_writes():
+    rec = reconciler(secrets=[], allowed=False)
+    with pytest.raises(InputError) as caught:
+        rec._refuse_to_print_a_new_secret()
+    assert "no_log" in str(caught.value)
+    reconciler(secrets=[], allowed=False, check_mode=True)._refuse_to_print_a_new_secret()
+    reconciler(secrets=[secret(100)], allowed=False)._refuse_to_print_a_new_secret()
+
+
+@pytest.mark.parametrize("value", ["", "not-a-guid", "1234", "{11111111-2222-3333-4444-555555555555}",
+                                   "11111111-2222-3333-4444-55555555555g"])
+def test_bad_guids(value):
+    with pytest.raises(InputError) as caught:
+        require_guid("tenant_id", value)
+    assert "tenant_id" in str(caught.value)
+
+
+def test_guid_normalised():
+    assert require_guid("x", " AAAAAAAA-2222-3333-4444-555555555555 ") == "aaaaaaaa-2222-3333-4444-555555555555"
+
+
+@pytest.mark.parametrize("value, words", [("", "empty"), ("   ", "empty"), ("a\nb", "control"),
+                                          ("x" * 121, "limit")])
+def test_bad_text(value, words):
+    with pytest.raises(InputError) as caught:
+        require_text("display_name", value, 120)
+    assert words in str(caught.value) and "display_name" in str(caught.value)
+
+
+def test_urls_and_ranges():
+    assert require_https_url("u", "https://x") == "https://x"
+    assert require_https_url("u", "http://localhost:8080/cb", allow_localhost_http=True)
+    with pytest.raises(InputError):
+        require_https_url("u", "http://login.example")
+    with pytest.raises(InputError) as caught:
+        require_range("secret_expires_in_days", 731, 1, 730)
+    assert "between 1 and 730" in str(caught.value)
+
+
+def test_catalog_names_are_the_module_choices():
+    assert catalog.APPLICATION_NAMES == sorted(["azure_blob_storage", "copilot", "exchange", "mip", "onedrive",
+                                                "sharepoint", "teams"])
