@@ -1,0 +1,111 @@
+"""Switchable faults and the request log, the two things tests use to steer and observe."""
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from .state import utc_now
+
+
+@dataclass
+class Fault:
+    """Answer `status` (or, with status 0, just wait `delay`) for the next `times` matching requests.
+
+    times=None keeps the fault until it is cleared.
+    """
+
+    path: re.Pattern
+    status: int
+    method: str | None = None
+    headers: dict = field(default_factory=dict)
+    body: object = None
+    times: int | None = 1
+    delay: float = 0.0
+
+    def matches(self, method, path):
+        return (self.method is None or self.method == method) and self.path.search(path) is not None
+
+    def describe(self):
+        return {
+            "method": self.method,
+            "path": self.path.pattern,
+            "status": self.status,
+            "headers": self.headers,
+            "body": self.body,
+            "times": self.times,
+            "delay": self.delay,
+        }
+
+
+class FaultList:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults = []
+
+    def add(self, path, status, method=None, headers=None, body=None, times=1, delay=0.0):
+        if times is not None and times < 1:
+            raise ValueError("times must be a positive number or null (until cleared)")
+        fault = Fault(
+            path=re.compile(path),
+            status=int(status),
+            method=method.upper() if method else None,
+            headers=dict(headers or {}),
+            body=body,
+            times=times,
+            delay=float(delay or 0.0),
+        )
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear(self):
+        with self._lock:
+            self._faults.clear()
+
+    def describe(self):
+        with self._lock:
+            return [fault.describe() for fault in self._faults]
+
+    def take(self, method, path):
+        """The first fault matching this request, used up once; None when none matches."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(method, path):
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times == 0:
+                            self._faults.remove(fault)
+                    return fault
+        return None
+
+
+class RequestLog:
+    """What reached the services: method, service, path, query and status; never headers or bodies."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = []
+        self._next_seq = 1
+
+    def record(self, method, service, path, query, status):
+        with self._lock:
+            self._entries.append(
+                {
+                    "seq": self._next_seq,
+                    "time": utc_now().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "method": method,
+                    "service": service,
+                    "path": path,
+                    "query": query,
+                    "status": status,
+                }
+            )
+            self._next_seq += 1
+
+    def entries(self):
+        with self._lock:
+            return [dict(entry) for entry in self._entries]
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()

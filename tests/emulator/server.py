@@ -1,0 +1,186 @@
+"""Wiring: one WSGI app routes by path prefix to the services, applies faults, logs requests;
+the Emulator serves it over TLS (a trustme CA of its own) from a daemon thread.
+"""
+
+import shutil
+import ssl
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import trustme
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request
+
+from .arm import ArmService
+from .control import ControlApi
+from .entra import EntraService
+from .errors import code_for_status, message_for_status
+from .faults import FaultList, RequestLog
+from .graph import GraphService
+from .power_platform import PowerPlatformService
+from .state import Store
+from .tokens import TokenSigner
+from .web import json_response
+
+
+class EmulatorApp:
+    """The WSGI application. Services are tried longest prefix first, so /graph/beta can join later."""
+
+    def __init__(self, store, services, control, faults, request_log):
+        self.store = store
+        self.services = sorted(services, key=lambda service: len(service.prefix), reverse=True)
+        self.control = control
+        self.faults = faults
+        self.request_log = request_log
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if self._under(request.path, self.control.prefix):
+            return self.control.handle(request)(environ, start_response)
+        service = next((s for s in self.services if self._under(request.path, s.prefix)), None)
+        response = self._answer(service, request)
+        self.request_log.record(
+            method=request.method,
+            service=service.name if service else "unknown",
+            path=request.path,
+            query=request.query_string.decode() if service is None or service.logs_query else "",
+            status=response.status_code,
+        )
+        return response(environ, start_response)
+
+    @staticmethod
+    def _under(path, prefix):
+        return path == prefix or path.startswith(prefix + "/")
+
+    def _answer(self, service, request):
+        if service is None:
+            return json_response(404, {"error": {"code": "NotFound", "message": f"No emulated service at {request.path}"}})
+        fault = self.faults.take(request.method, request.path)
+        if fault is not None:
+            time.sleep(fault.delay)
+            if fault.status:
+                return self._fault_response(service, request, fault)
+        with self.store.lock:
+            return service.handle(request)
+
+    def _fault_response(self, service, request, fault):
+        if fault.body is None:
+            response = service.error_response(
+                request, fault.status, code_for_status(fault.status), message_for_status(fault.status)
+            )
+        else:
+            response = json_response(fault.status, fault.body)
+        response.headers.update(fault.headers)
+        return response
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """The request log is the record; werkzeug's per-request stderr lines would only be noise."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class Emulator:
+    """The emulated Microsoft services on https://127.0.0.1:PORT; see the package docstring."""
+
+    def __init__(self, port=0, replication_delay=0.0):
+        self.requested_port = port
+        self.store = Store(replication_delay=replication_delay)
+        self.signer = TokenSigner()
+        self.faults = FaultList()
+        self.request_log = RequestLog()
+        self.graph = GraphService(self.store, self.signer)
+        services = [
+            EntraService(self.store, self.signer),
+            self.graph,
+            ArmService(self.store, self.signer),
+            PowerPlatformService(self.store, self.signer),
+        ]
+        self.control = ControlApi(self.store, self.signer, self.faults, self.request_log)
+        self.app = EmulatorApp(self.store, services, self.control, self.faults, self.request_log)
+        self._server = None
+        self._thread = None
+        self._workdir = None
+        self.port = None
+        self.url = None
+        self.ca_file = None
+
+    # --- lifecycle -----------------------------------------------------------
+
+    def start(self):
+        if self._server is not None:
+            raise RuntimeError("the emulator is already running")
+        self._workdir = Path(tempfile.mkdtemp(prefix="mipconnect-emulator-"))
+        authority = trustme.CA(organization_name="mipconnect emulator CA")
+        self.ca_file = str(self._workdir / "ca.pem")
+        authority.cert_pem.write_to_path(self.ca_file)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        self._server = make_server(
+            "127.0.0.1",
+            self.requested_port,
+            self.app,
+            threaded=True,
+            request_handler=_QuietRequestHandler,
+            ssl_context=context,
+        )
+        self.port = self._server.server_port
+        self.url = f"https://127.0.0.1:{self.port}"
+        self.graph.bind(self.url)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+        shutil.rmtree(self._workdir, ignore_errors=True)
+        self._server = self._thread = self._workdir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    # --- control API, called in-process --------------------------------------
+
+    def create_tenant(self, tenant_id=None):
+        return self.control.create_tenant(tenant_id)
+
+    def create_client(self, tenant_id, graph_roles=(), subscription_roles=(), display_name=None):
+        return self.control.create_client(tenant_id, graph_roles, subscription_roles, display_name)
+
+    def user_token(self, tenant_id, audience="https://service.powerapps.com/", admin=True):
+        return self.control.user_token(tenant_id, self.url, audience=audience, admin=admin)
+
+    def expire_secrets(self, tenant_id, app_id):
+        return self.control.expire_secrets(tenant_id, app_id)
+
+    def requests(self):
+        return self.request_log.entries()
+
+    def clear_requests(self):
+        self.request_log.clear()
+
+    def add_fault(self, method=None, path=".*", status=503, headers=None, times=1, delay=0.0, body=None):
+        return self.faults.add(path=path, status=status, method=method, headers=headers, body=body,
+                               times=times, delay=delay).describe()
+
+    def clear_faults(self):
+        self.faults.clear()
+
+    def configure(self, replication_delay=None, page_size=None):
+        return self.control.configure(replication_delay=replication_delay, page_size=page_size)
+
+    def state(self, tenant_id=None):
+        return self.control.state(tenant_id)
+
+    def reset(self):
+        self.control.reset()

@@ -1,0 +1,84 @@
+"""The emulator's in-memory store: every tenant and the knobs tests turn.
+
+One re-entrant lock guards everything; the server holds it for the whole of a
+service handler, so handlers never see half-made changes.
+"""
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+def utc_now():
+    return datetime.now(timezone.utc)
+
+
+def iso_time(moment):
+    """Graph writes timestamps to the second with a literal Z."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso_time(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@dataclass
+class Config:
+    replication_delay: float = 0.0
+    page_size: int = 100
+
+
+@dataclass
+class Tenant:
+    tenant_id: str
+    subscription_id: str
+    domain: str
+    # Graph-visible objects, exactly as Graph shows them, keyed by object id.
+    applications: dict = field(default_factory=dict)
+    service_principals: dict = field(default_factory=dict)
+    app_role_assignments: dict = field(default_factory=dict)
+    permission_grants: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    # ARM role assignments keyed by lower-cased resource id.
+    role_assignments: dict = field(default_factory=dict)
+    # Power Platform management-app registrations keyed by lower-cased appId.
+    admin_applications: dict = field(default_factory=dict)
+    # Material Graph never shows, by keyId: (salt, sha256) of secrets, certificate DER.
+    password_hashes: dict = field(default_factory=dict)
+    certificates: dict = field(default_factory=dict)
+    # Application object id -> ids of the principals that own it.
+    owners: dict = field(default_factory=dict)
+    # Object or credential id -> monotonic time from which replicas know it.
+    replicated_at: dict = field(default_factory=dict)
+
+    def is_replicated(self, object_id):
+        return time.monotonic() >= self.replicated_at.get(object_id, 0.0)
+
+
+class Store:
+    def __init__(self, replication_delay=0.0):
+        self.lock = threading.RLock()
+        self._initial_delay = replication_delay
+        self.config = Config(replication_delay=replication_delay)
+        self.tenants = {}
+
+    def reset(self):
+        with self.lock:
+            self.config = Config(replication_delay=self._initial_delay)
+            self.tenants.clear()
+
+    def tenant(self, tenant_id):
+        return self.tenants.get((tenant_id or "").lower())
+
+    def add_tenant(self, tenant):
+        self.tenants[tenant.tenant_id.lower()] = tenant
+
+    def mark_new(self, tenant, object_id):
+        """Record that object_id was just written, so replicas learn of it only after the delay."""
+        tenant.replicated_at[object_id] = time.monotonic() + self.config.replication_delay
