@@ -314,11 +314,14 @@ class EntraService:
         """The app's registered certificate the assertion header points at (x5t, x5t#S256 or x5c)."""
         x5c = header.get("x5c") or []
         first_x5c = x5c[0] if isinstance(x5c, list) and x5c else x5c
+        # Thumbprints are base64url; MSAL keeps the '=' padding, Entra accepts it either way.
+        x5t = str(header.get("x5t", "")).rstrip("=")
+        x5t_sha256 = str(header.get("x5t#S256", "")).rstrip("=")
         for credential, certificate in directory.certificates(app):
             der = certificate_der(certificate)
-            if header.get("x5t") == b64url(hashlib.sha1(der).digest()):
+            if x5t and x5t == b64url(hashlib.sha1(der).digest()):
                 return credential, certificate
-            if header.get("x5t#S256") == b64url(hashlib.sha256(der).digest()):
+            if x5t_sha256 and x5t_sha256 == b64url(hashlib.sha256(der).digest()):
                 return credential, certificate
             if first_x5c and first_x5c == base64.b64encode(der).decode():
                 return credential, certificate
