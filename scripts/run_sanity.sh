@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# ansible-test sanity on the installed collection (what ships): every default
+# test for the venv's Python, no ignore files. Usage: run_sanity.sh DIR [ARGS]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$1; shift
+# shellcheck source=scripts/ansible_test_env.sh
+. "$here/ansible_test_env.sh"
+
+if [ -n "$(find "$dir/tests/sanity" -type f 2>/dev/null)" ]; then
+    echo "sanity: tests/sanity must stay empty (no ignore files); found:" >&2
+    find "$dir/tests/sanity" -type f >&2
+    exit 1
+fi
+
+# ansible-test bootstraps pip into each sanity venv with a script it would
+# otherwise download from a host CI cannot reach: seed its cache first.
+python "$here/seed_ansible_test.py"
+check_ansible_test_sees_all_files
+
+cd "$dir"
+ansible-test sanity --local --python "$py" "$@"
