@@ -41,7 +41,7 @@ APPLICATION_TEMPLATE = {
     "notes": None,
     "publisherDomain": None,
     "serviceManagementReference": None,
-    "signInAudience": "AzureADMyOrg",
+    "signInAudience": "AzureADandPersonalMicrosoftAccount",
     "tags": [],
     "tokenEncryptionKeyId": None,
     "uniqueName": None,
@@ -52,7 +52,7 @@ APPLICATION_TEMPLATE = {
     "api": {
         "acceptMappedClaims": None,
         "knownClientApplications": [],
-        "requestedAccessTokenVersion": None,
+        "requestedAccessTokenVersion": 2,
         "oauth2PermissionScopes": [],
         "preAuthorizedApplications": [],
     },

@@ -2,6 +2,7 @@
 the Emulator serves it over TLS (a trustme CA of its own) from a daemon thread.
 """
 
+import functools
 import shutil
 import ssl
 import tempfile
@@ -114,25 +115,35 @@ class Emulator:
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
         self._workdir = Path(tempfile.mkdtemp(prefix="mipconnect-emulator-"))
+        try:
+            self._server = make_server(
+                "127.0.0.1",
+                self.requested_port,
+                self.app,
+                threaded=True,
+                request_handler=_QuietRequestHandler,
+                ssl_context=self._tls_context(),
+            )
+        except BaseException:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            raise
+        self.port = self._server.server_port
+        self.url = f"https://127.0.0.1:{self.port}"
+        self.graph.bind(self.url)
+        # A short poll interval keeps stop() quick.
+        serve = functools.partial(self._server.serve_forever, poll_interval=0.05)
+        self._thread = threading.Thread(target=serve, name="emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def _tls_context(self):
+        """A server certificate for 127.0.0.1 and localhost from a CA made for this run only."""
         authority = trustme.CA(organization_name="mipconnect emulator CA")
         self.ca_file = str(self._workdir / "ca.pem")
         authority.cert_pem.write_to_path(self.ca_file)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        self._server = make_server(
-            "127.0.0.1",
-            self.requested_port,
-            self.app,
-            threaded=True,
-            request_handler=_QuietRequestHandler,
-            ssl_context=context,
-        )
-        self.port = self._server.server_port
-        self.url = f"https://127.0.0.1:{self.port}"
-        self.graph.bind(self.url)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
-        self._thread.start()
-        return self
+        return context
 
     def stop(self):
         if self._server is None:
