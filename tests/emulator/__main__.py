@@ -20,9 +20,13 @@ def _write_info(path, emulator):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
-    parser.add_argument("--info-file", required=True, help="where to write {url, ca_file, port, pid} once listening")
+    parser.add_argument(
+        "--info-file", required=True, help="where to write {url, ca_file, port, pid} once listening"
+    )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
-    parser.add_argument("--replication-delay", type=float, default=0.0, help="seconds new objects stay invisible")
+    parser.add_argument(
+        "--replication-delay", type=float, default=0.0, help="seconds new objects stay invisible"
+    )
     args = parser.parse_args(argv)
 
     stopping = threading.Event()

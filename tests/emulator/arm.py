@@ -24,7 +24,9 @@ PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal", "ForeignGroup")
 ASSIGNMENTS_PATH = "/providers/Microsoft.Authorization/roleAssignments"
 ROLE_DEFINITION_ID = re.compile(r"/providers/Microsoft\.Authorization/roleDefinitions/([0-9a-fA-F-]{36})$")
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
-PRINCIPAL_FILTER = re.compile(r"^\s*(?:principalId\s+eq\s+'([^']+)'|assignedTo\('([^']+)'\))\s*$", re.IGNORECASE)
+PRINCIPAL_FILTER = re.compile(
+    r"^\s*(?:principalId\s+eq\s+'([^']+)'|assignedTo\('([^']+)'\))\s*$", re.IGNORECASE
+)
 
 
 def role_definition_id(subscription_id, role_guid):
@@ -81,11 +83,25 @@ class ArmService:
                 Submount(
                     self.prefix,
                     [
-                        Rule(f"/<path:scope>{ASSIGNMENTS_PATH}", endpoint=self.list_assignments, methods=["GET"]),
-                        Rule(f"/<path:scope>{ASSIGNMENTS_PATH}/<name>", endpoint=self.get_assignment, methods=["GET"]),
-                        Rule(f"/<path:scope>{ASSIGNMENTS_PATH}/<name>", endpoint=self.put_assignment, methods=["PUT"]),
                         Rule(
-                            f"/<path:scope>{ASSIGNMENTS_PATH}/<name>", endpoint=self.delete_assignment, methods=["DELETE"]
+                            f"/<path:scope>{ASSIGNMENTS_PATH}",
+                            endpoint=self.list_assignments,
+                            methods=["GET"],
+                        ),
+                        Rule(
+                            f"/<path:scope>{ASSIGNMENTS_PATH}/<name>",
+                            endpoint=self.get_assignment,
+                            methods=["GET"],
+                        ),
+                        Rule(
+                            f"/<path:scope>{ASSIGNMENTS_PATH}/<name>",
+                            endpoint=self.put_assignment,
+                            methods=["PUT"],
+                        ),
+                        Rule(
+                            f"/<path:scope>{ASSIGNMENTS_PATH}/<name>",
+                            endpoint=self.delete_assignment,
+                            methods=["DELETE"],
                         ),
                     ],
                 )
@@ -111,21 +127,29 @@ class ArmService:
         return response
 
     def _error(self, error):
-        return json_response(error.status, {"error": {"code": error.code, "message": error.message}}, error.headers)
+        return json_response(
+            error.status, {"error": {"code": error.code, "message": error.message}}, error.headers
+        )
 
     # --- request checks ------------------------------------------------------
 
     def _authenticate(self, request):
         token = bearer_token(request)
         if token is None:
-            raise ServiceError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+            raise ServiceError(
+                401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."
+            )
         try:
             claims = self.signer.verify(token, AUDIENCES)
         except InvalidToken as error:
-            raise ServiceError(401, "InvalidAuthenticationToken", f"The access token is invalid. {error}") from None
+            raise ServiceError(
+                401, "InvalidAuthenticationToken", f"The access token is invalid. {error}"
+            ) from None
         tenant = self.store.tenant(claims["tid"])
         if tenant is None:
-            raise ServiceError(401, "InvalidAuthenticationToken", "The access token is from an unknown tenant.")
+            raise ServiceError(
+                401, "InvalidAuthenticationToken", "The access token is from an unknown tenant."
+            )
         return tenant, claims["oid"]
 
     def _check_api_version(self, request):
@@ -151,16 +175,20 @@ class ArmService:
             raise ServiceError(400, "InvalidScope", f"The scope '{scope}' is not valid for role assignments.")
         subscription_id = parts[2].lower()
         if subscription_id != tenant.subscription_id:
-            owner = next((t for t in self.store.tenants.values() if t.subscription_id == subscription_id), None)
+            owner = next(
+                (t for t in self.store.tenants.values() if t.subscription_id == subscription_id), None
+            )
             if owner is None:
-                raise ServiceError(404, "SubscriptionNotFound", f"The subscription '{parts[2]}' could not be found.")
+                raise ServiceError(
+                    404, "SubscriptionNotFound", f"The subscription '{parts[2]}' could not be found."
+                )
             raise ServiceError(
                 401,
                 "InvalidAuthenticationTokenTenant",
                 f"The access token is from the wrong issuer. It must match the tenant "
                 f"'{owner.tenant_id}' associated with this subscription.",
             )
-        return "/subscriptions/" + subscription_id + scope[len("/subscriptions/") + len(subscription_id):]
+        return "/subscriptions/" + subscription_id + scope[len("/subscriptions/") + len(subscription_id) :]
 
     def _require_write(self, tenant, caller_id, scope, action):
         writers = {arm_role_definitions()[name] for name in ROLE_ASSIGNMENT_WRITERS}
@@ -230,7 +258,11 @@ class ArmService:
                 )
             return json_response(200, existing)
         for other in tenant.role_assignments.values():
-            same = (other["properties"]["scope"].lower(), _role_guid(other), other["properties"]["principalId"])
+            same = (
+                other["properties"]["scope"].lower(),
+                _role_guid(other),
+                other["properties"]["principalId"],
+            )
             if same == (scope.lower(), role_guid, principal_id):
                 raise ServiceError(409, "RoleAssignmentExists", "The role assignment already exists.")
         assignment = add_role_assignment(
@@ -255,14 +287,18 @@ class ArmService:
         guid = match[1].lower()
         if guid not in arm_role_definitions().values():
             raise ServiceError(
-                400, "RoleDefinitionDoesNotExist", f"The specified role definition with ID '{guid}' does not exist."
+                400,
+                "RoleDefinitionDoesNotExist",
+                f"The specified role definition with ID '{guid}' does not exist.",
             )
         return guid
 
     def _principal_type(self, tenant, principal_id, declared_type):
         """The principal's type; a declared type lets ARM skip its directory look-up of a new principal."""
         if declared_type is not None and declared_type not in PRINCIPAL_TYPES:
-            raise ServiceError(400, "InvalidPrincipalType", f"The principal type '{declared_type}' is not valid.")
+            raise ServiceError(
+                400, "InvalidPrincipalType", f"The principal type '{declared_type}' is not valid."
+            )
         directory = Directory(self.store, tenant)
         principal = directory.find_principal(principal_id, replicated_only=declared_type is None)
         if principal is None:

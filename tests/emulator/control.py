@@ -6,6 +6,7 @@ directly; the HTTP routes are thin wrappers for other processes (make demo).
 
 import copy
 import re
+import uuid
 
 from werkzeug.routing import Map, Rule, Submount
 
@@ -47,8 +48,16 @@ class ControlApi:
                     self.prefix,
                     [
                         Rule("/tenants", endpoint=self._http_create_tenant, methods=["POST"]),
-                        Rule("/tenants/<tenant_id>/clients", endpoint=self._http_create_client, methods=["POST"]),
-                        Rule("/tenants/<tenant_id>/user_token", endpoint=self._http_user_token, methods=["POST"]),
+                        Rule(
+                            "/tenants/<tenant_id>/clients",
+                            endpoint=self._http_create_client,
+                            methods=["POST"],
+                        ),
+                        Rule(
+                            "/tenants/<tenant_id>/user_token",
+                            endpoint=self._http_user_token,
+                            methods=["POST"],
+                        ),
                         Rule(
                             "/tenants/<tenant_id>/applications/<app_id>/expire_secrets",
                             endpoint=self._http_expire_secrets,
@@ -75,7 +84,7 @@ class ControlApi:
     def create_tenant(self, tenant_id=None):
         """A tenant with Microsoft's service principals, two users and an admin client."""
         with self.store.lock:
-            tenant_id = (tenant_id or new_id()).lower()
+            tenant_id = str(uuid.UUID(tenant_id)) if tenant_id else new_id()
             if self.store.tenant(tenant_id) is not None:
                 raise ServiceError(409, "TenantExists", f"The tenant '{tenant_id}' already exists.")
             tenant = Tenant(
@@ -98,7 +107,10 @@ class ControlApi:
 
     def _add_users(self, tenant):
         """An administrator (Global and Power Platform admin, subscription Owner) and a plain user."""
-        for name, roles in (("admin", [GLOBAL_ADMINISTRATOR_ROLE, POWER_PLATFORM_ADMINISTRATOR_ROLE]), ("user", [])):
+        for name, roles in (
+            ("admin", [GLOBAL_ADMINISTRATOR_ROLE, POWER_PLATFORM_ADMINISTRATOR_ROLE]),
+            ("user", []),
+        ):
             user = {
                 "id": new_id(),
                 "displayName": f"Emulator {name}",
@@ -108,20 +120,26 @@ class ControlApi:
             tenant.users[user["id"]] = user
             if roles:
                 owner = arm_role_definitions()["Owner"]
-                add_role_assignment(tenant, f"/subscriptions/{tenant.subscription_id}", owner, user["id"], "User", user["id"])
+                add_role_assignment(
+                    tenant, f"/subscriptions/{tenant.subscription_id}", owner, user["id"], "User", user["id"]
+                )
 
     def create_client(self, tenant_id, graph_roles=(), subscription_roles=(), display_name=None):
         """Another caller: an application with a secret, given exactly these Graph and subscription roles."""
         with self.store.lock:
             directory = Directory(self.store, self._tenant(tenant_id))
-            return self._add_client(directory, display_name or "Emulator client", graph_roles, subscription_roles)
+            return self._add_client(
+                directory, display_name or "Emulator client", graph_roles, subscription_roles
+            )
 
     def _add_client(self, directory, display_name, graph_roles, subscription_roles):
         tenant = directory.tenant
         graph = directory.find_service_principal(app_id=GRAPH_APP_ID)
         role_ids = {role["value"]: role["id"] for role in graph["appRoles"]}
         definitions = arm_role_definitions()
-        unknown = [r for r in graph_roles if r not in role_ids] + [r for r in subscription_roles if r not in definitions]
+        unknown = [r for r in graph_roles if r not in role_ids] + [
+            r for r in subscription_roles if r not in definitions
+        ]
         if unknown:
             raise _bad_request(f"Unknown roles: {', '.join(unknown)}")
         # Made by the control API, so already replicated: tests start from a settled tenant.
@@ -188,7 +206,10 @@ class ControlApi:
             return self._config()
 
     def _config(self):
-        return {"replication_delay": self.store.config.replication_delay, "page_size": self.store.config.page_size}
+        return {
+            "replication_delay": self.store.config.replication_delay,
+            "page_size": self.store.config.page_size,
+        }
 
     def state(self, tenant_id=None):
         """A JSON dump of one tenant (never a secret or its hash), or an overview."""
@@ -201,20 +222,22 @@ class ControlApi:
                 }
             tenant = self._tenant(tenant_id)
             # A copy: callers in this process must not reach into live state.
-            return copy.deepcopy({
-                "tenant_id": tenant.tenant_id,
-                "subscription_id": tenant.subscription_id,
-                "domain": tenant.domain,
-                "applications": list(tenant.applications.values()),
-                "servicePrincipals": list(tenant.service_principals.values()),
-                "appRoleAssignments": list(tenant.app_role_assignments.values()),
-                "oauth2PermissionGrants": list(tenant.permission_grants.values()),
-                "roleAssignments": list(tenant.role_assignments.values()),
-                "adminApplications": list(tenant.admin_applications.values()),
-                "users": list(tenant.users.values()),
-                "owners": {app_id: sorted(owners) for app_id, owners in tenant.owners.items()},
-                "replicating": sorted(i for i in tenant.replicated_at if not tenant.is_replicated(i)),
-            })
+            return copy.deepcopy(
+                {
+                    "tenant_id": tenant.tenant_id,
+                    "subscription_id": tenant.subscription_id,
+                    "domain": tenant.domain,
+                    "applications": list(tenant.applications.values()),
+                    "servicePrincipals": list(tenant.service_principals.values()),
+                    "appRoleAssignments": list(tenant.app_role_assignments.values()),
+                    "oauth2PermissionGrants": list(tenant.permission_grants.values()),
+                    "roleAssignments": list(tenant.role_assignments.values()),
+                    "adminApplications": list(tenant.admin_applications.values()),
+                    "users": list(tenant.users.values()),
+                    "owners": {app_id: sorted(owners) for app_id, owners in tenant.owners.items()},
+                    "replicating": sorted(i for i in tenant.replicated_at if not tenant.is_replicated(i)),
+                }
+            )
 
     def reset(self):
         self.store.reset()

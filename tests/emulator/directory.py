@@ -215,9 +215,7 @@ class Directory:
             raise bad_request("Property 'displayName' is required when creating an application.")
         unique_name = properties.get("uniqueName")
         if unique_name and self.find_application(unique_name=unique_name, replicated_only=False):
-            raise bad_request(
-                "Another object with the same value for property uniqueName already exists."
-            )
+            raise bad_request("Another object with the same value for property uniqueName already exists.")
         app = copy.deepcopy(APPLICATION_TEMPLATE)
         _merge(app, properties)
         app.update(
@@ -328,8 +326,7 @@ class Directory:
                 "endDateTime": entry.get("endDateTime") or iso_time(certificate.not_valid_after_utc),
                 "key": None,
                 "keyId": key_id or new_id(),
-                "startDateTime": entry.get("startDateTime")
-                or iso_time(certificate.not_valid_before_utc),
+                "startDateTime": entry.get("startDateTime") or iso_time(certificate.not_valid_before_utc),
                 "type": entry["type"],
                 "usage": entry["usage"],
             }
@@ -368,9 +365,8 @@ class Directory:
 
     def add_key(self, app, key_credential, proof):
         self._check_key_proof(app, proof)
-        existing = [{"keyId": c["keyId"], **{k: c[k] for k in ("type", "usage", "displayName")}}
-                    for c in app["keyCredentials"]]
-        self.set_key_credentials(app, existing + [key_credential])
+        # Current entries carry their keyId, so set_key_credentials keeps their certificates.
+        self.set_key_credentials(app, [dict(c) for c in app["keyCredentials"]] + [key_credential])
         return dict(app["keyCredentials"][-1])
 
     def remove_key(self, app, key_id, proof):

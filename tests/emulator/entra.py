@@ -290,8 +290,10 @@ class EntraService:
             raise TokenError(401, "invalid_client", 50027, "JWT token is invalid or malformed.") from None
         credential, certificate = self._signing_certificate(directory, app, header)
         if parse_iso_time(credential["endDateTime"]) <= utc_now():
-            raise bad_assertion(f"The key used is expired. Thumbprint of key used by client: "
-                                f"'{credential['customKeyIdentifier']}'")
+            raise bad_assertion(
+                f"The key used is expired. Thumbprint of key used by client: "
+                f"'{credential['customKeyIdentifier']}'"
+            )
         try:
             claims = jwt.decode(
                 assertion,

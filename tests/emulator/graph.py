@@ -43,7 +43,9 @@ FILTER_AND = re.compile(r"and\b", re.IGNORECASE)
 
 
 def forbidden():
-    return ServiceError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+    return ServiceError(
+        403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."
+    )
 
 
 def unauthorized(message):
@@ -91,7 +93,9 @@ def parse_filter(expression):
     while True:
         match = FILTER_CLAUSE.match(expression, position)
         if match is None:
-            raise ServiceError(400, "Request_UnsupportedQuery", f"Unsupported or invalid query filter clause: {expression}")
+            raise ServiceError(
+                400, "Request_UnsupportedQuery", f"Unsupported or invalid query filter clause: {expression}"
+            )
         if match["prop"]:
             clauses.append(("eq", match["prop"], match["value"].replace("''", "'")))
         else:
@@ -101,7 +105,9 @@ def parse_filter(expression):
             return clauses
         conjunction = FILTER_AND.match(expression, position)
         if conjunction is None:
-            raise ServiceError(400, "Request_UnsupportedQuery", f"Unsupported or invalid query filter clause: {expression}")
+            raise ServiceError(
+                400, "Request_UnsupportedQuery", f"Unsupported or invalid query filter clause: {expression}"
+            )
         position = conjunction.end()
 
 
@@ -129,6 +135,12 @@ def _decode_skiptoken(token):
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise ServiceError(400, "Request_BadRequest", "The $skiptoken is invalid or expired.")
+
+
+def _request_ids(request):
+    """Graph's ids for one request: its own request-id, and the client's id echoed back."""
+    request_id = str(uuid.uuid4())
+    return {"request-id": request_id, "client-request-id": request.headers.get("client-request-id", request_id)}
 
 
 @dataclass
@@ -182,7 +194,11 @@ class GraphService:
             Rule("/oauth2PermissionGrants/<grant_id>", endpoint=self.get_grant, methods=["GET"]),
             Rule("/oauth2PermissionGrants/<grant_id>", endpoint=self.update_grant, methods=["PATCH"]),
             Rule("/oauth2PermissionGrants/<grant_id>", endpoint=self.delete_grant, methods=["DELETE"]),
-            Rule("/servicePrincipals/<key>/oauth2PermissionGrants", endpoint=self.list_client_grants, methods=["GET"]),
+            Rule(
+                "/servicePrincipals/<key>/oauth2PermissionGrants",
+                endpoint=self.list_client_grants,
+                methods=["GET"],
+            ),
         ]
         for path, by in (
             ("/applications/<key>", "object_id"),
@@ -203,7 +219,10 @@ class GraphService:
         for action, handler in actions:
             for name in (action, f"microsoft.graph.{action}"):
                 rules.append(Rule(f"/applications/<key>/{name}", endpoint=handler, methods=["POST"]))
-        for path, by in (("/servicePrincipals/<key>", "object_id"), ("/servicePrincipals(appId='<key>')", "app_id")):
+        for path, by in (
+            ("/servicePrincipals/<key>", "object_id"),
+            ("/servicePrincipals(appId='<key>')", "app_id"),
+        ):
             rules += [
                 Rule(path, endpoint=self.get_service_principal, methods=["GET"], defaults={"by": by}),
                 Rule(path, endpoint=self.update_service_principal, methods=["PATCH"], defaults={"by": by}),
@@ -215,16 +234,23 @@ class GraphService:
             rules += [
                 Rule(collection, endpoint=self.list_assignments, methods=["GET"], defaults={"side": side}),
                 Rule(collection, endpoint=self.create_assignment, methods=["POST"], defaults={"side": side}),
-                Rule(f"{collection}/<assignment_id>", endpoint=self.get_assignment, methods=["GET"],
-                     defaults={"side": side}),
-                Rule(f"{collection}/<assignment_id>", endpoint=self.delete_assignment, methods=["DELETE"],
-                     defaults={"side": side}),
+                Rule(
+                    f"{collection}/<assignment_id>",
+                    endpoint=self.get_assignment,
+                    methods=["GET"],
+                    defaults={"side": side},
+                ),
+                Rule(
+                    f"{collection}/<assignment_id>",
+                    endpoint=self.delete_assignment,
+                    methods=["DELETE"],
+                    defaults={"side": side},
+                ),
             ]
         return rules
 
     def handle(self, request):
-        request_id = str(uuid.uuid4())
-        ids = {"request-id": request_id, "client-request-id": request.headers.get("client-request-id", request_id)}
+        ids = _request_ids(request)
         try:
             endpoint, args = self._route(request)
             call = self._authenticate(request)
@@ -242,8 +268,10 @@ class GraphService:
             return route(self.url_map, request)
         except ServiceError as error:
             if error.status == 404:
-                segment = request.path[len(self.prefix):].strip("/").split("/")[0]
-                raise ServiceError(400, "BadRequest", f"Resource not found for the segment '{segment}'.") from None
+                segment = request.path[len(self.prefix) :].strip("/").split("/")[0]
+                raise ServiceError(
+                    400, "BadRequest", f"Resource not found for the segment '{segment}'."
+                ) from None
             raise
 
     def _authenticate(self, request):
@@ -280,8 +308,7 @@ class GraphService:
         return json_response(error.status, body, error.headers)
 
     def error_response(self, request, status, code, message):
-        request_id = str(uuid.uuid4())
-        ids = {"request-id": request_id, "client-request-id": request.headers.get("client-request-id", request_id)}
+        ids = _request_ids(request)
         response = self._error(ServiceError(status, code, message), ids)
         response.headers.update(ids)
         return response
@@ -296,11 +323,16 @@ class GraphService:
         names = [name.strip() for name in wanted.split(",") if name.strip()]
         for name in names:
             if name not in obj:
-                raise ServiceError(400, "Request_BadRequest", f"Could not find a property named '{name}' on this type.")
+                raise ServiceError(
+                    400, "Request_BadRequest", f"Could not find a property named '{name}' on this type."
+                )
         return {name: obj[name] for name in names}
 
     def _entity(self, call, obj, entity_set, status=200):
-        return json_response(status, {"@odata.context": self._context(call, f"{entity_set}/$entity"), **self._select(call, obj)})
+        return json_response(
+            status,
+            {"@odata.context": self._context(call, f"{entity_set}/$entity"), **self._select(call, obj)},
+        )
 
     def _collection(self, call, items, entity_set):
         """One page of items after $filter, sized by $top or the configured page size."""
@@ -310,8 +342,11 @@ class GraphService:
             items = [item for item in items if _matches(item, clauses)]
         page_size = int(args.get("$top") or self.store.config.page_size)
         offset = _decode_skiptoken(args["$skiptoken"]) if args.get("$skiptoken") else 0
-        page = items[offset:offset + page_size]
-        body = {"@odata.context": self._context(call, entity_set), "value": [self._select(call, i) for i in page]}
+        page = items[offset : offset + page_size]
+        body = {
+            "@odata.context": self._context(call, entity_set),
+            "value": [self._select(call, i) for i in page],
+        }
         if offset + page_size < len(items):
             query = dict(args.items(), **{"$skiptoken": _encode_skiptoken(offset + page_size)})
             body["@odata.nextLink"] = (
@@ -383,7 +418,9 @@ class GraphService:
         app = self._application(call, key, "object_id")
         self._require_application_write(call, app)
         requested = call.body.get("passwordCredential") or {}
-        credential = call.directory.add_password(app, requested.get("displayName"), requested.get("endDateTime"))
+        credential = call.directory.add_password(
+            app, requested.get("displayName"), requested.get("endDateTime")
+        )
         return json_response(
             200, {"@odata.context": self._context(call, "microsoft.graph.passwordCredential"), **credential}
         )
@@ -404,7 +441,9 @@ class GraphService:
         if not body.get("keyCredential"):
             raise ServiceError(400, "Request_BadRequest", "The keyCredential parameter is required.")
         credential = call.directory.add_key(app, body["keyCredential"], body.get("proof"))
-        return json_response(200, {"@odata.context": self._context(call, "microsoft.graph.keyCredential"), **credential})
+        return json_response(
+            200, {"@odata.context": self._context(call, "microsoft.graph.keyCredential"), **credential}
+        )
 
     def remove_key(self, call, key):
         app = self._application(call, key, "object_id")
@@ -478,11 +517,16 @@ class GraphService:
         sp = self._service_principal(call, key)
         body = call.body
         if (body.get(side) or sp["id"]).lower() != sp["id"]:
-            raise ServiceError(400, "Request_BadRequest", f"The {side} in the body must be the service principal in the URL.")
+            raise ServiceError(
+                400, "Request_BadRequest", f"The {side} in the body must be the service principal in the URL."
+            )
         if side == "resourceId":
             resource, principal_id = sp, body.get("principalId")
         else:
-            resource, principal_id = call.directory.find_service_principal(object_id=body.get("resourceId") or ""), sp["id"]
+            resource, principal_id = (
+                call.directory.find_service_principal(object_id=body.get("resourceId") or ""),
+                sp["id"],
+            )
             if resource is None:
                 raise ServiceError(400, "Request_BadRequest", "Not a valid reference update.")
         assignment = call.directory.assign_app_role(resource, principal_id, body.get("appRoleId"))
@@ -513,7 +557,9 @@ class GraphService:
         return grant
 
     def list_grants(self, call):
-        return self._collection(call, list(call.directory.tenant.permission_grants.values()), "oauth2PermissionGrants")
+        return self._collection(
+            call, list(call.directory.tenant.permission_grants.values()), "oauth2PermissionGrants"
+        )
 
     def list_client_grants(self, call, key):
         sp = self._service_principal(call, key)
@@ -534,7 +580,9 @@ class GraphService:
         changes = call.body
         for name, value in changes.items():
             if name != "scope" and not name.startswith("@odata") and value != grant.get(name):
-                raise ServiceError(400, "Request_BadRequest", f"Property '{name}' is read-only and cannot be set.")
+                raise ServiceError(
+                    400, "Request_BadRequest", f"Property '{name}' is read-only and cannot be set."
+                )
         grant["scope"] = changes.get("scope", grant["scope"]) or ""
         return empty_response(204)
 

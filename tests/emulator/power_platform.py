@@ -60,7 +60,9 @@ class PowerPlatformService:
         return response
 
     def _error(self, error):
-        return json_response(error.status, {"error": {"code": error.code, "message": error.message}}, error.headers)
+        return json_response(
+            error.status, {"error": {"code": error.code, "message": error.message}}, error.headers
+        )
 
     def _authenticate_admin(self, request):
         token = bearer_token(request)
@@ -72,7 +74,9 @@ class PowerPlatformService:
             raise ServiceError(401, "InvalidAuthenticationToken", str(error)) from None
         tenant = self.store.tenant(claims["tid"])
         if tenant is None:
-            raise ServiceError(401, "InvalidAuthenticationToken", "The access token is from an unknown tenant.")
+            raise ServiceError(
+                401, "InvalidAuthenticationToken", "The access token is from an unknown tenant."
+            )
         if claims.get("idtyp") == "app" or not claims.get("upn") or "scp" not in claims:
             raise ServiceError(
                 403,
@@ -92,7 +96,9 @@ class PowerPlatformService:
         version = request.args.get("api-version")
         if version != API_VERSION:
             raise ServiceError(
-                400, "InvalidApiVersion", f"The api-version '{version}' is not supported; use '{API_VERSION}'."
+                400,
+                "InvalidApiVersion",
+                f"The api-version '{version}' is not supported; use '{API_VERSION}'.",
             )
 
     def list_registrations(self, tenant):
@@ -101,13 +107,19 @@ class PowerPlatformService:
     def get_registration(self, tenant, app_id):
         registration = tenant.admin_applications.get(app_id.lower())
         if registration is None:
-            raise ServiceError(404, "NotFound", f"The application '{app_id}' is not registered as a management application.")
+            raise ServiceError(
+                404, "NotFound", f"The application '{app_id}' is not registered as a management application."
+            )
         return json_response(200, registration)
 
     def register(self, tenant, app_id):
         app_id = app_id.lower()
         if Directory(self.store, tenant).find_application(app_id=app_id, replicated_only=False) is None:
-            raise ServiceError(400, "InvalidApplicationId", f"The application '{app_id}' does not exist in tenant '{tenant.tenant_id}'.")
+            raise ServiceError(
+                400,
+                "InvalidApplicationId",
+                f"The application '{app_id}' does not exist in tenant '{tenant.tenant_id}'.",
+            )
         registration = tenant.admin_applications.setdefault(app_id, {"applicationId": app_id})
         return json_response(200, registration)
 

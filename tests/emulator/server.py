@@ -57,7 +57,9 @@ class EmulatorApp:
 
     def _answer(self, service, request):
         if service is None:
-            return json_response(404, {"error": {"code": "NotFound", "message": f"No emulated service at {request.path}"}})
+            return json_response(
+                404, {"error": {"code": "NotFound", "message": f"No emulated service at {request.path}"}}
+            )
         fault = self.faults.take(request.method, request.path)
         if fault is not None:
             time.sleep(fault.delay)
@@ -181,8 +183,9 @@ class Emulator:
         self.request_log.clear()
 
     def add_fault(self, method=None, path=".*", status=503, headers=None, times=1, delay=0.0, body=None):
-        return self.faults.add(path=path, status=status, method=method, headers=headers, body=body,
-                               times=times, delay=delay).describe()
+        return self.faults.add(
+            path=path, status=status, method=method, headers=headers, body=body, times=times, delay=delay
+        ).describe()
 
     def clear_faults(self):
         self.faults.clear()

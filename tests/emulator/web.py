@@ -9,9 +9,7 @@ from .errors import ServiceError
 
 
 def json_response(status, body, headers=None):
-    return Response(
-        json.dumps(body), status=status, headers=headers or {}, content_type="application/json"
-    )
+    return Response(json.dumps(body), status=status, headers=headers or {}, content_type="application/json")
 
 
 def empty_response(status, headers=None):
@@ -50,6 +48,8 @@ def route(url_map, request):
     try:
         return url_map.bind_to_environ(request.environ).match()
     except MethodNotAllowed:
-        raise ServiceError(405, "MethodNotAllowed", f"The method '{request.method}' is not allowed here.") from None
+        raise ServiceError(
+            405, "MethodNotAllowed", f"The method '{request.method}' is not allowed here."
+        ) from None
     except NotFound:
         raise ServiceError(404, "NotFound", f"No resource matches the path '{request.path}'.") from None

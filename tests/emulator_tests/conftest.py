@@ -40,13 +40,20 @@ class Api:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         url = path if path.startswith("https://") else self.emulator.url + path
-        return self.session.request(method, url, headers=headers, verify=self.emulator.ca_file, timeout=10, **kwargs)
+        return self.session.request(
+            method, url, headers=headers, verify=self.emulator.ca_file, timeout=10, **kwargs
+        )
 
     def token_response(self, tenant_id, client_id, secret, scope=GRAPH):
         return self.call(
             "POST",
             f"/entra/{tenant_id}/oauth2/v2.0/token",
-            data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "scope": scope},
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": secret,
+                "scope": scope,
+            },
         )
 
     def token(self, tenant_id, client_id, secret, scope=GRAPH):
@@ -55,7 +62,9 @@ class Api:
         return response.json()["access_token"]
 
     def admin_token(self, tenant, scope=GRAPH):
-        return self.token(tenant["tenant_id"], tenant["admin_client_id"], tenant["admin_client_secret"], scope)
+        return self.token(
+            tenant["tenant_id"], tenant["admin_client_id"], tenant["admin_client_secret"], scope
+        )
 
     def graph(self, method, path, token, **kwargs):
         return self.call(method, f"/graph/v1.0{path}", token, **kwargs)

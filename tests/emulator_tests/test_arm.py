@@ -14,7 +14,12 @@ ARM = "https://management.azure.com/.default"
 def arm(api, tenant, emulator):
     """(api, ARM token of the admin, a principal to assign roles to, subscription scope)."""
     principal = emulator.create_client(tenant["tenant_id"])
-    return api, api.admin_token(tenant, scope=ARM), principal["service_principal_id"], f"/subscriptions/{tenant['subscription_id']}"
+    return (
+        api,
+        api.admin_token(tenant, scope=ARM),
+        principal["service_principal_id"],
+        f"/subscriptions/{tenant['subscription_id']}",
+    )
 
 
 def body(scope_subscription, role, principal_id, principal_type="ServicePrincipal"):
@@ -35,7 +40,13 @@ def test_put_get_idempotent_conflict_delete(arm):
     api, token, principal, subscription = arm
     scope = f"{subscription}/resourceGroups/storage-rg"
     name = str(uuid.uuid4())
-    created = api.call("PUT", assignment_url(scope, name), token, params=API, json=body(subscription, BLOB_CONTRIBUTOR, principal))
+    created = api.call(
+        "PUT",
+        assignment_url(scope, name),
+        token,
+        params=API,
+        json=body(subscription, BLOB_CONTRIBUTOR, principal),
+    )
     assert created.status_code == 201, created.text
     assignment = created.json()
     assert assignment["id"] == f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"
@@ -44,14 +55,30 @@ def test_put_get_idempotent_conflict_delete(arm):
     assert assignment["properties"]["principalType"] == "ServicePrincipal"
     assert "x-ms-request-id" in created.headers
 
-    again = api.call("PUT", assignment_url(scope, name), token, params=API, json=body(subscription, BLOB_CONTRIBUTOR, principal))
+    again = api.call(
+        "PUT",
+        assignment_url(scope, name),
+        token,
+        params=API,
+        json=body(subscription, BLOB_CONTRIBUTOR, principal),
+    )
     assert (again.status_code, again.json()) == (200, assignment)
-    other_name = api.call("PUT", assignment_url(scope, uuid.uuid4()), token, params=API, json=body(subscription, BLOB_CONTRIBUTOR, principal))
+    other_name = api.call(
+        "PUT",
+        assignment_url(scope, uuid.uuid4()),
+        token,
+        params=API,
+        json=body(subscription, BLOB_CONTRIBUTOR, principal),
+    )
     assert (other_name.status_code, other_name.json()["error"]["code"]) == (409, "RoleAssignmentExists")
     assert api.call("GET", assignment_url(scope, name), token, params=API).json() == assignment
 
-    listed = api.call("GET", f"/arm{subscription}/providers/Microsoft.Authorization/roleAssignments", token,
-                      params={**API, "$filter": f"principalId eq '{principal}'"}).json()["value"]
+    listed = api.call(
+        "GET",
+        f"/arm{subscription}/providers/Microsoft.Authorization/roleAssignments",
+        token,
+        params={**API, "$filter": f"principalId eq '{principal}'"},
+    ).json()["value"]
     assert [a["name"] for a in listed] == [name]
 
     deleted = api.call("DELETE", assignment_url(scope, name), token, params=API)
@@ -63,23 +90,42 @@ def test_put_get_idempotent_conflict_delete(arm):
 
 def test_unknown_principal_and_role(arm):
     api, token, principal, subscription = arm
-    unknown = api.call("PUT", assignment_url(subscription, uuid.uuid4()), token, params=API,
-                       json=body(subscription, ACCOUNT_CONTRIBUTOR, str(uuid.uuid4()), principal_type=None))
+    unknown = api.call(
+        "PUT",
+        assignment_url(subscription, uuid.uuid4()),
+        token,
+        params=API,
+        json=body(subscription, ACCOUNT_CONTRIBUTOR, str(uuid.uuid4()), principal_type=None),
+    )
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "PrincipalNotFound")
     assert "replication delay" in unknown.json()["error"]["message"]
-    bad_role = api.call("PUT", assignment_url(subscription, uuid.uuid4()), token, params=API,
-                        json=body(subscription, str(uuid.uuid4()), principal))
+    bad_role = api.call(
+        "PUT",
+        assignment_url(subscription, uuid.uuid4()),
+        token,
+        params=API,
+        json=body(subscription, str(uuid.uuid4()), principal),
+    )
     assert (bad_role.status_code, bad_role.json()["error"]["code"]) == (400, "RoleDefinitionDoesNotExist")
 
 
 def test_writes_need_owner_or_user_access_administrator(emulator, api, tenant):
     subscription = f"/subscriptions/{tenant['subscription_id']}"
     target = emulator.create_client(tenant["tenant_id"])["service_principal_id"]
-    for roles, expected in (([], 403), (["Storage Blob Data Contributor"], 403), (["User Access Administrator"], 201)):
+    for roles, expected in (
+        ([], 403),
+        (["Storage Blob Data Contributor"], 403),
+        (["User Access Administrator"], 201),
+    ):
         caller = emulator.create_client(tenant["tenant_id"], subscription_roles=roles)
         token = api.token(tenant["tenant_id"], caller["client_id"], caller["client_secret"], scope=ARM)
-        response = api.call("PUT", assignment_url(subscription, uuid.uuid4()), token, params=API,
-                            json=body(subscription, ACCOUNT_CONTRIBUTOR, target))
+        response = api.call(
+            "PUT",
+            assignment_url(subscription, uuid.uuid4()),
+            token,
+            params=API,
+            json=body(subscription, ACCOUNT_CONTRIBUTOR, target),
+        )
         assert response.status_code == expected, (roles, response.text)
         if expected == 403:
             assert response.json()["error"]["code"] == "AuthorizationFailed"
@@ -89,10 +135,19 @@ def test_writes_need_owner_or_user_access_administrator(emulator, api, tenant):
 def test_token_audience_and_api_version(arm, api, tenant):
     _, token, principal, subscription = arm
     graph_token = api.admin_token(tenant)
-    wrong = api.call("GET", f"/arm{subscription}/providers/Microsoft.Authorization/roleAssignments", graph_token, params=API)
+    wrong = api.call(
+        "GET",
+        f"/arm{subscription}/providers/Microsoft.Authorization/roleAssignments",
+        graph_token,
+        params=API,
+    )
     assert (wrong.status_code, wrong.json()["error"]["code"]) == (401, "InvalidAuthenticationToken")
     missing = api.call("GET", f"/arm{subscription}/providers/Microsoft.Authorization/roleAssignments", token)
     assert missing.json()["error"]["code"] == "MissingApiVersionParameter"
-    other = api.call("GET", "/arm/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleAssignments",
-                     token, params=API)
+    other = api.call(
+        "GET",
+        "/arm/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleAssignments",
+        token,
+        params=API,
+    )
     assert other.status_code == 404

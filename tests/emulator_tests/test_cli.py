@@ -29,7 +29,10 @@ def test_cli_serves_until_signalled(tmp_path, signum):
     env = dict(os.environ, PYTHONPATH=str(TESTS_DIR))
     process = subprocess.Popen(
         [sys.executable, "-m", "emulator", "--info-file", str(info_file)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         info = wait_for(info_file, process)

@@ -50,7 +50,9 @@ def test_msal_client_secret_token_verifies_against_jwks(emulator, api, tenant):
     assert result["expires_in"] > 3500
     keys = api.call("GET", f"/entra/{tenant['tenant_id']}/discovery/v2.0/keys").json()["keys"]
     key = jwt.PyJWK(keys[0])
-    claims = jwt.decode(result["access_token"], key.key, algorithms=["RS256"], audience="https://graph.microsoft.com")
+    claims = jwt.decode(
+        result["access_token"], key.key, algorithms=["RS256"], audience="https://graph.microsoft.com"
+    )
     assert claims["tid"] == tenant["tenant_id"]
     assert claims["appid"] == claims["azp"] == tenant["admin_client_id"]
     assert claims["idtyp"] == "app"
@@ -66,8 +68,12 @@ def test_msal_client_secret_token_verifies_against_jwks(emulator, api, tenant):
 def test_msal_certificate_credential(emulator, api, tenant, certificate, send_x5c):
     client = emulator.create_client(tenant["tenant_id"])
     token = api.admin_token(tenant)
-    patch = api.graph("PATCH", f"/applications/{client['object_id']}", token,
-                      json={"keyCredentials": [certificate.key_credential()]})
+    patch = api.graph(
+        "PATCH",
+        f"/applications/{client['object_id']}",
+        token,
+        json={"keyCredentials": [certificate.key_credential()]},
+    )
     assert patch.status_code == 204, patch.text
     credential = {"private_key": certificate.key_pem, "thumbprint": certificate.sha1_hex}
     if send_x5c:
@@ -83,10 +89,16 @@ def test_msal_certificate_credential(emulator, api, tenant, certificate, send_x5
 
 def test_unregistered_certificate_is_refused(emulator, tenant, certificate, other_certificate, api):
     client = emulator.create_client(tenant["tenant_id"])
-    api.graph("PATCH", f"/applications/{client['object_id']}", api.admin_token(tenant),
-              json={"keyCredentials": [certificate.key_credential()]})
+    api.graph(
+        "PATCH",
+        f"/applications/{client['object_id']}",
+        api.admin_token(tenant),
+        json={"keyCredentials": [certificate.key_credential()]},
+    )
     credential = {"private_key": other_certificate.key_pem, "thumbprint": other_certificate.sha1_hex}
-    result = msal_app(emulator, tenant["tenant_id"], client["client_id"], credential).acquire_token_for_client([GRAPH])
+    result = msal_app(
+        emulator, tenant["tenant_id"], client["client_id"], credential
+    ).acquire_token_for_client([GRAPH])
     assert result["error"] == "invalid_client"
     assert result["error_codes"] == [700027]
 
@@ -118,7 +130,9 @@ def test_unknown_client_and_client_without_service_principal_are_700016(emulator
 
     client = emulator.create_client(tenant["tenant_id"])
     token = api.admin_token(tenant)
-    assert api.graph("DELETE", f"/servicePrincipals/{client['service_principal_id']}", token).status_code == 204
+    assert (
+        api.graph("DELETE", f"/servicePrincipals/{client['service_principal_id']}", token).status_code == 204
+    )
     response = api.token_response(tenant["tenant_id"], client["client_id"], client["client_secret"])
     assert response.json()["error_codes"] == [700016]
 
@@ -126,24 +140,35 @@ def test_unknown_client_and_client_without_service_principal_are_700016(emulator
 def test_unknown_tenant_is_90002(api, tenant):
     response = api.token_response("00000000-1111-2222-3333-444444444444", tenant["admin_client_id"], "x")
     assert (response.status_code, response.json()["error"], response.json()["error_codes"]) == (
-        400, "invalid_request", [90002])
+        400,
+        "invalid_request",
+        [90002],
+    )
 
 
 def test_scope_must_be_one_default_scope(api, tenant):
-    response = api.token_response(tenant["tenant_id"], tenant["admin_client_id"], tenant["admin_client_secret"],
-                                  scope="User.Read")
+    response = api.token_response(
+        tenant["tenant_id"], tenant["admin_client_id"], tenant["admin_client_secret"], scope="User.Read"
+    )
     assert response.json()["error"] == "invalid_scope"
-    response = api.token_response(tenant["tenant_id"], tenant["admin_client_id"], tenant["admin_client_secret"],
-                                  scope="https://nowhere.example/.default")
+    response = api.token_response(
+        tenant["tenant_id"],
+        tenant["admin_client_id"],
+        tenant["admin_client_secret"],
+        scope="https://nowhere.example/.default",
+    )
     assert response.json()["error_codes"] == [500011]
 
 
-@pytest.mark.parametrize("scope", [
-    "https://management.azure.com/.default",
-    "https://management.core.windows.net//.default",
-    "https://service.powerapps.com//.default",
-    "00000003-0000-0000-c000-000000000000/.default",
-])
+@pytest.mark.parametrize(
+    "scope",
+    [
+        "https://management.azure.com/.default",
+        "https://management.core.windows.net//.default",
+        "https://service.powerapps.com//.default",
+        "00000003-0000-0000-c000-000000000000/.default",
+    ],
+)
 def test_first_party_resources_by_uri_or_app_id(api, tenant, scope):
     api.token(tenant["tenant_id"], tenant["admin_client_id"], tenant["admin_client_secret"], scope=scope)
 
@@ -154,11 +179,23 @@ def test_roles_claim_follows_app_role_grants(emulator, api, tenant):
     assert claims_of(token)["roles"] == ["Application.ReadWrite.All"]
 
     admin = api.admin_token(tenant)
-    graph_sp = api.graph("GET", "/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')", admin).json()
-    role_id = next(r["id"] for r in graph_sp["appRoles"] if r["value"] == "InformationProtectionPolicy.Read.All")
+    graph_sp = api.graph(
+        "GET", "/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')", admin
+    ).json()
+    role_id = next(
+        r["id"] for r in graph_sp["appRoles"] if r["value"] == "InformationProtectionPolicy.Read.All"
+    )
     assert role_id == "19da66cb-0fb0-4390-b071-ebc76a349482"
-    grant = api.graph("POST", f"/servicePrincipals/{graph_sp['id']}/appRoleAssignedTo", admin, json={
-        "principalId": client["service_principal_id"], "resourceId": graph_sp["id"], "appRoleId": role_id})
+    grant = api.graph(
+        "POST",
+        f"/servicePrincipals/{graph_sp['id']}/appRoleAssignedTo",
+        admin,
+        json={
+            "principalId": client["service_principal_id"],
+            "resourceId": graph_sp["id"],
+            "appRoleId": role_id,
+        },
+    )
     assert grant.status_code == 201, grant.text
 
     token = api.token(tenant["tenant_id"], client["client_id"], client["client_secret"])

@@ -8,7 +8,9 @@ import requests
 
 def test_throttling_fault_in_graph_shape_with_retry_after(emulator, admin_graph):
     api, token = admin_graph
-    emulator.add_fault(method="GET", path=r"^/graph/v1.0/applications", status=429, headers={"Retry-After": "1"}, times=1)
+    emulator.add_fault(
+        method="GET", path=r"^/graph/v1.0/applications", status=429, headers={"Retry-After": "1"}, times=1
+    )
     throttled = api.graph("GET", "/applications", token)
     assert throttled.status_code == 429
     assert throttled.headers["Retry-After"] == "1"
@@ -33,9 +35,17 @@ def test_faults_answer_in_each_services_shape(emulator, api, tenant):
     assert (failed.status_code, failed.json()["error"]) == (503, "temporarily_unavailable")
     emulator.add_fault(path="^/arm/", status=429, headers={"Retry-After": "2"})
     token = api.admin_token(tenant, scope="https://management.azure.com/.default")
-    arm = api.call("GET", f"/arm/subscriptions/{tenant['subscription_id']}/providers/Microsoft.Authorization/roleAssignments",
-                   token, params={"api-version": "2022-04-01"})
-    assert (arm.status_code, arm.json()["error"]["code"], arm.headers["Retry-After"]) == (429, "TooManyRequests", "2")
+    arm = api.call(
+        "GET",
+        f"/arm/subscriptions/{tenant['subscription_id']}/providers/Microsoft.Authorization/roleAssignments",
+        token,
+        params={"api-version": "2022-04-01"},
+    )
+    assert (arm.status_code, arm.json()["error"]["code"], arm.headers["Retry-After"]) == (
+        429,
+        "TooManyRequests",
+        "2",
+    )
 
 
 def test_delay_only_fault_slows_the_answer(emulator, admin_graph):
@@ -65,23 +75,40 @@ def test_request_log_records_requests_without_secrets(emulator, api, tenant):
 
 def test_control_api_over_https(emulator):
     def control(method, path, **kwargs):
-        return requests.request(method, f"{emulator.url}/_emulator{path}", verify=emulator.ca_file, timeout=10, **kwargs)
+        return requests.request(
+            method, f"{emulator.url}/_emulator{path}", verify=emulator.ca_file, timeout=10, **kwargs
+        )
 
     created = control("POST", "/tenants", json={"tenant_id": "11111111-aaaa-4bbb-8ccc-222222222222"})
     assert created.status_code == 201
     tenant = created.json()
     assert set(tenant) == {"tenant_id", "subscription_id", "admin_client_id", "admin_client_secret"}
     assert control("POST", "/tenants", json={"tenant_id": tenant["tenant_id"]}).status_code == 409
-    client = control("POST", f"/tenants/{tenant['tenant_id']}/clients",
-                     json={"graph_roles": ["Application.ReadWrite.OwnedBy"], "subscription_roles": ["Owner"]}).json()
+    client = control(
+        "POST",
+        f"/tenants/{tenant['tenant_id']}/clients",
+        json={"graph_roles": ["Application.ReadWrite.OwnedBy"], "subscription_roles": ["Owner"]},
+    ).json()
     assert set(client) == {"client_id", "client_secret", "object_id", "service_principal_id"}
-    assert control("POST", f"/tenants/{tenant['tenant_id']}/clients", json={"graph_roles": ["Nope"]}).status_code == 400
-    token = control("POST", f"/tenants/{tenant['tenant_id']}/user_token", json={"audience": "https://service.powerapps.com/"})
+    assert (
+        control("POST", f"/tenants/{tenant['tenant_id']}/clients", json={"graph_roles": ["Nope"]}).status_code
+        == 400
+    )
+    token = control(
+        "POST",
+        f"/tenants/{tenant['tenant_id']}/user_token",
+        json={"audience": "https://service.powerapps.com/"},
+    )
     assert token.json()["access_token"].count(".") == 2
-    expired = control("POST", f"/tenants/{tenant['tenant_id']}/applications/{client['client_id']}/expire_secrets")
+    expired = control(
+        "POST", f"/tenants/{tenant['tenant_id']}/applications/{client['client_id']}/expire_secrets"
+    )
     assert expired.json() == {"expired": 1}
 
-    assert control("POST", "/config", json={"page_size": 5}).json() == {"replication_delay": 0.0, "page_size": 5}
+    assert control("POST", "/config", json={"page_size": 5}).json() == {
+        "replication_delay": 0.0,
+        "page_size": 5,
+    }
     assert control("POST", "/faults", json={"path": "^/graph/", "status": 500}).status_code == 201
     assert control("GET", "/faults").json()["faults"][0]["status"] == 500
     assert control("DELETE", "/faults").status_code == 204

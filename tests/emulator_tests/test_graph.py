@@ -21,19 +21,31 @@ def role_id(service_principal, value):
 
 def test_create_get_update_delete_application(admin_graph, tenant):
     api, token = admin_graph
-    created = api.graph("POST", "/applications", token, json={"displayName": "connector", "signInAudience": "AzureADMultipleOrgs"})
+    created = api.graph(
+        "POST",
+        "/applications",
+        token,
+        json={"displayName": "connector", "signInAudience": "AzureADMultipleOrgs"},
+    )
     assert created.status_code == 201, created.text
     app = created.json()
     assert app["@odata.context"].endswith("/graph/v1.0/$metadata#applications/$entity")
     uuid.UUID(app["id"]), uuid.UUID(app["appId"])
     assert app["publisherDomain"].endswith(".onmicrosoft.com")
     assert app["createdDateTime"].endswith("Z")
-    assert app["web"]["implicitGrantSettings"] == {"enableAccessTokenIssuance": False, "enableIdTokenIssuance": False}
+    assert app["web"]["implicitGrantSettings"] == {
+        "enableAccessTokenIssuance": False,
+        "enableIdTokenIssuance": False,
+    }
     assert app["passwordCredentials"] == [] and app["keyCredentials"] == []
     assert {"request-id", "client-request-id"} <= set(created.headers)
 
-    patched = api.graph("PATCH", f"/applications/{app['id']}", token,
-                        json={"web": {"redirectUris": ["https://admin.zscaler.net/"]}})
+    patched = api.graph(
+        "PATCH",
+        f"/applications/{app['id']}",
+        token,
+        json={"web": {"redirectUris": ["https://admin.zscaler.net/"]}},
+    )
     assert (patched.status_code, patched.content) == (204, b"")
     by_app_id = api.graph("GET", f"/applications(appId='{app['appId']}')", token).json()
     assert by_app_id["web"]["redirectUris"] == ["https://admin.zscaler.net/"]
@@ -69,7 +81,12 @@ def test_filter_select_and_paging(emulator, admin_graph):
     for name in ("zia-a", "zia-b", "zia-c", "other"):
         api.graph("POST", "/applications", token, json={"displayName": name})
     emulator.configure(page_size=2)
-    first = api.graph("GET", "/applications", token, params={"$filter": "startswith(displayName,'zia-')", "$select": "id,displayName"}).json()
+    first = api.graph(
+        "GET",
+        "/applications",
+        token,
+        params={"$filter": "startswith(displayName,'zia-')", "$select": "id,displayName"},
+    ).json()
     assert [a["displayName"] for a in first["value"]] == ["zia-a", "zia-b"]
     assert set(first["value"][0]) == {"id", "displayName"}
     assert first["@odata.nextLink"].startswith(f"{emulator.url}/graph/v1.0/applications?")
@@ -77,7 +94,12 @@ def test_filter_select_and_paging(emulator, admin_graph):
     assert [a["displayName"] for a in second["value"]] == ["zia-c"]
     assert "@odata.nextLink" not in second
 
-    combined = api.graph("GET", "/applications", token, params={"$filter": "displayName eq 'ZIA-B' and startswith(displayName,'zia')"}).json()
+    combined = api.graph(
+        "GET",
+        "/applications",
+        token,
+        params={"$filter": "displayName eq 'ZIA-B' and startswith(displayName,'zia')"},
+    ).json()
     assert [a["displayName"] for a in combined["value"]] == ["zia-b"]
     top = api.graph("GET", "/applications", token, params={"$top": "1"}).json()
     assert len(top["value"]) == 1 and "$top=1" in top["@odata.nextLink"]
@@ -88,9 +110,15 @@ def test_filter_select_and_paging(emulator, admin_graph):
 def test_add_password_shows_secret_once(emulator, admin_graph, tenant):
     api, token = admin_graph
     app = api.graph("POST", "/applications", token, json={"displayName": "secretive"}).json()
-    end = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    added = api.graph("POST", f"/applications/{app['id']}/addPassword", token,
-                      json={"passwordCredential": {"displayName": "zscaler", "endDateTime": end}})
+    end = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=365)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    added = api.graph(
+        "POST",
+        f"/applications/{app['id']}/addPassword",
+        token,
+        json={"passwordCredential": {"displayName": "zscaler", "endDateTime": end}},
+    )
     assert added.status_code == 200, added.text
     credential = added.json()
     secret = credential["secretText"]
@@ -107,9 +135,13 @@ def test_add_password_shows_secret_once(emulator, admin_graph, tenant):
     api.graph("POST", "/servicePrincipals", token, json={"appId": app["appId"]})
     assert api.token(tenant["tenant_id"], app["appId"], secret)
 
-    gone = api.graph("POST", f"/applications/{app['id']}/removePassword", token, json={"keyId": credential["keyId"]})
+    gone = api.graph(
+        "POST", f"/applications/{app['id']}/removePassword", token, json={"keyId": credential["keyId"]}
+    )
     assert gone.status_code == 204
-    again = api.graph("POST", f"/applications/{app['id']}/removePassword", token, json={"keyId": credential["keyId"]})
+    again = api.graph(
+        "POST", f"/applications/{app['id']}/removePassword", token, json={"keyId": credential["keyId"]}
+    )
     assert again.status_code == 404
     assert api.token_response(tenant["tenant_id"], app["appId"], secret).json()["error_codes"] == [7000215]
 
@@ -117,30 +149,63 @@ def test_add_password_shows_secret_once(emulator, admin_graph, tenant):
 def test_key_credentials_hide_key_and_add_key_needs_proof(admin_graph, certificate, other_certificate):
     api, token = admin_graph
     app = api.graph("POST", "/applications", token, json={"displayName": "cert app"}).json()
-    assert api.graph("PATCH", f"/applications/{app['id']}", token,
-                     json={"keyCredentials": [certificate.key_credential(displayName="CN=first")]}).status_code == 204
+    assert (
+        api.graph(
+            "PATCH",
+            f"/applications/{app['id']}",
+            token,
+            json={"keyCredentials": [certificate.key_credential(displayName="CN=first")]},
+        ).status_code
+        == 204
+    )
     keys = api.graph("GET", f"/applications/{app['id']}", token).json()["keyCredentials"]
     assert len(keys) == 1 and keys[0]["key"] is None
     assert keys[0]["customKeyIdentifier"] == certificate.sha1_hex.upper()
-    assert (keys[0]["type"], keys[0]["usage"], keys[0]["displayName"]) == ("AsymmetricX509Cert", "Verify", "CN=first")
+    assert (keys[0]["type"], keys[0]["usage"], keys[0]["displayName"]) == (
+        "AsymmetricX509Cert",
+        "Verify",
+        "CN=first",
+    )
 
     now = int(time.time())
     claims = {"aud": "00000002-0000-0000-c000-000000000000", "iss": app["id"], "nbf": now, "exp": now + 600}
     forged = jwt.encode(claims, other_certificate.key, algorithm="RS256")
-    refused = api.graph("POST", f"/applications/{app['id']}/addKey", token,
-                        json={"keyCredential": other_certificate.key_credential(), "passwordCredential": None, "proof": forged})
+    refused = api.graph(
+        "POST",
+        f"/applications/{app['id']}/addKey",
+        token,
+        json={
+            "keyCredential": other_certificate.key_credential(),
+            "passwordCredential": None,
+            "proof": forged,
+        },
+    )
     assert refused.status_code == 400
     proof = jwt.encode(claims, certificate.key, algorithm="RS256")
-    added = api.graph("POST", f"/applications/{app['id']}/addKey", token,
-                      json={"keyCredential": other_certificate.key_credential(), "passwordCredential": None, "proof": proof})
+    added = api.graph(
+        "POST",
+        f"/applications/{app['id']}/addKey",
+        token,
+        json={
+            "keyCredential": other_certificate.key_credential(),
+            "passwordCredential": None,
+            "proof": proof,
+        },
+    )
     assert added.status_code == 200, added.text
     assert added.json()["key"] is None
     keys = api.graph("GET", f"/applications/{app['id']}", token).json()["keyCredentials"]
     assert len(keys) == 2
-    removed = api.graph("POST", f"/applications/{app['id']}/removeKey", token,
-                        json={"keyId": keys[0]["keyId"], "proof": proof})
+    removed = api.graph(
+        "POST",
+        f"/applications/{app['id']}/removeKey",
+        token,
+        json={"keyId": keys[0]["keyId"], "proof": proof},
+    )
     assert removed.status_code == 204
-    assert [k["keyId"] for k in api.graph("GET", f"/applications/{app['id']}", token).json()["keyCredentials"]] == [keys[1]["keyId"]]
+    assert [
+        k["keyId"] for k in api.graph("GET", f"/applications/{app['id']}", token).json()["keyCredentials"]
+    ] == [keys[1]["keyId"]]
 
 
 def test_service_principals_create_upsert_select_and_cascade(admin_graph):
@@ -148,30 +213,68 @@ def test_service_principals_create_upsert_select_and_cascade(admin_graph):
     app = api.graph("POST", "/applications", token, json={"displayName": "with sp"}).json()
     sp_path = f"/servicePrincipals(appId='{app['appId']}')"
     assert api.graph("PATCH", sp_path, token, json={}).status_code == 404
-    created = api.graph("PATCH", sp_path, token, json={"tags": ["WindowsAzureActiveDirectoryIntegratedApp"]}, headers=CREATE_IF_MISSING)
+    created = api.graph(
+        "PATCH",
+        sp_path,
+        token,
+        json={"tags": ["WindowsAzureActiveDirectoryIntegratedApp"]},
+        headers=CREATE_IF_MISSING,
+    )
     assert created.status_code == 201, created.text
     sp = created.json()
-    assert (sp["appId"], sp["displayName"], sp["appRoles"], sp["oauth2PermissionScopes"]) == (app["appId"], "with sp", [], [])
+    assert (sp["appId"], sp["displayName"], sp["appRoles"], sp["oauth2PermissionScopes"]) == (
+        app["appId"],
+        "with sp",
+        [],
+        [],
+    )
     duplicate = api.graph("POST", "/servicePrincipals", token, json={"appId": app["appId"]})
     assert duplicate.status_code == 409
 
-    selected = api.graph("GET", f"/servicePrincipals(appId='{GRAPH_APP_ID}')", token,
-                         params={"$select": "id,appId,displayName,appRoles,oauth2PermissionScopes"}).json()
-    assert set(selected) == {"@odata.context", "id", "appId", "displayName", "appRoles", "oauth2PermissionScopes"}
+    selected = api.graph(
+        "GET",
+        f"/servicePrincipals(appId='{GRAPH_APP_ID}')",
+        token,
+        params={"$select": "id,appId,displayName,appRoles,oauth2PermissionScopes"},
+    ).json()
+    assert set(selected) == {
+        "@odata.context",
+        "id",
+        "appId",
+        "displayName",
+        "appRoles",
+        "oauth2PermissionScopes",
+    }
     assert selected["displayName"] == "Microsoft Graph"
     assert role_id(selected, "Sites.Read.All") == "332a536c-c7ef-4017-ab91-336970924f0d"
-    sharepoint = api.graph("GET", "/servicePrincipals", token,
-                           params={"$filter": "appId eq '00000003-0000-0ff1-ce00-000000000000'"}).json()["value"][0]
+    sharepoint = api.graph(
+        "GET",
+        "/servicePrincipals",
+        token,
+        params={"$filter": "appId eq '00000003-0000-0ff1-ce00-000000000000'"},
+    ).json()["value"][0]
     assert role_id(sharepoint, "Sites.Read.All") == "d13f72ca-a275-4b96-b789-48ebcc4da984"
-    powerapps = api.graph("GET", "/servicePrincipals(appId='475226c6-020e-4fb2-8a90-7a972cbfc1d4')", token).json()
+    powerapps = api.graph(
+        "GET", "/servicePrincipals(appId='475226c6-020e-4fb2-8a90-7a972cbfc1d4')", token
+    ).json()
     assert powerapps["displayName"] == "PowerApps Service"
 
-    grant = api.graph("POST", f"/servicePrincipals/{selected['id']}/appRoleAssignedTo", token, json={
-        "principalId": sp["id"], "resourceId": selected["id"], "appRoleId": role_id(selected, "Sites.Read.All")})
+    grant = api.graph(
+        "POST",
+        f"/servicePrincipals/{selected['id']}/appRoleAssignedTo",
+        token,
+        json={
+            "principalId": sp["id"],
+            "resourceId": selected["id"],
+            "appRoleId": role_id(selected, "Sites.Read.All"),
+        },
+    )
     assert grant.status_code == 201
     assert api.graph("DELETE", f"/applications/{app['id']}", token).status_code == 204
     assert api.graph("GET", sp_path, token).status_code == 404
-    assigned = api.graph("GET", f"/servicePrincipals/{selected['id']}/appRoleAssignedTo", token).json()["value"]
+    assigned = api.graph("GET", f"/servicePrincipals/{selected['id']}/appRoleAssignedTo", token).json()[
+        "value"
+    ]
     assert sp["id"] not in [a["principalId"] for a in assigned]
 
 
@@ -180,25 +283,49 @@ def test_app_role_assignments(admin_graph):
     app = api.graph("POST", "/applications", token, json={"displayName": "consented"}).json()
     sp = api.graph("POST", "/servicePrincipals", token, json={"appId": app["appId"]}).json()
     graph = graph_sp(api, token)
-    body = {"principalId": sp["id"], "resourceId": graph["id"], "appRoleId": role_id(graph, "InformationProtectionPolicy.Read.All")}
+    body = {
+        "principalId": sp["id"],
+        "resourceId": graph["id"],
+        "appRoleId": role_id(graph, "InformationProtectionPolicy.Read.All"),
+    }
     created = api.graph("POST", f"/servicePrincipals/{graph['id']}/appRoleAssignedTo", token, json=body)
     assert created.status_code == 201, created.text
     assignment = created.json()
-    assert {k: assignment[k] for k in ("appRoleId", "principalId", "principalType", "principalDisplayName", "resourceId", "resourceDisplayName")} == {
-        **body, "principalType": "ServicePrincipal", "principalDisplayName": "consented", "resourceDisplayName": "Microsoft Graph"}
+    assert {
+        k: assignment[k]
+        for k in (
+            "appRoleId",
+            "principalId",
+            "principalType",
+            "principalDisplayName",
+            "resourceId",
+            "resourceDisplayName",
+        )
+    } == {
+        **body,
+        "principalType": "ServicePrincipal",
+        "principalDisplayName": "consented",
+        "resourceDisplayName": "Microsoft Graph",
+    }
     assert assignment["createdDateTime"]
 
     duplicate = api.graph("POST", f"/servicePrincipals/{graph['id']}/appRoleAssignedTo", token, json=body)
     assert duplicate.status_code == 400
     assert duplicate.json()["error"]["code"] == "Request_BadRequest"
     assert "already exists" in duplicate.json()["error"]["message"]
-    unknown_role = api.graph("POST", f"/servicePrincipals/{graph['id']}/appRoleAssignedTo", token,
-                             json=dict(body, appRoleId=str(uuid.uuid4())))
+    unknown_role = api.graph(
+        "POST",
+        f"/servicePrincipals/{graph['id']}/appRoleAssignedTo",
+        token,
+        json=dict(body, appRoleId=str(uuid.uuid4())),
+    )
     assert unknown_role.status_code == 400
 
     held = api.graph("GET", f"/servicePrincipals/{sp['id']}/appRoleAssignments", token).json()["value"]
     assert [a["id"] for a in held] == [assignment["id"]]
-    deleted = api.graph("DELETE", f"/servicePrincipals/{graph['id']}/appRoleAssignedTo/{assignment['id']}", token)
+    deleted = api.graph(
+        "DELETE", f"/servicePrincipals/{graph['id']}/appRoleAssignedTo/{assignment['id']}", token
+    )
     assert deleted.status_code == 204
     assert api.graph("GET", f"/servicePrincipals/{sp['id']}/appRoleAssignments", token).json()["value"] == []
 
@@ -207,9 +334,16 @@ def test_oauth2_permission_grants(admin_graph):
     api, token = admin_graph
     app = api.graph("POST", "/applications", token, json={"displayName": "delegated"}).json()
     client = api.graph("POST", "/servicePrincipals", token, json={"appId": app["appId"]}).json()
-    storage = api.graph("GET", "/servicePrincipals(appId='e406a681-f3d4-42a8-90b6-c2b029497af1')", token).json()
+    storage = api.graph(
+        "GET", "/servicePrincipals(appId='e406a681-f3d4-42a8-90b6-c2b029497af1')", token
+    ).json()
     assert storage["oauth2PermissionScopes"][0]["value"] == "user_impersonation"
-    body = {"clientId": client["id"], "consentType": "AllPrincipals", "resourceId": storage["id"], "scope": "user_impersonation"}
+    body = {
+        "clientId": client["id"],
+        "consentType": "AllPrincipals",
+        "resourceId": storage["id"],
+        "scope": "user_impersonation",
+    }
     created = api.graph("POST", "/oauth2PermissionGrants", token, json=body)
     assert created.status_code == 201, created.text
     grant = created.json()
@@ -217,9 +351,22 @@ def test_oauth2_permission_grants(admin_graph):
     assert api.graph("POST", "/oauth2PermissionGrants", token, json=body).status_code == 409
 
     query = {"$filter": f"clientId eq '{client['id']}' and resourceId eq '{storage['id']}'"}
-    assert [g["id"] for g in api.graph("GET", "/oauth2PermissionGrants", token, params=query).json()["value"]] == [grant["id"]]
-    assert api.graph("PATCH", f"/oauth2PermissionGrants/{grant['id']}", token, json={"scope": "user_impersonation extra"}).status_code == 204
-    assert api.graph("GET", f"/oauth2PermissionGrants/{grant['id']}", token).json()["scope"] == "user_impersonation extra"
+    assert [
+        g["id"] for g in api.graph("GET", "/oauth2PermissionGrants", token, params=query).json()["value"]
+    ] == [grant["id"]]
+    assert (
+        api.graph(
+            "PATCH",
+            f"/oauth2PermissionGrants/{grant['id']}",
+            token,
+            json={"scope": "user_impersonation extra"},
+        ).status_code
+        == 204
+    )
+    assert (
+        api.graph("GET", f"/oauth2PermissionGrants/{grant['id']}", token).json()["scope"]
+        == "user_impersonation extra"
+    )
     assert api.graph("DELETE", f"/oauth2PermissionGrants/{grant['id']}", token).status_code == 204
     assert api.graph("GET", f"/oauth2PermissionGrants/{grant['id']}", token).status_code == 404
 
@@ -236,13 +383,33 @@ def test_authentication_and_insufficient_privileges(emulator, api, tenant):
     app = api.graph("POST", "/applications", token, json={"displayName": "can create"}).json()
     sp = api.graph("POST", "/servicePrincipals", token, json={"appId": app["appId"]}).json()
     graph = graph_sp(api, token)
-    denied = api.graph("POST", f"/servicePrincipals/{graph['id']}/appRoleAssignedTo", token, json={
-        "principalId": sp["id"], "resourceId": graph["id"], "appRoleId": role_id(graph, "Sites.Read.All")})
+    denied = api.graph(
+        "POST",
+        f"/servicePrincipals/{graph['id']}/appRoleAssignedTo",
+        token,
+        json={
+            "principalId": sp["id"],
+            "resourceId": graph["id"],
+            "appRoleId": role_id(graph, "Sites.Read.All"),
+        },
+    )
     assert denied.status_code == 403
     assert denied.json()["error"] | {"innerError": None} == {
-        "code": "Authorization_RequestDenied", "message": "Insufficient privileges to complete the operation.", "innerError": None}
-    grant = api.graph("POST", "/oauth2PermissionGrants", token, json={
-        "clientId": sp["id"], "consentType": "AllPrincipals", "resourceId": graph["id"], "scope": "User.Read"})
+        "code": "Authorization_RequestDenied",
+        "message": "Insufficient privileges to complete the operation.",
+        "innerError": None,
+    }
+    grant = api.graph(
+        "POST",
+        "/oauth2PermissionGrants",
+        token,
+        json={
+            "clientId": sp["id"],
+            "consentType": "AllPrincipals",
+            "resourceId": graph["id"],
+            "scope": "User.Read",
+        },
+    )
     assert grant.status_code == 403
 
     nobody = emulator.create_client(tenant["tenant_id"])
@@ -257,8 +424,15 @@ def test_owned_by_permits_only_own_applications(emulator, admin_graph, tenant):
     token = api.token(tenant["tenant_id"], owner["client_id"], owner["client_secret"])
     own = api.graph("POST", "/applications", token, json={"displayName": "mine"}).json()
     assert api.graph("PATCH", f"/applications/{own['id']}", token, json={"notes": "ok"}).status_code == 204
-    assert api.graph("POST", f"/applications/{own['id']}/addPassword", token, json={"passwordCredential": {}}).status_code == 200
-    assert api.graph("PATCH", f"/applications/{foreign['id']}", token, json={"notes": "no"}).status_code == 403
+    assert (
+        api.graph(
+            "POST", f"/applications/{own['id']}/addPassword", token, json={"passwordCredential": {}}
+        ).status_code
+        == 200
+    )
+    assert (
+        api.graph("PATCH", f"/applications/{foreign['id']}", token, json={"notes": "no"}).status_code == 403
+    )
 
 
 def test_requests_not_matching_the_schema_are_400(admin_graph):
@@ -267,14 +441,29 @@ def test_requests_not_matching_the_schema_are_400(admin_graph):
     assert wrong_type.status_code == 400
     assert wrong_type.json()["error"]["code"] == "BadRequest"
     assert "5 is not of type 'string'" in wrong_type.json()["error"]["message"]
-    bad_uuid = api.graph("POST", "/applications", token, json={"displayName": "x", "requiredResourceAccess": [
-        {"resourceAppId": GRAPH_APP_ID, "resourceAccess": [{"id": "Sites.Read.All", "type": "Role"}]}]})
+    bad_uuid = api.graph(
+        "POST",
+        "/applications",
+        token,
+        json={
+            "displayName": "x",
+            "requiredResourceAccess": [
+                {"resourceAppId": GRAPH_APP_ID, "resourceAccess": [{"id": "Sites.Read.All", "type": "Role"}]}
+            ],
+        },
+    )
     assert bad_uuid.status_code == 400
     assert api.graph("GET", "/applications", token, params={"$top": "many"}).status_code == 400
-    bad_date = api.graph("POST", "/applications/whatever/addPassword", token,
-                         json={"passwordCredential": {"endDateTime": "2030-01-01"}})
+    bad_date = api.graph(
+        "POST",
+        "/applications/whatever/addPassword",
+        token,
+        json={"passwordCredential": {"endDateTime": "2030-01-01"}},
+    )
     assert bad_date.status_code == 400
-    not_json = api.graph("POST", "/applications", token, data="{", headers={"Content-Type": "application/json"})
+    not_json = api.graph(
+        "POST", "/applications", token, data="{", headers={"Content-Type": "application/json"}
+    )
     assert not_json.status_code == 400
     unknown = api.graph("GET", "/groups", token)
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "BadRequest")

@@ -33,7 +33,8 @@ def test_new_application_is_invisible_then_visible(delayed):
     assert no_backing.status_code == 400
     assert no_backing.json()["error"]["code"] == "NoBackingApplicationObject"
     assert no_backing.json()["error"]["message"] == (
-        f"The appId '{app['appId']}' of the service principal does not reference a valid application object.")
+        f"The appId '{app['appId']}' of the service principal does not reference a valid application object."
+    )
 
     wait_for_replication()
     assert api.graph("GET", f"/applications/{app['id']}", token).status_code == 200
@@ -43,11 +44,15 @@ def test_new_application_is_invisible_then_visible(delayed):
 def test_upserted_application_replicates_too(delayed):
     api, token = delayed
     path = "/applications(uniqueName='replicating')"
-    created = api.graph("PATCH", path, token, json={"displayName": "r"}, headers={"Prefer": "create-if-missing"})
+    created = api.graph(
+        "PATCH", path, token, json={"displayName": "r"}, headers={"Prefer": "create-if-missing"}
+    )
     assert created.status_code == 201
     assert api.graph("GET", path, token).status_code == 404
     # A retried upsert reaches the object being replicated instead of making a second one.
-    retried = api.graph("PATCH", path, token, json={"displayName": "r"}, headers={"Prefer": "create-if-missing"})
+    retried = api.graph(
+        "PATCH", path, token, json={"displayName": "r"}, headers={"Prefer": "create-if-missing"}
+    )
     assert retried.status_code == 204
     wait_for_replication()
     assert api.graph("GET", path, token).json()["id"] == created.json()["id"]
@@ -60,28 +65,54 @@ def test_new_principal_is_not_a_valid_reference_yet(emulator, delayed, tenant):
     emulator.configure(replication_delay=DELAY)
     sp = api.graph("POST", "/servicePrincipals", token, json={"appId": app["appId"]}).json()
     graph = api.graph("GET", f"/servicePrincipals(appId='{GRAPH_APP_ID}')", token).json()
-    assignment = api.graph("POST", f"/servicePrincipals/{graph['id']}/appRoleAssignedTo", token, json={
-        "principalId": sp["id"], "resourceId": graph["id"], "appRoleId": graph["appRoles"][0]["id"]})
+    assignment = api.graph(
+        "POST",
+        f"/servicePrincipals/{graph['id']}/appRoleAssignedTo",
+        token,
+        json={"principalId": sp["id"], "resourceId": graph["id"], "appRoleId": graph["appRoles"][0]["id"]},
+    )
     assert (assignment.status_code, assignment.json()["error"]["code"]) == (400, "Request_BadRequest")
     assert assignment.json()["error"]["message"] == "Not a valid reference update."
-    grant = api.graph("POST", "/oauth2PermissionGrants", token, json={
-        "clientId": sp["id"], "consentType": "AllPrincipals", "resourceId": graph["id"], "scope": "User.Read"})
+    grant = api.graph(
+        "POST",
+        "/oauth2PermissionGrants",
+        token,
+        json={
+            "clientId": sp["id"],
+            "consentType": "AllPrincipals",
+            "resourceId": graph["id"],
+            "scope": "User.Read",
+        },
+    )
     assert grant.json()["error"]["message"] == "Not a valid reference update."
 
     arm = api.admin_token(tenant, scope="https://management.azure.com/.default")
     scope = f"/arm/subscriptions/{tenant['subscription_id']}"
-    properties = {"roleDefinitionId": f"/subscriptions/{tenant['subscription_id']}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-                  "principalId": sp["id"]}
+    properties = {
+        "roleDefinitionId": f"/subscriptions/{tenant['subscription_id']}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+        "principalId": sp["id"],
+    }
     path = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{uuid.uuid4()}"
-    refused = api.call("PUT", path, arm, params={"api-version": "2022-04-01"}, json={"properties": properties})
+    refused = api.call(
+        "PUT", path, arm, params={"api-version": "2022-04-01"}, json={"properties": properties}
+    )
     assert (refused.status_code, refused.json()["error"]["code"]) == (400, "PrincipalNotFound")
-    accepted = api.call("PUT", path, arm, params={"api-version": "2022-04-01"},
-                        json={"properties": dict(properties, principalType="ServicePrincipal")})
+    accepted = api.call(
+        "PUT",
+        path,
+        arm,
+        params={"api-version": "2022-04-01"},
+        json={"properties": dict(properties, principalType="ServicePrincipal")},
+    )
     assert accepted.status_code == 201, accepted.text
 
     wait_for_replication()
-    assignment = api.graph("POST", f"/servicePrincipals/{graph['id']}/appRoleAssignedTo", token, json={
-        "principalId": sp["id"], "resourceId": graph["id"], "appRoleId": graph["appRoles"][0]["id"]})
+    assignment = api.graph(
+        "POST",
+        f"/servicePrincipals/{graph['id']}/appRoleAssignedTo",
+        token,
+        json={"principalId": sp["id"], "resourceId": graph["id"], "appRoleId": graph["appRoles"][0]["id"]},
+    )
     assert assignment.status_code == 201
 
 
@@ -91,10 +122,14 @@ def test_token_endpoint_lags_behind_new_apps_and_secrets(delayed, tenant):
     app = api.graph("POST", "/applications", token, json={"displayName": "signs in"}).json()
     wait_for_replication()
     api.graph("POST", "/servicePrincipals", token, json={"appId": app["appId"]})
-    secret = api.graph("POST", f"/applications/{app['id']}/addPassword", token, json={"passwordCredential": {}}).json()["secretText"]
+    secret = api.graph(
+        "POST", f"/applications/{app['id']}/addPassword", token, json={"passwordCredential": {}}
+    ).json()["secretText"]
     assert api.token_response(tenant_id, app["appId"], secret).json()["error_codes"] == [700016]
     wait_for_replication()
-    second = api.graph("POST", f"/applications/{app['id']}/addPassword", token, json={"passwordCredential": {}}).json()["secretText"]
+    second = api.graph(
+        "POST", f"/applications/{app['id']}/addPassword", token, json={"passwordCredential": {}}
+    ).json()["secretText"]
     assert api.token_response(tenant_id, app["appId"], second).json()["error_codes"] == [7000215]
     assert api.token_response(tenant_id, app["appId"], secret).status_code == 200
     wait_for_replication()
