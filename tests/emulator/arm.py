@@ -312,4 +312,12 @@ class ArmService:
                 "property to a value, such as ServicePrincipal, User, or Group. See "
                 "https://aka.ms/docs-principaltype",
             )
-        return declared_type or ("User" if principal["id"] in tenant.users else "ServicePrincipal")
+        actual_type = "User" if principal["id"] in tenant.users else "ServicePrincipal"
+        if declared_type is not None and declared_type != actual_type:
+            raise ServiceError(
+                400,
+                "UnmatchedPrincipalType",
+                f"The PrincipalId '{principal_id.replace('-', '')}' has type '{actual_type}', which is "
+                f"different from specified PrincipalType '{declared_type}'.",
+            )
+        return actual_type

@@ -140,7 +140,10 @@ def _decode_skiptoken(token):
 def _request_ids(request):
     """Graph's ids for one request: its own request-id, and the client's id echoed back."""
     request_id = str(uuid.uuid4())
-    return {"request-id": request_id, "client-request-id": request.headers.get("client-request-id", request_id)}
+    return {
+        "request-id": request_id,
+        "client-request-id": request.headers.get("client-request-id", request_id),
+    }
 
 
 @dataclass

@@ -99,6 +99,14 @@ def test_unknown_principal_and_role(arm):
     )
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "PrincipalNotFound")
     assert "replication delay" in unknown.json()["error"]["message"]
+    wrong_type = api.call(
+        "PUT",
+        assignment_url(subscription, uuid.uuid4()),
+        token,
+        params=API,
+        json=body(subscription, ACCOUNT_CONTRIBUTOR, principal, principal_type="User"),
+    )
+    assert (wrong_type.status_code, wrong_type.json()["error"]["code"]) == (400, "UnmatchedPrincipalType")
     bad_role = api.call(
         "PUT",
         assignment_url(subscription, uuid.uuid4()),

@@ -4,6 +4,7 @@ import datetime
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 
@@ -467,3 +468,19 @@ def test_requests_not_matching_the_schema_are_400(admin_graph):
     assert not_json.status_code == 400
     unknown = api.graph("GET", "/groups", token)
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "BadRequest")
+
+
+def test_concurrent_writes_are_all_kept(admin_graph):
+    api, token = admin_graph
+
+    def create(index):
+        response = api.graph("POST", "/applications", token, json={"displayName": f"parallel-{index:02d}"})
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(create, range(24))) == {201}
+    listed = api.graph(
+        "GET", "/applications", token, params={"$filter": "startswith(displayName,'parallel-')"}
+    )
+    names = sorted(a["displayName"] for a in listed.json()["value"])
+    assert names == [f"parallel-{i:02d}" for i in range(24)]
