@@ -224,9 +224,9 @@ class Directory:
             createdDateTime=iso_time(utc_now()),
             publisherDomain=self.tenant.domain,
         )
+        self.set_key_credentials(app, key_credentials)  # may refuse a bad certificate: store after
         self.tenant.applications[app["id"]] = app
         self.tenant.owners[app["id"]] = {owner_id} if owner_id else set()
-        self.set_key_credentials(app, key_credentials)
         self._replicate_later(app["id"], replicate)
         return app
 

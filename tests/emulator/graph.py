@@ -33,9 +33,10 @@ APPLICATION_OWNED_BY = "Application.ReadWrite.OwnedBy"
 APP_ROLE_ASSIGNMENT_WRITE = "AppRoleAssignment.ReadWrite.All"
 PERMISSION_GRANT_WRITE = "DelegatedPermissionGrant.ReadWrite.All"
 
-# One $filter clause: `prop eq 'value'` or `startswith(prop,'value')`; '' escapes a quote.
+# One $filter clause: `prop eq 'value'`, `prop eq <guid>` (Edm.Guid properties such as
+# principalId are compared unquoted) or `startswith(prop,'value')`; '' escapes a quote.
 FILTER_CLAUSE = re.compile(
-    r"\s*(?:(?P<prop>\w+)\s+eq\s+'(?P<value>(?:[^']|'')*)'"
+    r"\s*(?:(?P<prop>\w+)\s+eq\s+(?:'(?P<value>(?:[^']|'')*)'|(?P<guid>[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}))"
     r"|startswith\(\s*(?P<prefix_prop>\w+)\s*,\s*'(?P<prefix>(?:[^']|'')*)'\s*\))\s*",
     re.IGNORECASE,
 )
@@ -96,7 +97,9 @@ def parse_filter(expression):
             raise ServiceError(
                 400, "Request_UnsupportedQuery", f"Unsupported or invalid query filter clause: {expression}"
             )
-        if match["prop"]:
+        if match["guid"]:
+            clauses.append(("eq", match["prop"], match["guid"]))
+        elif match["prop"]:
             clauses.append(("eq", match["prop"], match["value"].replace("''", "'")))
         else:
             clauses.append(("startswith", match["prefix_prop"], match["prefix"].replace("''", "'")))

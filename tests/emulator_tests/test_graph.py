@@ -322,6 +322,13 @@ def test_app_role_assignments(admin_graph):
     )
     assert unknown_role.status_code == 400
 
+    by_principal = api.graph(
+        "GET",
+        f"/servicePrincipals/{graph['id']}/appRoleAssignedTo",
+        token,
+        params={"$filter": f"principalId eq {sp['id']}"},
+    ).json()["value"]
+    assert [a["id"] for a in by_principal] == [assignment["id"]]
     held = api.graph("GET", f"/servicePrincipals/{sp['id']}/appRoleAssignments", token).json()["value"]
     assert [a["id"] for a in held] == [assignment["id"]]
     deleted = api.graph(
