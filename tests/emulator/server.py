@@ -8,6 +8,7 @@ import ssl
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 
 import trustme
@@ -65,8 +66,12 @@ class EmulatorApp:
             time.sleep(fault.delay)
             if fault.status:
                 return self._fault_response(service, request, fault)
-        with self.store.lock:
-            return service.handle(request)
+        try:
+            with self.store.lock:
+                return service.handle(request)
+        except Exception as error:  # noqa: BLE001 - an emulator bug must still answer, and be seen
+            traceback.print_exc()
+            return service.error_response(request, 500, "InternalServerError", f"Emulator error: {error!r}")
 
     def _fault_response(self, service, request, fault):
         if fault.body is None:
