@@ -153,11 +153,10 @@ class EntraService:
     # --- token endpoint ------------------------------------------------------
 
     def token(self, request, tenant):
-        form = request.form
         known = self._tenant(tenant)
         if known is None:
             raise tenant_not_found(tenant)
-        grant_type = form.get("grant_type", "")
+        grant_type = request.form.get("grant_type", "")
         if grant_type != "client_credentials":
             raise TokenError(
                 400,
@@ -165,7 +164,29 @@ class EntraService:
                 70003,
                 f"The app requested an unsupported grant type '{grant_type}'.",
             )
-        client_id = (form.get("client_id") or "").lower()
+        directory = Directory(self.store, known)
+        app, client = self._client(directory, request.form.get("client_id"))
+        authenticated_by = self._authenticate_client(request, directory, app, tenant)
+        resource = self._requested_resource(request.form.get("scope", ""))
+        claims = {
+            "aud": resource,
+            "iss": issuer_for(request.host_url.rstrip("/"), known.tenant_id),
+            "tid": known.tenant_id,
+            "appid": app["appId"],
+            "azp": app["appId"],
+            "appidacr": authenticated_by,
+            "oid": client["id"],
+            "sub": client["id"],
+            "idtyp": "app",
+        }
+        roles = directory.granted_role_values(client["id"], self._resource_principal(directory, resource))
+        if roles:
+            claims["roles"] = roles
+        body = {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599}
+        return json_response(200, {**body, "access_token": self.signer.issue(claims)})
+
+    def _client(self, directory, client_id):
+        """The application and service principal signing in; both must be known to this tenant."""
         if not client_id:
             raise TokenError(
                 400,
@@ -173,7 +194,6 @@ class EntraService:
                 900144,
                 "The request body must contain the following parameter: 'client_id'.",
             )
-        directory = Directory(self.store, known)
         app = directory.find_application(app_id=client_id)
         client = directory.find_service_principal(app_id=client_id)
         if app is None or client is None:
@@ -182,46 +202,25 @@ class EntraService:
                 "unauthorized_client",
                 700016,
                 f"Application with identifier '{client_id}' was not found in the directory "
-                f"'{known.tenant_id}'. This can happen if the application has not been installed "
-                "by the administrator of the tenant or consented to by any user in the tenant. "
-                "You may have sent your authentication request to the wrong tenant.",
+                f"'{directory.tenant.tenant_id}'. This can happen if the application has not been "
+                "installed by the administrator of the tenant or consented to by any user in the "
+                "tenant. You may have sent your authentication request to the wrong tenant.",
             )
-        authenticated_by = self._authenticate_client(request, directory, app, tenant)
-        resource = self._requested_resource(form.get("scope", ""))
-        resource_principal = directory.find_resource(resource)
-        if resource_principal is None:
+        return app, client
+
+    def _resource_principal(self, directory, resource):
+        principal = directory.find_resource(resource)
+        if principal is None:
             raise TokenError(
                 400,
                 "invalid_resource",
                 500011,
                 f"The resource principal named {resource} was not found in the tenant named "
-                f"{known.tenant_id}. This can happen if the application has not been installed by "
-                "the administrator of the tenant or consented to by any user in the tenant. You "
-                "might have sent your authentication request to the wrong tenant.",
+                f"{directory.tenant.tenant_id}. This can happen if the application has not been "
+                "installed by the administrator of the tenant or consented to by any user in the "
+                "tenant. You might have sent your authentication request to the wrong tenant.",
             )
-        claims = {
-            "aud": resource,
-            "iss": issuer_for(request.host_url.rstrip("/"), known.tenant_id),
-            "tid": known.tenant_id,
-            "appid": client_id,
-            "azp": client_id,
-            "appidacr": authenticated_by,
-            "oid": client["id"],
-            "sub": client["id"],
-            "idtyp": "app",
-        }
-        roles = directory.granted_role_values(client["id"], resource_principal)
-        if roles:
-            claims["roles"] = roles
-        return json_response(
-            200,
-            {
-                "token_type": "Bearer",
-                "expires_in": 3599,
-                "ext_expires_in": 3599,
-                "access_token": self.signer.issue(claims),
-            },
-        )
+        return principal
 
     def _requested_resource(self, scope):
         """The resource of the single '<resource>/.default' scope client credentials allow."""
