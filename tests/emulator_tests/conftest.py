@@ -6,7 +6,6 @@ import requests
 from emulator import Emulator
 
 GRAPH = "https://graph.microsoft.com/.default"
-ARM = "https://management.azure.com/.default"
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,8 @@ import msal
 import pytest
 import requests
 
-from conftest import ARM, GRAPH
+GRAPH = "https://graph.microsoft.com/.default"
+ARM = "https://management.azure.com/.default"
 
 
 class CaSession(requests.Session):
