@@ -152,6 +152,7 @@ class ConnectorReconciler:
         self.app = None
         self.sp = None
         self.fresh = False  # objects were created in this run: expect replication lag
+        self.sp_created = False
         self.new_secret = None
         self.cert = None
         self.before = {}
@@ -330,16 +331,18 @@ class ConnectorReconciler:
 
     def ensure_service_principal(self):
         app_id = self.app.get("appId")
-        self.sp = self.find_service_principal(app_id) if app_id else None
+        # An application made in this run has no principal yet: no need to ask.
+        self.sp = self.find_service_principal(app_id) if app_id and not self.fresh else None
         if self.sp is None:
             created = self._change("create service principal for the application",
                                    lambda: self.graph.post("/servicePrincipals", {"appId": app_id}))
             self.fresh = True
+            self.sp_created = True
             self.sp = created or {"id": None, "appId": app_id}
 
     def ensure_consent(self, perms, resources):
         """Grant every desired permission tenant-wide; revoke unlisted ones when purging."""
-        sp_id = self.sp.get("id")
+        sp_id = None if self.sp_created else self.sp.get("id")  # a new principal holds no grants yet
         held = consent.app_role_assignments_of(self.graph, sp_id) if sp_id else {}
         delegated = consent.delegated_grants_of(self.graph, sp_id) if sp_id else {}
         granted_before = self._granted_labels(perms, resources, held, delegated)

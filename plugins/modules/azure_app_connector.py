@@ -395,8 +395,8 @@ def build_spec(params):
     if not p["redirect_uris"]:
         raise InputError("redirect_uris", "needs at least one URI; Zscaler's is https://console.zscaler.com.")
     require_range("secret_expires_in_days", p["secret_expires_in_days"], 1, 730)
-    require_range("rotate_before_days", p["rotate_before_days"], 1, p["secret_expires_in_days"] - 1
-                  if p["secret_expires_in_days"] > 1 else 1)
+    if p["rotate"] == "when_expiring":
+        require_range("rotate_before_days", p["rotate_before_days"], 1, max(1, p["secret_expires_in_days"] - 1))
     require_range("remove_old_secrets_after", p["remove_old_secrets_after"], 0, 3650)
     require_range("certificate_validity_days", p["certificate_validity_days"], 1, 3650)
     require_range("certificate_renew_before_days", p["certificate_renew_before_days"], 0,

@@ -1,0 +1,132 @@
+"""Integration harness: real modules, run by ansible-playbook, against the emulator over HTTPS.
+
+Each test gets a fresh emulated tenant. ``run_module`` writes a one-task
+playbook, runs it the way a user would (check mode, diff, verbosity are real
+ansible-playbook flags) and returns the registered result, the full console
+output, and the requests the emulator saw during that run.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+import yaml
+
+from emulator import Emulator
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def collections_path():
+    """The collection as installed by `make install`, or a link to the work tree."""
+    if os.environ.get("ANSIBLE_COLLECTIONS_PATH"):
+        return os.environ["ANSIBLE_COLLECTIONS_PATH"]
+    base = tempfile.mkdtemp(prefix="mipconnect-collections-")
+    os.makedirs(os.path.join(base, "ansible_collections", "mipconnect"))
+    os.symlink(REPO_ROOT, os.path.join(base, "ansible_collections", "mipconnect", "zia"))
+    return base
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    emu = Emulator()
+    emu.start()
+    yield emu
+    emu.stop()
+
+
+class PlaybookRun:
+    def __init__(self, result, output, requests, returncode):
+        self.result = result
+        self.output = output
+        self.requests = requests
+        self.returncode = returncode
+
+    @property
+    def writes(self):
+        return [r for r in self.requests if r["method"] in WRITE_METHODS and not _is_token_request(r)]
+
+
+def _is_token_request(entry):
+    return entry["path"].endswith("/oauth2/v2.0/token")
+
+
+class Tenant:
+    """One emulated tenant and the environment that points the modules at it."""
+
+    def __init__(self, emulator, tmp_path):
+        self.emulator = emulator
+        self.tmp_path = tmp_path
+        self.info = emulator.create_tenant()
+        self.tenant_id = self.info["tenant_id"]
+        self.subscription_id = self.info["subscription_id"]
+        self.collections = collections_path()
+
+    def env(self, client=None):
+        client = client or {"client_id": self.info["admin_client_id"], "client_secret": self.info["admin_client_secret"]}
+        url = self.emulator.url
+        env = dict(os.environ)
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": self.collections,
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_LOCALHOST_WARNING": "0",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "AZURE_TENANT_ID": self.tenant_id,
+            "AZURE_CLIENT_ID": client["client_id"],
+            "AZURE_CLIENT_SECRET": client["client_secret"],
+            "AZURE_AUTHORITY_HOST": url + "/entra",
+            "MIPCONNECT_GRAPH_URL": url + "/graph",
+            "MIPCONNECT_ARM_URL": url + "/arm",
+            "MIPCONNECT_POWER_PLATFORM_URL": url + "/bap",
+            "MIPCONNECT_CA_BUNDLE": self.emulator.ca_file,
+        })
+        return env
+
+    def run_module(self, args, module="mipconnect.zia.azure_app_connector", check=False, diff=False,
+                   verbosity=0, no_log=True, client=None):
+        """Run one module task; return a PlaybookRun with the registered result."""
+        result_file = self.tmp_path / ("result-%d.json" % len(list(self.tmp_path.glob("result-*.json"))))
+        playbook = [{
+            "name": "integration",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [
+                {"name": "Module under test", module: args, "register": "result", "no_log": no_log,
+                 "ignore_errors": True},
+                {"name": "Save the registered result", "ansible.builtin.copy": {
+                    "content": "{{ result | to_json }}", "dest": str(result_file), "mode": "0600"},
+                 "no_log": True, "check_mode": False, "diff": False},
+            ],
+        }]
+        playbook_file = self.tmp_path / "playbook.yml"
+        playbook_file.write_text(yaml.safe_dump(playbook, sort_keys=False))
+        command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
+                   "-c", "local", str(playbook_file)]
+        if check:
+            command.append("--check")
+        if diff:
+            command.append("--diff")
+        if verbosity:
+            command.append("-" + "v" * verbosity)
+        before = len(self.emulator.requests())
+        proc = subprocess.run(command, env=self.env(client), capture_output=True, text=True, timeout=600)
+        output = proc.stdout + proc.stderr
+        if not result_file.exists():
+            raise AssertionError("playbook did not finish:\n" + output)
+        result = json.loads(result_file.read_text())
+        requests = [r for r in self.emulator.requests()[before:] if r.get("tenant") in (None, self.tenant_id)]
+        return PlaybookRun(result, output, requests, proc.returncode)
+
+    def state(self):
+        return self.emulator.state(self.tenant_id)
+
+
+@pytest.fixture
+def tenant(emulator, tmp_path):
+    return Tenant(emulator, tmp_path)

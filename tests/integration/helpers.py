@@ -1,0 +1,26 @@
+"""Small helpers the integration tests share."""
+
+import base64
+import json
+
+import requests
+
+
+def token_with_secret(tenant, client_id, client_secret, resource="https://graph.microsoft.com", raw=False):
+    """Ask the emulator's Entra for an app-only token; return its claims (or the raw token).
+
+    Raises AssertionError with the AADSTS answer when Entra refuses, so tests
+    can assert that a credential works or no longer works.
+    """
+    answer = requests.post(
+        "%s/entra/%s/oauth2/v2.0/token" % (tenant.emulator.url, tenant.tenant_id),
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret,
+              "scope": resource + "/.default"},
+        verify=tenant.emulator.ca_file, timeout=10)
+    if answer.status_code != 200:
+        raise AssertionError("token refused: %s" % answer.json().get("error_codes"))
+    token = answer.json()["access_token"]
+    if raw:
+        return token
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

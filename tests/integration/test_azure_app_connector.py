@@ -1,0 +1,255 @@
+"""azure_app_connector, run by ansible-playbook against the emulator."""
+
+import json
+import os
+import re
+import stat
+
+import pytest
+import requests
+
+from helpers import token_with_secret
+
+APPLICATIONS = ["mip", "exchange", "onedrive", "sharepoint", "teams", "azure_blob_storage", "copilot"]
+SECRET_FREE_KEYS = ("secrets", "diff", "changes", "permissions")
+
+
+def connector_args(tenant, applications, **extra):
+    args = {
+        "display_name": "Zscaler %s Connector" % "/".join(applications),
+        "unique_name": "zscaler-%s" % "-".join(applications).replace("_", "-"),
+        "applications": applications,
+    }
+    if "sharepoint" in applications:
+        args["private_key_json_path"] = str(tenant.tmp_path / "sharepoint.json")
+    if "azure_blob_storage" in applications:
+        args["subscription_id"] = tenant.subscription_id
+    args.update(extra)
+    return args
+
+
+def without_times(changes):
+    return [re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "<time>", change) for change in changes]
+
+
+def assert_ok(run):
+    assert not run.result.get("failed"), run.result.get("msg") or run.output
+
+
+@pytest.mark.parametrize("application", APPLICATIONS)
+def test_first_run_builds_the_connector_and_second_run_changes_nothing(tenant, application):
+    args = connector_args(tenant, [application])
+    first = tenant.run_module(args)
+    assert_ok(first)
+    assert first.result["changed"] is True
+    assert first.result["client_secret"]
+    granted = first.result["permissions"]
+    assert all(not entry["missing"] for entry in granted.values()), granted
+
+    # The secret the module returned really authenticates the connector.
+    assert token_with_secret(tenant, first.result["client_id"], first.result["client_secret"])
+
+    second = tenant.run_module(args)
+    assert_ok(second)
+    assert second.result["changed"] is False, second.result["changes"]
+    assert "client_secret" not in second.result
+    assert second.writes == []
+    assert second.result["client_id"] == first.result["client_id"]
+
+    state = tenant.state()
+    ours = [a for a in state["applications"] if a.get("uniqueName") == args["unique_name"]]
+    assert len(ours) == 1
+    assert len(ours[0]["passwordCredentials"]) == 1
+
+    if application == "sharepoint":
+        path = args["private_key_json_path"]
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        with open(path) as handle:
+            assert set(json.load(handle)) == {"private_key", "public_cert"}
+        assert first.result["certificate"]["thumbprint"] == second.result["certificate"]["thumbprint"]
+        assert len(ours[0]["keyCredentials"]) == 1
+    if application == "azure_blob_storage":
+        assignments = [r for r in state["roleAssignments"]
+                       if r["properties"]["principalId"] == first.result["service_principal_id"]]
+        assert len(assignments) == 2
+        assert all(r["properties"]["principalType"] == "ServicePrincipal" for r in assignments)
+    if application == "copilot":
+        assert first.result["power_platform"]["registered"] is None
+        assert "New-PowerAppManagementApp" in first.result["pending_steps"][0]
+
+
+def test_mip_connector_token_carries_the_granted_roles(tenant):
+    run = tenant.run_module(connector_args(tenant, ["mip"]))
+    assert_ok(run)
+    claims = token_with_secret(tenant, run.result["client_id"], run.result["client_secret"])
+    assert "InformationProtectionPolicy.Read.All" in claims["roles"]
+
+
+def test_check_mode_sends_only_reads_and_predicts_the_changes(tenant):
+    args = connector_args(tenant, ["mip"])
+    planned = tenant.run_module(args, check=True, diff=True)
+    assert_ok(planned)
+    assert planned.result["changed"] is True
+    assert planned.writes == [], planned.writes
+    assert any("create application" in change for change in planned.result["changes"])
+    assert "client_secret" not in planned.result
+    assert not [a for a in tenant.state()["applications"] if a.get("uniqueName") == args["unique_name"]]
+
+    real = tenant.run_module(args)
+    assert_ok(real)
+    assert without_times(real.result["changes"]) == without_times(planned.result["changes"])
+
+    again = tenant.run_module(args, check=True)
+    assert again.result["changed"] is False
+    assert again.writes == []
+
+
+def test_diff_shows_before_and_after_without_secret_values(tenant):
+    run = tenant.run_module(connector_args(tenant, ["mip"]), diff=True)
+    assert_ok(run)
+    diff = run.result["diff"]
+    assert diff["before"]["exists"] is False
+    assert diff["after"]["exists"] is True
+    assert "Microsoft Graph: InformationProtectionPolicy.Read.All (application)" in diff["after"]["required_permissions"]
+    assert len(diff["after"]["secrets"]) == 1
+    assert run.result["client_secret"] not in json.dumps(diff)
+
+
+def test_secret_is_absent_from_verbose_output(tenant):
+    run = tenant.run_module(connector_args(tenant, ["mip"]), verbosity=3, diff=True)
+    assert_ok(run)
+    secret = run.result["client_secret"]
+    assert secret not in run.output
+    assert "censored" in run.output or "no_log" in run.output
+
+
+def test_without_no_log_a_new_secret_is_refused_before_any_write(tenant):
+    run = tenant.run_module(connector_args(tenant, ["mip"]), no_log=False)
+    assert run.result["failed"]
+    assert "no_log" in run.result["msg"]
+    assert run.writes == []
+
+
+def test_rotation_adds_then_removes_only_when_asked(tenant):
+    args = connector_args(tenant, ["mip"])
+    first = tenant.run_module(args)
+    assert_ok(first)
+
+    rotated = tenant.run_module(dict(args, rotate="always"))
+    assert_ok(rotated)
+    assert rotated.result["client_secret"] != first.result["client_secret"]
+    assert len(rotated.result["secrets"]) == 2
+    # The old secret still works until it is removed.
+    assert token_with_secret(tenant, first.result["client_id"], first.result["client_secret"])
+
+    cleaned = tenant.run_module(dict(args, remove_old_secrets_after=0))
+    assert_ok(cleaned)
+    assert cleaned.result["changed"] is True
+    assert len(cleaned.result["secrets"]) == 1
+    assert token_with_secret(tenant, first.result["client_id"], rotated.result["client_secret"])
+    with pytest.raises(AssertionError):
+        token_with_secret(tenant, first.result["client_id"], first.result["client_secret"])
+
+    steady = tenant.run_module(dict(args, rotate="when_expiring", remove_old_secrets_after=0))
+    assert steady.result["changed"] is False
+
+
+def test_when_expiring_rotates_a_short_lived_secret(tenant):
+    args = connector_args(tenant, ["mip"], secret_expires_in_days=10)
+    assert_ok(tenant.run_module(args))
+    rotated = tenant.run_module(dict(args, rotate="when_expiring", rotate_before_days=9,
+                                     secret_expires_in_days=730))
+    assert_ok(rotated)
+    assert rotated.result["changed"] is False  # 10 days left > 9
+    rotated = tenant.run_module(dict(args, rotate="when_expiring", rotate_before_days=30,
+                                     secret_expires_in_days=730))
+    assert_ok(rotated)
+    assert rotated.result["client_secret"]
+
+
+def test_absent_removes_what_the_module_made(tenant):
+    args = connector_args(tenant, ["azure_blob_storage"])
+    made = tenant.run_module(args)
+    assert_ok(made)
+    gone = tenant.run_module(dict(args, state="absent"))
+    assert_ok(gone)
+    assert gone.result["changed"] is True
+    state = tenant.state()
+    assert not [a for a in state["applications"] if a.get("uniqueName") == args["unique_name"]]
+    assert not [r for r in state["roleAssignments"]
+                if r["properties"]["principalId"] == made.result["service_principal_id"]]
+    again = tenant.run_module(dict(args, state="absent"))
+    assert again.result["changed"] is False
+
+
+def test_replication_delay_is_waited_out(tenant, emulator):
+    emulator.configure(replication_delay=2.0)
+    try:
+        run = tenant.run_module(connector_args(tenant, ["mip", "azure_blob_storage"]))
+    finally:
+        emulator.configure(replication_delay=0.0)
+    assert_ok(run)
+    assert all(not entry["missing"] for entry in run.result["permissions"].values())
+
+
+def test_throttling_is_survived(tenant, emulator):
+    emulator.add_fault(method="GET", path=r"^/graph/v1\.0/applications", status=429,
+                       headers={"Retry-After": "1"}, times=2)
+    try:
+        run = tenant.run_module(connector_args(tenant, ["mip"]))
+    finally:
+        emulator.clear_faults()
+    assert_ok(run)
+    statuses = [r["status"] for r in run.requests if r["path"].startswith("/graph/v1.0/applications")]
+    assert statuses[:3] == [429, 429, 404]
+
+
+def test_copilot_registration_with_an_admin_token(tenant, emulator):
+    token = emulator.user_token(tenant.tenant_id, audience="https://service.powerapps.com/", admin=True)
+    args = connector_args(tenant, ["copilot"], power_platform_token=token)
+    first = tenant.run_module(args)
+    assert_ok(first)
+    assert first.result["power_platform"]["registered"] is True
+    assert first.result["pending_steps"] == []
+    second = tenant.run_module(args)
+    assert second.result["changed"] is False
+
+
+def test_caller_without_consent_rights_gets_the_consent_url(tenant, emulator):
+    limited = emulator.create_client(tenant.tenant_id, graph_roles=["Application.ReadWrite.All"])
+    run = tenant.run_module(connector_args(tenant, ["mip"]), client=limited)
+    assert run.result["failed"]
+    assert "/common/adminconsent?client_id=" in run.result["msg"]
+    assert "state=administration%2Fmip-labels" in run.result["msg"]
+    assert run.result["changes"]  # the application was made before consent failed
+
+
+@pytest.mark.parametrize("args, option", [
+    ({"tenant_id": "not-a-guid"}, "tenant_id"),
+    ({"app_id": "1234"}, "app_id"),
+    ({"secret_expires_in_days": 0}, "secret_expires_in_days"),
+    ({"secret_expires_in_days": 5000}, "secret_expires_in_days"),
+    ({"applications": ["mip", "sharepoint"]}, "private_key_json_path"),
+    ({"applications": ["azure_blob_storage"]}, "subscription_id"),
+    ({"display_name": "bad\nname"}, "display_name"),
+    ({"redirect_uris": ["http://console.zscaler.com"]}, "redirect_uris"),
+    ({"graph_url": "http://graph.example"}, "graph_url"),
+    ({"applications": ["wordpad"]}, "applications"),
+])
+def test_bad_input_fails_before_any_request(tenant, args, option):
+    base = {"display_name": "Zscaler", "unique_name": "bad-input", "applications": ["mip"]}
+    base.update(args)
+    run = tenant.run_module(base)
+    assert run.result["failed"]
+    assert option in run.result["msg"]
+    assert "Traceback" not in run.output
+    assert run.requests == []
+
+
+def test_emulator_rejects_a_graph_request_that_breaks_the_schema(tenant, emulator):
+    """Guards the harness itself: the emulator validates requests like Graph."""
+    token = token_with_secret(tenant, tenant.info["admin_client_id"], tenant.info["admin_client_secret"],
+                              raw=True)
+    answer = requests.post(emulator.url + "/graph/v1.0/applications", json={"displayName": 5},
+                           headers={"Authorization": "Bearer " + token}, verify=emulator.ca_file, timeout=10)
+    assert answer.status_code == 400
