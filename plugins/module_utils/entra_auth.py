@@ -138,13 +138,27 @@ class EntraTokenProvider:
         scope = resource.rstrip("/") + "/.default"
         try:
             result = self._msal_app().acquire_token_for_client(scopes=[scope])
-        except ValueError as exc:
-            # MSAL raises ValueError when the OIDC metadata is unusable,
-            # most often because the tenant does not exist.
-            raise token_error_from_response({"error_description": str(exc)})
+        except ValueError:
+            # MSAL raises ValueError, without Entra's answer, when it cannot
+            # read the tenant's OIDC metadata: fetch it to say why.
+            raise self._discovery_error()
         if "access_token" not in result:
             raise token_error_from_response(result)
         return result["access_token"]
+
+
+    def _discovery_error(self):
+        url = "%s/v2.0/.well-known/openid-configuration" % self.endpoints.authority(self.tenant_id)
+        response = self._http.request("GET", url, service="Microsoft Entra ID")
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        if response.status_code >= 400 and isinstance(payload, dict) and payload.get("error"):
+            return token_error_from_response(payload, status=response.status_code)
+        return token_error_from_response(
+            {"error_description": "the OpenID configuration at %s could not be used (HTTP %s)."
+                                  % (url, response.status_code)}, status=response.status_code)
 
 
 def token_claims(access_token):

@@ -103,9 +103,6 @@ class MipConnectModule:
             spec.update(ENTRA_AUTH_ARGUMENT_SPEC)
         spec.update(argument_spec)
         kwargs.setdefault("supports_check_mode", True)
-        if entra_auth_options:
-            kwargs.setdefault("mutually_exclusive", []).append(("auth_client_secret", "auth_certificate_path"))
-            kwargs.setdefault("required_one_of", []).append(("auth_client_secret", "auth_certificate_path"))
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self.check_mode = self.ansible.check_mode
@@ -147,12 +144,20 @@ class MipConnectModule:
         p = self.params
         tenant_id = require_guid("tenant_id", p["tenant_id"])
         client_id = require_guid("auth_client_id", p["auth_client_id"])
+        # Checked here rather than with mutually_exclusive: an empty
+        # AZURE_CLIENT_SECRET left in the environment must not count as set.
+        if p["auth_client_secret"] and p["auth_certificate_path"]:
+            raise InputError("auth_client_secret", "give either auth_client_secret or auth_certificate_path, not both.")
+        if not p["auth_client_secret"] and not p["auth_certificate_path"]:
+            raise InputError("auth_client_secret", "no credential for %s: set auth_client_secret (or AZURE_CLIENT_SECRET) "
+                                                   "or auth_certificate_path (or AZURE_CLIENT_CERTIFICATE_PATH)."
+                             % client_id)
         certificate = None
         if p["auth_certificate_path"]:
             certificate = entra_auth.load_certificate_credential(p["auth_certificate_path"],
                                                                  p["auth_certificate_password"])
         return entra_auth.EntraTokenProvider(self.http(), endpoints, tenant_id, client_id,
-                                             client_secret=p["auth_client_secret"], certificate=certificate)
+                                             client_secret=p["auth_client_secret"] or None, certificate=certificate)
 
     def graph_client(self, endpoints, tokens):
         return GraphClient(self.http(), endpoints.graph_url, lambda: tokens.token(endpoints.graph_resource))

@@ -86,6 +86,8 @@ class Tenant:
             "MIPCONNECT_POWER_PLATFORM_URL": url + "/bap",
             "MIPCONNECT_CA_BUNDLE": self.emulator.ca_file,
         })
+        if not client["client_secret"]:
+            del env["AZURE_CLIENT_SECRET"]
         return env
 
     def run_module(self, args, module="mipconnect.zia.azure_app_connector", check=False, diff=False,

@@ -253,3 +253,40 @@ def test_emulator_rejects_a_graph_request_that_breaks_the_schema(tenant, emulato
     answer = requests.post(emulator.url + "/graph/v1.0/applications", json={"displayName": 5},
                            headers={"Authorization": "Bearer " + token}, verify=emulator.ca_file, timeout=10)
     assert answer.status_code == 400
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"client_secret": "wrong-secret"}, "AADSTS7000215"),
+    ({"client_id": "00000000-1111-2222-3333-444444444444"}, "AADSTS700016"),
+])
+def test_token_errors_become_sentences(tenant, change, words):
+    client = {"client_id": tenant.info["admin_client_id"], "client_secret": tenant.info["admin_client_secret"]}
+    client.update(change)
+    run = tenant.run_module(connector_args(tenant, ["mip"]), client=client)
+    assert run.result["failed"]
+    assert words in run.result["msg"]
+    assert "wrong-secret" not in run.output
+    assert run.writes == []
+
+
+def test_unknown_tenant_is_named(tenant):
+    run = tenant.run_module(dict(connector_args(tenant, ["mip"]), tenant_id="99999999-9999-9999-9999-999999999999"))
+    assert run.result["failed"]
+    assert "AADSTS90002" in run.result["msg"], run.result["msg"]
+
+
+def test_certificate_authentication(tenant):
+    """The caller can sign in with a certificate: use the SharePoint connector's own certificate."""
+    made = tenant.run_module(connector_args(tenant, ["sharepoint"]))
+    assert_ok(made)
+    with open(str(tenant.tmp_path / "sharepoint.json")) as handle:
+        stored = json.load(handle)
+    pem = tenant.tmp_path / "connector.pem"
+    pem.write_text(stored["private_key"] + stored["public_cert"])
+    args = dict(connector_args(tenant, ["sharepoint"]), auth_certificate_path=str(pem))
+    client = {"client_id": made.result["client_id"], "client_secret": ""}
+    run = tenant.run_module(args, client=client, check=True)
+    assert_ok(run)
+    assert run.result["changed"] is False
+    token_paths = [r for r in run.requests if r["path"].endswith("/oauth2/v2.0/token")]
+    assert token_paths and all(r["status"] == 200 for r in token_paths)
