@@ -3,6 +3,7 @@
 # it, and always stop the emulator again. Run through make, which puts .venv
 # on PATH and sets ANSIBLE_COLLECTIONS_PATH to the collection built in build/.
 set -euo pipefail
+trap 'echo "$(basename "$0"): command failed (line $LINENO): $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 
 info=build/emulator.json

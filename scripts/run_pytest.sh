@@ -4,6 +4,7 @@
 # pytest failure counts, including exit 5 (no tests collected).
 # Usage: run_pytest.sh [PYTEST ARGS]
 set -euo pipefail
+trap 'echo "$(basename "$0"): command failed (line $LINENO): $BASH_COMMAND" >&2' ERR
 cd "$(dirname "$0")/.."
 
 dirs=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ansible-test units on the installed collection. Usage: run_units.sh DIR [ARGS]
 set -euo pipefail
+trap 'echo "$(basename "$0"): command failed (line $LINENO): $BASH_COMMAND" >&2' ERR
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 dir=$1; shift
