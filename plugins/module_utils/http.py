@@ -62,6 +62,21 @@ def parse_retry_after(value, now=None):
     return max(0.0, when - (now if now is not None else time.time()))
 
 
+def retry_after_of(response):
+    """The wait a throttling answer asks for: the Retry-After header, or the
+    same field in a JSON body (ZIA sends ``{"Retry-After": "13 seconds"}``)."""
+    wait = parse_retry_after(response.headers.get("Retry-After"))
+    if wait is not None:
+        return wait
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict):
+        return parse_retry_after(body.get("Retry-After") or body.get("retryAfter"))
+    return None
+
+
 def backoff_delay(attempt, base=1.0, cap=30.0, rand=random.random):
     """Capped exponential backoff with 'equal jitter': half fixed, half random."""
     ceiling = min(cap, base * (2 ** attempt))
@@ -89,18 +104,13 @@ class HttpSettings:
 
 
 class HttpClient:
-    """A requests Session with our TLS, timeout and retry rules.
+    """A requests Session with our TLS, timeout and retry rules."""
 
-    ``retry_after_from`` lets a service read the wait from somewhere else than
-    the header (ZIA sometimes puts it in the body).
-    """
-
-    def __init__(self, settings, sleep=time.sleep, retry_after_from=None):
+    def __init__(self, settings, sleep=time.sleep):
         self.settings = settings
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self._sleep = sleep
-        self._retry_after_from = retry_after_from
         self.request_count = {"read": 0, "write": 0}
 
     def request(self, method, url, headers=None, params=None, json=None, data=None, service="remote service"):
@@ -149,9 +159,7 @@ class HttpClient:
         return response.status_code != 504 or method in IDEMPOTENT_METHODS
 
     def _wait_for(self, response, attempt):
-        wait = parse_retry_after(response.headers.get("Retry-After"))
-        if wait is None and self._retry_after_from is not None:
-            wait = self._retry_after_from(response)
+        wait = retry_after_of(response)
         return backoff_delay(attempt) if wait is None else wait
 
     def close(self):
@@ -240,7 +248,7 @@ def api_error_from(service, response):
     if not message and not body:
         message = response.reason
     return ApiError(service, response.status_code, code=error.get("code"), message=message,
-                    request_id=request_id, retry_after=parse_retry_after(response.headers.get("Retry-After")))
+                    request_id=request_id, retry_after=retry_after_of(response))
 
 
 class MsalHttpClient:

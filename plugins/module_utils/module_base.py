@@ -17,7 +17,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, http
+from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, http, zia, zia_auth
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import ArmClient, GraphClient
 
@@ -30,6 +30,16 @@ CONNECTION_ARGUMENT_SPEC = dict(
     replication_timeout=dict(type="int", default=180),
 )
 
+# Where Microsoft's services are; documented in doc_fragments/entra_endpoints.py.
+ENTRA_ENDPOINTS_ARGUMENT_SPEC = dict(
+    cloud=dict(type="str", default="public", choices=sorted(entra_auth.CLOUDS),
+               fallback=(env_fallback, ["AZURE_CLOUD"])),
+    authority_url=dict(type="str", fallback=(env_fallback, ["AZURE_AUTHORITY_HOST"])),
+    graph_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_GRAPH_URL"])),
+    arm_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_ARM_URL"])),
+    power_platform_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_POWER_PLATFORM_URL"])),
+)
+
 # The Entra identity a module acts as; documented in doc_fragments/entra_auth.py.
 ENTRA_AUTH_ARGUMENT_SPEC = dict(
     tenant_id=dict(type="str", required=True, fallback=(env_fallback, ["AZURE_TENANT_ID"])),
@@ -38,12 +48,22 @@ ENTRA_AUTH_ARGUMENT_SPEC = dict(
     auth_certificate_path=dict(type="path", fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
     auth_certificate_password=dict(type="str", no_log=True,
                                    fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PASSWORD"])),
-    cloud=dict(type="str", default="public", choices=sorted(entra_auth.CLOUDS),
-               fallback=(env_fallback, ["AZURE_CLOUD"])),
-    authority_url=dict(type="str", fallback=(env_fallback, ["AZURE_AUTHORITY_HOST"])),
-    graph_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_GRAPH_URL"])),
-    arm_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_ARM_URL"])),
-    power_platform_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_POWER_PLATFORM_URL"])),
+)
+
+# The ZIA identity; documented in doc_fragments/zia_auth.py. Option names carry
+# a zscaler_/zia_ prefix so they never clash with a connector's client_id.
+ZIA_AUTH_ARGUMENT_SPEC = dict(
+    zscaler_client_id=dict(type="str", fallback=(env_fallback, ["ZSCALER_CLIENT_ID"])),
+    zscaler_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["ZSCALER_CLIENT_SECRET"])),
+    zscaler_private_key=dict(type="path", fallback=(env_fallback, ["ZSCALER_PRIVATE_KEY"])),
+    zscaler_vanity_domain=dict(type="str", fallback=(env_fallback, ["ZSCALER_VANITY_DOMAIN"])),
+    zscaler_cloud=dict(type="str", fallback=(env_fallback, ["ZSCALER_CLOUD"])),
+    zscaler_token_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_ZSCALER_TOKEN_URL"])),
+    zia_username=dict(type="str", fallback=(env_fallback, ["ZIA_USERNAME"])),
+    zia_password=dict(type="str", no_log=True, fallback=(env_fallback, ["ZIA_PASSWORD"])),
+    zia_api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["ZIA_API_KEY"])),
+    zia_cloud=dict(type="str", fallback=(env_fallback, ["ZIA_CLOUD"])),
+    zia_api_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_ZIA_API_URL"])),
 )
 
 _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -97,16 +117,17 @@ def _shorten(value, limit=60):
 class MipConnectModule:
     """An AnsibleModule with our shared options, clients and error handling."""
 
-    def __init__(self, argument_spec, entra_auth_options=True, **kwargs):
+    def __init__(self, argument_spec, shared_specs=(ENTRA_AUTH_ARGUMENT_SPEC, ENTRA_ENDPOINTS_ARGUMENT_SPEC), **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
-        if entra_auth_options:
-            spec.update(ENTRA_AUTH_ARGUMENT_SPEC)
+        for shared in shared_specs:
+            spec.update(shared)
         spec.update(argument_spec)
         kwargs.setdefault("supports_check_mode", True)
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self.check_mode = self.ansible.check_mode
         self._http = None
+        self._zia = None
         self._check_libraries()
 
     def _check_libraries(self):
@@ -165,6 +186,13 @@ class MipConnectModule:
     def arm_client(self, endpoints, tokens):
         return ArmClient(self.http(), endpoints.arm_url, lambda: tokens.token(endpoints.arm_resource))
 
+    def zia_client(self):
+        p = self.params
+        require_https_url("zia_api_url", p["zia_api_url"])
+        require_https_url("zscaler_token_url", p["zscaler_token_url"])
+        self._zia = zia.ZiaClient(self.http(), zia_auth.build_zia_auth(self.http(), p))
+        return self._zia
+
     # Running -------------------------------------------------------------
 
     def run(self, work):
@@ -184,6 +212,15 @@ class MipConnectModule:
             self.ansible.fail_json(msg="Unexpected error in mipconnect.zia: %s: %s" % (type(err).__name__, err),
                                    exception=traceback.format_exc())
         finally:
-            if self._http is not None:
-                self._http.close()
+            self._close()
         self.ansible.exit_json(**result)
+
+    def _close(self):
+        """Log out of ZIA (legacy sessions count against a limit) and close connections."""
+        if self._zia is not None:
+            try:
+                self._zia.close()
+            except MipConnectError:
+                pass  # the session expires by itself; the module's own result matters more
+        if self._http is not None:
+            self._http.close()

@@ -26,6 +26,7 @@ author:
   - mipconnect.zia contributors
 extends_documentation_fragment:
   - mipconnect.zia.entra_auth
+  - mipconnect.zia.entra_endpoints
   - mipconnect.zia.connection
 attributes:
   check_mode:

@@ -85,9 +85,8 @@ def test_429_is_retried_after_the_wait_asked(header, wait):
     assert len(client.session.calls) == 2
 
 
-def test_retry_after_from_body_hook_is_used_when_no_header():
+def test_retry_after_in_a_json_body_is_used_when_no_header():
     client, sleeps = make_client([FakeResponse(429, body={"Retry-After": "4 seconds"}), FakeResponse(200, body={})])
-    client._retry_after_from = lambda r: http.parse_retry_after(r.json().get("Retry-After"))
     client.request("GET", "https://zia.example/api/v1/status")
     assert sleeps == [4.0]
 

@@ -1,0 +1,319 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A ZIA MIP account brought to a desired state.
+
+Reads use the documented API; writes go through ``zia_mip_contract``. A
+custom connector's credentials are validated against Microsoft before they
+are saved. After a change the module activates, then can wait until the
+account is validated, active, or has retrieved its labels.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import time
+
+from ansible_collections.mipconnect.zia.plugins.module_utils import zia_mip_contract as contract
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
+
+# ZIA's status words and the Admin Portal's.
+VALIDATION_SUCCESS = "CASB_TENANT_VALIDATION_SUCCESS"
+VALIDATION_FAILED = "CASB_TENANT_VALIDATION_FAILED"
+TENANT_ACTIVE = "CASB_TENANT_ACTIVE"
+TENANT_INACTIVE = "CASB_TENANT_INACTIVE"
+RETRIEVAL_PENDING = "CASB_TENANT_RETRIEVAL_PENDING"
+REDACTED = "********"
+WAIT_POLL_SECONDS = 2.0
+
+
+def portal_status(raw):
+    """The status the MIP Labels page shows, from ZIA's status list and fields."""
+    statuses = set(raw.get("status") or [])
+    if TENANT_INACTIVE in statuses or raw.get("tenantInactive"):
+        return "Tenant Inactive"
+    if VALIDATION_FAILED in statuses:
+        return "Validation Failed"
+    if RETRIEVAL_PENDING in statuses:
+        return "Retrieval Pending"
+    retrieval = raw.get("labelRetrieval")
+    scanned = bool((raw.get("tagsScanInfo") or {}).get("tag_latest_success_scan_time"))
+    if TENANT_ACTIVE in statuses and (retrieval or (retrieval is None and scanned)):
+        return "Active"
+    if VALIDATION_SUCCESS in statuses:
+        return "Validation Successful"
+    return ", ".join(sorted(statuses)) or "Unknown"
+
+
+def _epoch(value):
+    if not value:
+        return None
+    return datetime.datetime.fromtimestamp(int(value), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def describe(raw, validation=None, label_count=None):
+    """The account as modules return it: ZIA's words and the portal's."""
+    if raw is None:
+        return None
+    connector = raw.get("connectorType")
+    info = (validation or {}).get("tenantAuthorizationInfo") or {}
+    scan = raw.get("tagsScanInfo") or {}
+    return {
+        "id": raw.get("tenantId"),
+        "name": raw.get("tenantName"),
+        "tenant_id": raw.get("enterpriseTenantId"),
+        "connector": {"CUSTOM": "custom", "ZSCALER_DEFINED": "zscaler_defined"}.get(connector, connector),
+        "client_id": info.get("clientId"),
+        "statuses": list(raw.get("status") or []),
+        "status": portal_status(raw),
+        "label_retrieval": raw.get("labelRetrieval"),
+        "inactive": TENANT_INACTIVE in (raw.get("status") or []) or bool(raw.get("tenantInactive")),
+        "validation_status": (validation or {}).get("status"),
+        "validation_message": (validation or {}).get("message"),
+        "last_validation_time": _epoch(raw.get("lastTenantValidationTime") or (validation or {}).get("lastValidationTime")),
+        "last_label_scan_time": _epoch(scan.get("tag_latest_success_scan_time")),
+        "label_count": label_count,
+    }
+
+
+class MipAccountSpec:
+    def __init__(self, **kwargs):
+        self.name = kwargs["name"]
+        self.connector = kwargs.get("connector", "custom")
+        self.tenant_id = kwargs.get("tenant_id")
+        self.client_id = kwargs.get("client_id")
+        self.client_secret = kwargs.get("client_secret")
+        self.update_secret = kwargs.get("update_secret", "on_create")
+        self.validate = kwargs.get("validate", True)
+        self.validation_wait = kwargs.get("validation_wait", 0)
+        self.label_retrieval = kwargs.get("label_retrieval")
+        self.status = kwargs.get("status")
+        self.reauthorize = kwargs.get("reauthorize", False)
+        self.activate = kwargs.get("activate", True)
+        self.wait_for = kwargs.get("wait_for", "none")
+        self.wait_timeout = kwargs.get("wait_timeout", 600)
+        self.consent_url = kwargs.get("consent_url")
+
+
+class MipAccountReconciler:
+    def __init__(self, zia, spec, check_mode, validator=None, sleep=time.sleep, clock=time.monotonic):
+        self.zia = zia
+        self.spec = spec
+        self.check_mode = check_mode
+        self.validator = validator  # callable(client_id, secret, tenant_id) -> validation result
+        self._sleep = sleep
+        self._clock = clock
+        self.changes = []
+        self.validation = None
+
+    # Reading ---------------------------------------------------------------
+
+    def find(self):
+        """The one account with this name; two of them is an error a person must resolve."""
+        matches = [a for a in self.zia.mip_accounts() if a.get("tenantName") == self.spec.name]
+        if len(matches) > 1:
+            raise MipConnectError(
+                "Two MIP accounts are named '%s' (ids %s); account names must be unique."
+                % (self.spec.name, " and ".join(str(m.get("tenantId")) for m in matches[:2])),
+                hint="Rename or delete one in the ZIA Admin Portal, then re-run.")
+        return matches[0] if matches else None
+
+    def _view(self, raw, validation, secret_sent=False):
+        if raw is None:
+            return {"exists": False}
+        view = describe(raw, validation)
+        view["exists"] = True
+        view["client_secret"] = "(changed)" if secret_sent else REDACTED
+        for key in ("statuses", "last_validation_time", "last_label_scan_time", "label_count",
+                    "validation_message"):
+            view.pop(key, None)
+        return view
+
+    # The steps -----------------------------------------------------------------
+
+    def present(self):
+        try:
+            return self._present()
+        except MipConnectError as err:
+            err.partial_result = {"changed": bool(self.changes), "changes": list(self.changes)}
+            raise
+
+    def _present(self):
+        spec = self.spec
+        raw = self.find()
+        if raw is None and spec.connector == "zscaler_defined":
+            raw = self._wait_for_portal(contract.ManualStepsRequired(
+                "A Zscaler-defined connector needs a Microsoft sign-in in the Admin Portal.",
+                contract.add_zscaler_defined_account_steps(spec.name)))
+        validation_before = self.zia.validation_status(raw["tenantId"]) if raw else None
+        before = self._view(raw, validation_before)
+        if raw is None:
+            raw = self._create()
+            secret_sent = True
+        else:
+            raw, secret_sent = self._update(raw, validation_before)
+        activation = self._activate()
+        raw = self._wait(raw) if not self.check_mode else raw
+        validation = self.zia.validation_status(raw["tenantId"]) if raw.get("tenantId") else validation_before
+        labels = self.zia.label_policy(raw["tenantId"]) if raw.get("tenantId") else []
+        return {
+            "changed": bool(self.changes),
+            "changes": self.changes,
+            "account": describe(raw, validation, label_count=len(labels) if raw.get("tenantId") else None),
+            "validation": self.validation,
+            "activation": activation,
+            "diff": {"before": before, "after": self._view(raw, validation, secret_sent)},
+        }
+
+    def _validate_credentials(self):
+        """Refuse to save credentials Microsoft would refuse (unless validate: false)."""
+        spec = self.spec
+        if not spec.validate or self.validator is None:
+            return
+        self.validation = self.validator(spec.client_id, spec.client_secret, spec.tenant_id)
+        if not self.validation["valid"]:
+            raise MipConnectError("The connector's credentials did not validate, so nothing was saved in ZIA: %s"
+                                  % self.validation["reason"])
+
+    def _create(self):
+        spec = self.spec
+        if not spec.client_id or not spec.client_secret or not spec.tenant_id:
+            raise InputError("client_secret", "creating a custom MIP account needs client_id, client_secret and "
+                                              "tenant_id.")
+        self._validate_credentials()
+        body = contract.account_body(spec.name, spec.tenant_id, contract.CUSTOM, spec.client_id,
+                                     spec.client_secret, label_retrieval=bool(spec.label_retrieval),
+                                     inactive=spec.status == "inactive")
+        steps = contract.add_custom_account_steps(spec.name, spec.tenant_id, spec.client_id, spec.consent_url)
+        self.changes.append("create MIP account '%s' (custom connector, client id %s)" % (spec.name, spec.client_id))
+        if self.check_mode:
+            return {"tenantName": spec.name, "enterpriseTenantId": spec.tenant_id, "connectorType": contract.CUSTOM,
+                    "labelRetrieval": bool(spec.label_retrieval), "tenantInactive": spec.status == "inactive",
+                    "status": []}
+        try:
+            return contract.create_account(self.zia, body, steps)
+        except contract.ManualStepsRequired as err:
+            self.changes.pop()
+            return self._wait_for_portal(err)
+
+    def _update(self, raw, validation):
+        spec = self.spec
+        current_client = ((validation or {}).get("tenantAuthorizationInfo") or {}).get("clientId")
+        wanted = []
+        if spec.tenant_id and raw.get("enterpriseTenantId") and spec.tenant_id != raw["enterpriseTenantId"].lower():
+            raise InputError("tenant_id", "MIP account '%s' belongs to Entra tenant %s, not %s. Use another name, or "
+                                          "delete the account first." % (spec.name, raw["enterpriseTenantId"],
+                                                                          spec.tenant_id))
+        send_secret = spec.connector == "custom" and spec.client_secret is not None and (
+            spec.update_secret == "always" or (spec.client_id and spec.client_id != current_client))
+        if send_secret:
+            wanted.append("set client id %s and its client secret" % spec.client_id)
+        if spec.label_retrieval is not None and bool(raw.get("labelRetrieval")) != spec.label_retrieval:
+            wanted.append("turn label retrieval %s" % ("on" if spec.label_retrieval else "off"))
+        inactive_now = TENANT_INACTIVE in (raw.get("status") or []) or bool(raw.get("tenantInactive"))
+        if spec.status is not None and inactive_now != (spec.status == "inactive"):
+            wanted.append("set the status to %s" % ("Tenant Inactive" if spec.status == "inactive" else "Active"))
+        if spec.reauthorize:
+            wanted.append("reauthorize the account")
+        if not wanted:
+            return raw, False
+        if send_secret:
+            self._validate_credentials()
+        body = contract.account_body(
+            spec.name, raw.get("enterpriseTenantId"), raw.get("connectorType") or contract.CUSTOM,
+            spec.client_id if send_secret else None, spec.client_secret if send_secret else None,
+            label_retrieval=spec.label_retrieval, inactive=None if spec.status is None else spec.status == "inactive",
+            reauthorize=spec.reauthorize)
+        self.changes.append("update MIP account '%s': %s" % (spec.name, "; ".join(wanted)))
+        if self.check_mode:
+            predicted = dict(raw)
+            if spec.label_retrieval is not None:
+                predicted["labelRetrieval"] = spec.label_retrieval
+            if spec.status is not None:
+                predicted["tenantInactive"] = spec.status == "inactive"
+            return predicted, send_secret
+        steps = contract.edit_account_steps(spec.name, wanted)
+        try:
+            return contract.update_account(self.zia, raw["tenantId"], body, steps), send_secret
+        except contract.ManualStepsRequired as err:
+            self.changes.pop()
+            if spec.wait_for == "none":
+                raise
+            return self._wait_until(lambda a: a is not None and not self._still_differs(a), err), False
+
+    def _still_differs(self, raw):
+        spec = self.spec
+        if spec.label_retrieval is not None and bool(raw.get("labelRetrieval")) != spec.label_retrieval:
+            return True
+        inactive_now = TENANT_INACTIVE in (raw.get("status") or []) or bool(raw.get("tenantInactive"))
+        return spec.status is not None and inactive_now != (spec.status == "inactive")
+
+    def _activate(self):
+        if not self.changes or self.check_mode or not self.spec.activate:
+            return {"activated": False, "status": None}
+        result = self.zia.activate()
+        self.changes.append("activate the ZIA configuration")
+        result["activated"] = True
+        return result
+
+    # Waiting ---------------------------------------------------------------
+
+    def _wait_for_portal(self, steps_error):
+        """Without wait_for, stop with the steps; with it, poll until a person has done them."""
+        if self.spec.wait_for == "none" or self.check_mode:
+            raise steps_error
+        return self._wait_until(lambda account: account is not None, steps_error)
+
+    def _wait_until(self, done, timeout_error):
+        deadline = self._clock() + self.spec.wait_timeout
+        while True:
+            account = self.find()
+            if done(account):
+                return account
+            if self._clock() > deadline:
+                raise timeout_error
+            self._sleep(WAIT_POLL_SECONDS)
+
+    def _wait(self, raw):
+        goal = self.spec.wait_for
+        if goal == "none":
+            return raw
+        checks = {
+            "validated": lambda a: VALIDATION_SUCCESS in (a.get("status") or []) or VALIDATION_FAILED in (a.get("status") or []),
+            "active": lambda a: portal_status(a) in ("Active", "Tenant Inactive"),
+            "labels_retrieved": lambda a: bool((a.get("tagsScanInfo") or {}).get("tag_latest_success_scan_time")),
+        }
+        check = checks[goal]
+        timeout = MipConnectError(
+            "MIP account '%s' did not reach '%s' within %d seconds." % (self.spec.name, goal, self.spec.wait_timeout),
+            hint="Its last status is in the ZIA Admin Portal; raise wait_timeout if ZIA is slow today.")
+        account = self._wait_until(lambda a: a is not None and check(a), timeout)
+        if goal == "validated" and VALIDATION_FAILED in (account.get("status") or []):
+            status = self.zia.validation_status(account["tenantId"]) or {}
+            raise MipConnectError("ZIA could not validate MIP account '%s': %s" % (
+                self.spec.name, status.get("message") or "no reason given"),
+                hint="Check admin consent for the connector, then re-run with reauthorize: true.")
+        return account
+
+    # Removal -----------------------------------------------------------------
+
+    def absent(self):
+        raw = self.find()
+        if raw is None:
+            return {"changed": False, "changes": [], "account": None,
+                    "diff": {"before": {"exists": False}, "after": {"exists": False}}}
+        before = self._view(raw, None)
+        self.changes.append("delete MIP account '%s' (id %s)" % (self.spec.name, raw.get("tenantId")))
+        if not self.check_mode:
+            try:
+                contract.delete_account(self.zia, raw["tenantId"], contract.delete_account_steps(self.spec.name))
+            except contract.ManualStepsRequired as err:
+                if self.spec.wait_for == "none":
+                    raise
+                self.changes.pop()
+                self._wait_until(lambda account: account is None, err)
+        activation = self._activate()
+        return {"changed": True, "changes": self.changes, "account": describe(raw), "activation": activation,
+                "diff": {"before": before, "after": {"exists": False}}}

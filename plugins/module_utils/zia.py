@@ -1,0 +1,161 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ZIA API client: rate limits, edit locks, sessions, activation, MIP reads.
+
+ZIA documents per-method limits (GET 2/s, POST/PUT 1/s, DELETE 1/min) and
+answers 429 past them; the client paces itself to stay inside them rather
+than lean on 429s. Changes take effect only after activation.
+
+Reads of MIP accounts use the documented endpoints only. The write contract
+(which ZIA does not document) is in ``zia_mip_contract.py``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.http import api_error_from, backoff_delay
+
+SERVICE = "Zscaler Internet Access"
+MIP = "MIP"
+PAGE_SIZE = 100
+# Seconds between two requests of a kind, from ZIA's documented limits.
+MIN_INTERVAL = {"GET": 0.5, "POST": 1.0, "PUT": 1.0, "DELETE": 60.0}
+EDIT_LOCK_RETRIES = 6
+# Fields of tenantAuthorizationInfo that are not secret; everything else is dropped.
+SAFE_AUTHORIZATION_FIELDS = ("type", "clientId", "tenantId")
+
+
+class RateLimiter:
+    """Keeps one module's requests inside ZIA's per-method rate limits."""
+
+    def __init__(self, sleep=time.sleep, clock=time.monotonic):
+        self._sleep = sleep
+        self._clock = clock
+        self._last = {}
+
+    def wait(self, method):
+        kind = method if method in MIN_INTERVAL else "POST"
+        last = self._last.get(kind)
+        if last is not None:
+            remaining = MIN_INTERVAL[kind] - (self._clock() - last)
+            if remaining > 0:
+                self._sleep(remaining)
+        self._last[kind] = self._clock()
+
+
+class ZiaClient:
+    def __init__(self, http, auth, sleep=time.sleep, clock=time.monotonic):
+        self.http = http
+        self.auth = auth
+        self.base_url = auth.api_url
+        self._sleep = sleep
+        self._clock = clock
+        self.limiter = RateLimiter(sleep, clock)
+
+    def call(self, method, path, params=None, json=None, missing_ok=False):
+        """One API call with re-login, edit-lock waits and readable errors."""
+        relogged = False
+        lock_attempt = 0
+        while True:
+            self.limiter.wait(method)
+            headers = {"Accept": "application/json"}
+            self.auth.apply(headers)
+            response = self.http.request(method, self.base_url + path, headers=headers, params=params, json=json,
+                                         service=SERVICE)
+            if response.status_code == 401 and not relogged:
+                # An expired legacy session (SESSION_NOT_VALID) or OneAPI token: log in again once.
+                relogged = True
+                self.auth.refresh()
+                continue
+            if response.status_code == 404 and missing_ok:
+                return None
+            if response.status_code < 400:
+                return response.json() if response.content else {}
+            err = api_error_from(SERVICE, response)
+            if err.code == "EDIT_LOCK_NOT_AVAILABLE" and lock_attempt < EDIT_LOCK_RETRIES:
+                # Another admin or API client is saving: wait for the lock.
+                self._sleep(err.retry_after if err.retry_after is not None else backoff_delay(lock_attempt))
+                lock_attempt += 1
+                continue
+            raise _explained(err)
+
+    def pages(self, path, params=None, page_size=PAGE_SIZE):
+        """Yield items of a paged list (plain arrays) until a short page."""
+        page = 1
+        while True:
+            query = dict(params or {}, page=page, pageSize=page_size)
+            items = self.call("GET", path, params=query) or []
+            for item in items:
+                yield item
+            if len(items) < page_size:
+                return
+            page += 1
+
+    # Activation ------------------------------------------------------------
+
+    def activation_status(self):
+        return (self.call("GET", "/status") or {}).get("status")
+
+    def activate(self, timeout=120, poll=2.0):
+        """Activate staged changes and wait until ZIA reports ACTIVE."""
+        started = self._clock()
+        status = (self.call("POST", "/status/activate") or {}).get("status")
+        while status != "ACTIVE":
+            if self._clock() - started > timeout:
+                raise MipConnectError(
+                    "ZIA activation did not finish within %d seconds (status %s)." % (timeout, status),
+                    hint="Check Activation in the ZIA Admin Portal; another admin's pending changes can hold it.")
+            self._sleep(poll)
+            status = self.activation_status()
+        return {"status": status, "seconds": round(self._clock() - started, 1)}
+
+    # MIP accounts (documented reads) ---------------------------------------
+
+    def mip_accounts(self):
+        """Every MIP account that is not deleted, as ZIA lists it."""
+        return [item for item in self.pages("/casbTenant/lite")
+                if item.get("saasApplication") == MIP and not item.get("tenantDeleted")]
+
+    def validation_status(self, tenant_id):
+        """The account's validation status, with every credential removed before anyone sees it."""
+        status = self.call("GET", "/casbTenant/validate/status/%s" % tenant_id, missing_ok=True)
+        return scrub_validation_status(status)
+
+    def label_policy(self, tenant_id):
+        return self.call("GET", "/casbTenant/%s/tags/policy" % tenant_id, missing_ok=True) or []
+
+    def close(self):
+        self.auth.logout()
+
+
+def scrub_validation_status(status):
+    """Drop every field of tenantAuthorizationInfo except the named safe ones.
+
+    The documented response carries the client secret and access tokens.
+    """
+    if not isinstance(status, dict):
+        return status
+    clean = dict(status)
+    info = clean.pop("tenantAuthorizationInfo", None)
+    if isinstance(info, dict):
+        clean["tenantAuthorizationInfo"] = dict((k, info[k]) for k in SAFE_AUTHORIZATION_FIELDS if k in info)
+    return clean
+
+
+def _explained(err):
+    if err.code == "STATE_READONLY":
+        err.hint = "ZIA is in maintenance (read-only). Re-run after the maintenance window."
+    elif err.status == 429:
+        err.hint = "ZIA's rate limit was still exceeded after retries: run fewer hosts in parallel (forks)."
+    elif err.code == "EDIT_LOCK_NOT_AVAILABLE":
+        err.hint = "Another admin or API client kept the ZIA edit lock; try again when they have saved."
+    elif err.status == 401:
+        err.hint = "The ZIA credentials were refused after a fresh login."
+    elif err.status == 403:
+        err.hint = "The ZIA admin or API client lacks the role needed for this call."
+    return err

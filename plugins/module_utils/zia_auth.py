@@ -1,0 +1,205 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Zscaler Internet Access authentication: OneAPI or the legacy session.
+
+- OneAPI (ZIdentity): OAuth2 client credentials at
+  ``https://<vanity>.zslogin.net/oauth2/v1/token`` with audience
+  ``https://api.zscaler.com``; API at ``https://api.zsapi.net/zia/api/v1``.
+- Legacy: ``POST /authenticatedSession`` with the API key obfuscated by the
+  current time, which sets a ``JSESSIONID`` cookie; sessions expire after 5
+  idle minutes (401 ``SESSION_NOT_VALID``) and are closed with ``DELETE``.
+
+Both expose the same two calls to the ZIA client: ``apply(headers)`` before a
+request and ``refresh()`` when the service says the credential is stale.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
+from ansible_collections.mipconnect.zia.plugins.module_utils.http import api_error_from
+
+ONEAPI_AUDIENCE = "https://api.zscaler.com"
+# OneAPI clouds: the token host suffix and the API host.
+ONEAPI_CLOUDS = {
+    "production": ("zslogin.net", "https://api.zsapi.net/zia/api/v1"),
+    "beta": ("zsloginbeta.net", "https://api.beta.zsapi.net/zia/api/v1"),
+}
+# Legacy clouds (the name in the admin portal's URL).
+LEGACY_CLOUDS = ("zscaler", "zscalerone", "zscalertwo", "zscalerthree", "zscloud", "zscalerbeta",
+                 "zscalergov", "zscalerten", "zspreview")
+
+
+def obfuscate_api_key(api_key, timestamp_ms):
+    """Zscaler's documented obfuscation of the legacy API key with the login time.
+
+    The digits of the time's last six places, and of half that number, pick
+    characters of the key.
+    """
+    digits = str(timestamp_ms)[-6:]
+    halved = str(int(digits) >> 1).zfill(6)
+    picked = [api_key[int(d)] for d in digits]
+    picked += [api_key[int(d) + 2] for d in halved]
+    return "".join(picked)
+
+
+class OneApiAuth:
+    """Bearer tokens from ZIdentity (client secret or private-key JWT)."""
+
+    mode = "oneapi"
+
+    def __init__(self, http, token_url, api_url, client_id, client_secret=None, private_key=None):
+        self._http = http
+        self.token_url = token_url
+        self.api_url = api_url
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._private_key = private_key
+        self._token = None
+        self._expires_at = 0
+
+    def apply(self, headers):
+        if self._token is None or time.time() > self._expires_at - 60:
+            self.refresh()
+        headers["Authorization"] = "Bearer %s" % self._token
+
+    def refresh(self):
+        form = {"grant_type": "client_credentials", "client_id": self._client_id, "audience": ONEAPI_AUDIENCE}
+        if self._private_key:
+            form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+            form["client_assertion"] = self._client_assertion()
+        else:
+            form["client_secret"] = self._client_secret
+        response = self._http.request("POST", self.token_url, data=form, service="Zscaler OneAPI (ZIdentity)")
+        if response.status_code >= 400:
+            raise _token_error(response)
+        payload = response.json()
+        self._token = payload["access_token"]
+        self._expires_at = time.time() + int(payload.get("expires_in", 3600))
+
+    def _client_assertion(self):
+        import jwt  # PyJWT ships with msal
+
+        now = int(time.time())
+        claims = {"iss": self._client_id, "sub": self._client_id, "aud": self.token_url,
+                  "iat": now, "exp": now + 300, "jti": "%s-%s" % (self._client_id, now)}
+        return jwt.encode(claims, self._private_key, algorithm="RS256")
+
+    def logout(self):
+        """Tokens expire by themselves; nothing to close."""
+
+
+class LegacySessionAuth:
+    """A JSESSIONID session opened with the obfuscated API key."""
+
+    mode = "legacy"
+
+    def __init__(self, http, api_url, username, password, api_key):
+        self._http = http
+        self.api_url = api_url
+        self._username = username
+        self._password = password
+        self._api_key = api_key
+        self._logged_in = False
+
+    def apply(self, headers):
+        if not self._logged_in:
+            self.refresh()
+
+    def refresh(self):
+        now_ms = int(time.time() * 1000)
+        body = {"apiKey": obfuscate_api_key(self._api_key, now_ms), "username": self._username,
+                "password": self._password, "timestamp": now_ms}
+        response = self._http.request("POST", self.api_url + "/authenticatedSession", json=body,
+                                      service="Zscaler Internet Access")
+        if response.status_code >= 400:
+            err = api_error_from("Zscaler Internet Access", response)
+            err.hint = ("Check zia_username, zia_password and zia_api_key (Administration > API Key "
+                        "Management) and that zia_cloud matches your admin portal.")
+            raise err
+        # The session cookie now lives in the HttpClient's cookie jar.
+        self._logged_in = True
+
+    def logout(self):
+        if self._logged_in:
+            self._http.request("DELETE", self.api_url + "/authenticatedSession", service="Zscaler Internet Access")
+            self._logged_in = False
+
+
+def _token_error(response):
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = {}
+    return ApiError("Zscaler OneAPI (ZIdentity)", response.status_code, code=payload.get("error"),
+                    message=payload.get("error_description") or response.reason,
+                    hint="Check zscaler_client_id, zscaler_client_secret (or zscaler_private_key) and "
+                         "zscaler_vanity_domain, and that the API client has the ZIA scope.")
+
+
+def build_zia_auth(http, params):
+    """Choose the auth mode from the options given; mixing them is an error."""
+    oneapi = params.get("zscaler_client_id")
+    legacy = params.get("zia_username")
+    if oneapi and legacy:
+        raise InputError("zscaler_client_id", "OneAPI (zscaler_client_id...) and legacy (zia_username...) "
+                                              "credentials were both given; keep one set.")
+    if oneapi:
+        return _build_oneapi(http, params)
+    if legacy:
+        return _build_legacy(http, params)
+    raise InputError("zscaler_client_id", "no ZIA credentials: set zscaler_client_id with zscaler_client_secret "
+                                          "and zscaler_vanity_domain (OneAPI), or zia_username, zia_password, "
+                                          "zia_api_key and zia_cloud (legacy API).")
+
+
+def _build_oneapi(http, params):
+    if not params.get("zscaler_client_secret") and not params.get("zscaler_private_key"):
+        raise InputError("zscaler_client_secret", "is required with zscaler_client_id (or give zscaler_private_key).")
+    cloud = params.get("zscaler_cloud") or "production"
+    if cloud not in ONEAPI_CLOUDS:
+        raise InputError("zscaler_cloud", "'%s' is not a OneAPI cloud; use one of %s."
+                         % (cloud, ", ".join(sorted(ONEAPI_CLOUDS))))
+    login_suffix, api_url = ONEAPI_CLOUDS[cloud]
+    token_url = params.get("zscaler_token_url")
+    if not token_url:
+        vanity = params.get("zscaler_vanity_domain")
+        if not vanity:
+            raise InputError("zscaler_vanity_domain", "is required for OneAPI: the part before .zslogin.net "
+                                                      "in your ZIdentity URL.")
+        token_url = "https://%s.%s/oauth2/v1/token" % (vanity, login_suffix)
+    private_key = None
+    if params.get("zscaler_private_key"):
+        private_key = _read_private_key(params["zscaler_private_key"])
+    return OneApiAuth(http, token_url, (params.get("zia_api_url") or api_url).rstrip("/"),
+                      params["zscaler_client_id"], params.get("zscaler_client_secret"), private_key)
+
+
+def _build_legacy(http, params):
+    for option in ("zia_password", "zia_api_key"):
+        if not params.get(option):
+            raise InputError(option, "is required with zia_username (legacy API).")
+    api_url = params.get("zia_api_url")
+    if not api_url:
+        cloud = params.get("zia_cloud")
+        if cloud not in LEGACY_CLOUDS:
+            raise InputError("zia_cloud", "'%s' is not a ZIA cloud; use the name in your admin portal URL, one of %s."
+                             % (cloud, ", ".join(LEGACY_CLOUDS)))
+        api_url = "https://zsapi.%s.net/api/v1" % cloud
+    if len(params["zia_api_key"]) < 12 or not params["zia_api_key"].isalnum():
+        raise InputError("zia_api_key", "does not look like a ZIA API key (letters and digits, at least 12). "
+                                        "Copy it from Administration > API Key Management.")
+    return LegacySessionAuth(http, api_url.rstrip("/"), params["zia_username"], params["zia_password"],
+                             params["zia_api_key"])
+
+
+def _read_private_key(path):
+    try:
+        with open(path, "r") as handle:
+            return handle.read()
+    except (IOError, OSError) as exc:
+        raise InputError("zscaler_private_key", "cannot read %s (%s)." % (path, exc.strerror))

@@ -1,0 +1,126 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: mip_account_info
+short_description: List and search the MIP accounts of Zscaler Internet Access
+version_added: 0.1.0
+description:
+  - Lists the MIP accounts of the ZIA Admin Portal's MIP Labels page through ZIA's documented read API, with
+    their statuses both as ZIA gives them and as the portal words them.
+  - Optionally adds each account's validation details (with every credential removed) and its number of labels.
+author:
+  - mipconnect.zia contributors
+extends_documentation_fragment:
+  - mipconnect.zia.zia_auth
+  - mipconnect.zia.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.info_module
+options:
+  name:
+    description: Only the account with exactly this Account Name.
+    type: str
+  name_contains:
+    description: Only accounts whose name contains this text (case-insensitive).
+    type: str
+  tenant_id:
+    description: Only accounts of this Entra tenant (GUID).
+    type: str
+  status:
+    description: Only accounts in this portal status.
+    type: str
+    choices: [Active, Retrieval Pending, Tenant Inactive, Validation Failed, Validation Successful]
+  details:
+    description:
+      - Also read each account's validation status and label count (two more requests per account,
+        at ZIA's 2 reads per second).
+    type: bool
+    default: false
+seealso:
+  - module: mipconnect.zia.mip_account
+"""
+
+EXAMPLES = r"""
+- name: Find accounts whose validation failed
+  mipconnect.zia.mip_account_info:
+    status: Validation Failed
+    details: true
+  register: failed_accounts
+
+- name: One account by name
+  mipconnect.zia.mip_account_info:
+    name: Contoso MIP
+  register: contoso
+"""
+
+RETURN = r"""
+accounts:
+  description: The matching MIP accounts, in the shape M(mipconnect.zia.mip_account) returns C(account).
+  returned: always
+  type: list
+  elements: dict
+count:
+  description: Number of matching accounts.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import describe, portal_status
+from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
+    ZIA_AUTH_ARGUMENT_SPEC,
+    MipConnectModule,
+    require_guid,
+    require_text,
+)
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str"),
+    name_contains=dict(type="str"),
+    tenant_id=dict(type="str"),
+    status=dict(type="str", choices=["Active", "Retrieval Pending", "Tenant Inactive", "Validation Failed",
+                                     "Validation Successful"]),
+    details=dict(type="bool", default=False),
+)
+
+
+def matches(raw, name, name_contains, tenant_id, status):
+    if name is not None and raw.get("tenantName") != name:
+        return False
+    if name_contains is not None and name_contains.lower() not in (raw.get("tenantName") or "").lower():
+        return False
+    if tenant_id is not None and (raw.get("enterpriseTenantId") or "").lower() != tenant_id:
+        return False
+    return status is None or portal_status(raw) == status
+
+
+def main():
+    module = MipConnectModule(ARGUMENT_SPEC, shared_specs=(ZIA_AUTH_ARGUMENT_SPEC,))
+
+    def work():
+        p = module.params
+        name = require_text("name", p["name"], 255)
+        name_contains = require_text("name_contains", p["name_contains"], 255)
+        tenant_id = require_guid("tenant_id", p["tenant_id"])
+        zia = module.zia_client()
+        accounts = []
+        for raw in zia.mip_accounts():
+            if not matches(raw, name, name_contains, tenant_id, p["status"]):
+                continue
+            if p["details"]:
+                validation = zia.validation_status(raw["tenantId"])
+                accounts.append(describe(raw, validation, label_count=len(zia.label_policy(raw["tenantId"]))))
+            else:
+                accounts.append(describe(raw))
+        return {"changed": False, "accounts": accounts, "count": len(accounts)}
+
+    module.run(work)
+
+
+if __name__ == "__main__":
+    main()
