@@ -20,8 +20,10 @@ author:
 extends_documentation_fragment:
   - mipconnect.zia.zia_auth
   - mipconnect.zia.connection
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.info_module
+attributes:
+  check_mode:
+    support: full
+    description: Only reads; runs the same in check mode.
 options:
   name:
     description: Only the account with exactly this Account Name.
