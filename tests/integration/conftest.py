@@ -65,8 +65,27 @@ class Tenant:
         self.tenant_id = self.info["tenant_id"]
         self.subscription_id = self.info["subscription_id"]
         self.collections = collections_path()
+        self._zia_org = None
 
-    def env(self, client=None):
+    @property
+    def zia_org(self):
+        """A ZIA organisation in the emulator, made on first use."""
+        if self._zia_org is None:
+            self._zia_org = self.emulator.create_zia_org()
+        return self._zia_org
+
+    def zia_env(self, mode):
+        org = self.zia_org
+        env = {"MIPCONNECT_ZIA_API_URL": self.emulator.url + "/zia/api/v1"}
+        if mode == "oneapi":
+            env.update({"ZSCALER_CLIENT_ID": org["oneapi_client_id"], "ZSCALER_CLIENT_SECRET": org["oneapi_client_secret"],
+                        "MIPCONNECT_ZSCALER_TOKEN_URL": self.emulator.url + "/zslogin/oauth2/v1/token"})
+        else:
+            env.update({"ZIA_USERNAME": org["username"], "ZIA_PASSWORD": org["password"],
+                        "ZIA_API_KEY": org["api_key"]})
+        return env
+
+    def env(self, client=None, zia=None):
         client = client or {"client_id": self.info["admin_client_id"], "client_secret": self.info["admin_client_secret"]}
         url = self.emulator.url
         env = dict(os.environ)
@@ -88,10 +107,12 @@ class Tenant:
         })
         if not client["client_secret"]:
             del env["AZURE_CLIENT_SECRET"]
+        if zia:
+            env.update(self.zia_env(zia))
         return env
 
     def run_module(self, args, module="mipconnect.zia.azure_app_connector", check=False, diff=False,
-                   verbosity=0, no_log=True, client=None):
+                   verbosity=0, no_log=True, client=None, zia=None):
         """Run one module task; return a PlaybookRun with the registered result."""
         result_file = self.tmp_path / ("result-%d.json" % len(list(self.tmp_path.glob("result-*.json"))))
         playbook = [{
@@ -117,7 +138,7 @@ class Tenant:
         if verbosity:
             command.append("-" + "v" * verbosity)
         before = len(self.emulator.requests())
-        proc = subprocess.run(command, env=self.env(client), capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(command, env=self.env(client, zia), capture_output=True, text=True, timeout=600)
         output = proc.stdout + proc.stderr
         if not result_file.exists():
             raise AssertionError("playbook did not finish:\n" + output)
@@ -127,6 +148,13 @@ class Tenant:
 
     def state(self):
         return self.emulator.state(self.tenant_id)
+
+    def make_connector(self, applications=("mip",), unique_name="zscaler-mip"):
+        """A consented connector made by azure_app_connector; returns (client_id, client_secret)."""
+        run = self.run_module({"display_name": "Zscaler MIP Connector", "unique_name": unique_name,
+                               "applications": list(applications)})
+        assert not run.result.get("failed"), run.result.get("msg")
+        return run.result["client_id"], run.result["client_secret"]
 
 
 @pytest.fixture

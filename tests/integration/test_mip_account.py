@@ -1,0 +1,206 @@
+"""mip_account, mip_account_info and connector_credentials_info against the emulated ZIA and Entra."""
+
+import pytest
+
+MIP = "mipconnect.zia.mip_account"
+INFO = "mipconnect.zia.mip_account_info"
+CHECK = "mipconnect.zia.connector_credentials_info"
+ZIA_WRITES = ("POST", "PUT", "DELETE")
+
+
+@pytest.fixture
+def connector(tenant):
+    return tenant.make_connector()
+
+
+def account_args(tenant, connector, **extra):
+    client_id, client_secret = connector
+    args = {"name": "Contoso MIP", "tenant_id": tenant.tenant_id, "client_id": client_id,
+            "client_secret": client_secret, "label_retrieval": True}
+    args.update(extra)
+    return args
+
+
+def zia_writes(run):
+    return [r for r in run.requests if r["service"] == "zia" and r["method"] in ZIA_WRITES
+            and not r["path"].endswith("/authenticatedSession")]
+
+
+def assert_ok(run):
+    assert not run.result.get("failed"), run.result.get("msg") or run.output
+
+
+@pytest.mark.parametrize("mode", ["oneapi", "legacy"])
+def test_create_activate_wait_for_labels_then_no_change(tenant, connector, mode):
+    args = account_args(tenant, connector, wait_for="labels_retrieved", wait_timeout=60)
+    first = tenant.run_module(args, module=MIP, zia=mode)
+    assert_ok(first)
+    assert first.result["changed"] is True
+    assert first.result["validation"]["valid"] is True
+    assert first.result["activation"]["activated"] is True
+    account = first.result["account"]
+    assert account["status"] == "Active"
+    assert account["label_count"] and account["label_count"] > 0
+    assert account["tenant_id"] == tenant.tenant_id
+
+    second = tenant.run_module(account_args(tenant, connector), module=MIP, zia=mode)
+    assert_ok(second)
+    assert second.result["changed"] is False, second.result["changes"]
+    assert zia_writes(second) == []
+    if mode == "legacy":
+        assert any(r["method"] == "DELETE" and r["path"].endswith("/authenticatedSession") for r in second.requests)
+
+
+def test_secret_never_in_output_or_result(tenant, connector):
+    run = tenant.run_module(account_args(tenant, connector), module=MIP, zia="oneapi", verbosity=3, diff=True,
+                            no_log=False)
+    assert_ok(run)
+    secret = connector[1]
+    assert secret not in run.output
+    assert secret not in str(run.result)
+    assert run.result["diff"]["after"]["client_secret"] in ("********", "(changed)")
+
+
+def test_check_mode_sends_no_write_and_never_activates(tenant, connector):
+    planned = tenant.run_module(account_args(tenant, connector), module=MIP, zia="oneapi", check=True)
+    assert_ok(planned)
+    assert planned.result["changed"] is True
+    assert zia_writes(planned) == []
+    assert not any(r["path"].endswith("/status/activate") for r in planned.requests)
+    info = tenant.run_module({"name": "Contoso MIP"}, module=INFO, zia="oneapi")
+    assert info.result["count"] == 0
+
+
+def test_wrong_secret_fails_validation_and_saves_nothing(tenant, connector):
+    run = tenant.run_module(account_args(tenant, (connector[0], "not-the-secret")), module=MIP, zia="oneapi")
+    assert run.result["failed"]
+    assert "AADSTS7000215" in run.result["msg"]
+    assert "nothing was saved" in run.result["msg"]
+    assert zia_writes(run) == []
+
+
+def test_missing_consent_names_the_permissions(tenant):
+    made = tenant.run_module({"display_name": "No consent", "unique_name": "no-consent", "applications": ["mip"],
+                              "grant_admin_consent": False})
+    assert_ok(made)
+    run = tenant.run_module(account_args(tenant, (made.result["client_id"], made.result["client_secret"])),
+                            module=MIP, zia="oneapi")
+    assert run.result["failed"]
+    assert "InformationProtectionPolicy.Read.All" in run.result["msg"]
+    assert "UnifiedPolicy.Tenant.Read" in run.result["msg"]
+
+
+def test_update_inactive_then_delete(tenant, connector):
+    assert_ok(tenant.run_module(account_args(tenant, connector), module=MIP, zia="oneapi"))
+    inactive = tenant.run_module({"name": "Contoso MIP", "status": "inactive"}, module=MIP, zia="oneapi", diff=True)
+    assert_ok(inactive)
+    assert inactive.result["changed"] is True
+    assert inactive.result["account"]["status"] == "Tenant Inactive"
+    assert inactive.result["diff"]["before"]["inactive"] is False
+    assert inactive.result["diff"]["after"]["inactive"] is True
+    again = tenant.run_module({"name": "Contoso MIP", "status": "inactive"}, module=MIP, zia="oneapi")
+    assert again.result["changed"] is False
+
+    listed = tenant.run_module({"status": "Tenant Inactive", "details": True}, module=INFO, zia="oneapi")
+    assert_ok(listed)
+    assert [a["name"] for a in listed.result["accounts"]] == ["Contoso MIP"]
+    assert connector[1] not in str(listed.result)
+    assert listed.result["accounts"][0]["client_id"] == connector[0]
+
+    gone = tenant.run_module({"name": "Contoso MIP", "state": "absent"}, module=MIP, zia="oneapi")
+    assert_ok(gone)
+    assert gone.result["changed"] is True
+    assert tenant.run_module({"name": "Contoso MIP", "state": "absent"}, module=MIP, zia="oneapi").result[
+        "changed"] is False
+
+
+def test_duplicate_names_are_an_error_naming_both(tenant, emulator, connector):
+    for _ in range(2):
+        emulator.seed_mip_account(tenant.zia_org["org_id"], tenantName="Twins", enterpriseTenantId=tenant.tenant_id,
+                                  connectorType="ZSCALER_DEFINED")
+    run = tenant.run_module({"name": "Twins", "connector": "zscaler_defined"}, module=MIP, zia="oneapi")
+    assert run.result["failed"]
+    assert "Two MIP accounts are named 'Twins'" in run.result["msg"]
+
+
+def test_zscaler_defined_creation_stops_with_portal_steps(tenant):
+    run = tenant.run_module({"name": "ZS defined", "connector": "zscaler_defined"}, module=MIP, zia="oneapi")
+    assert run.result["failed"]
+    assert "Zscaler Defined" in run.result["msg"]
+    assert run.result["error"]["manual_steps"]
+    assert zia_writes(run) == []
+
+
+def test_manual_path_when_the_write_contract_is_missing(tenant, emulator, connector):
+    emulator.configure_zia(write_contract=False)
+    try:
+        run = tenant.run_module(account_args(tenant, connector), module=MIP, zia="oneapi")
+    finally:
+        emulator.configure_zia(write_contract=True)
+    assert run.result["failed"]
+    steps = run.result["error"]["manual_steps"]
+    assert any("adminconsent" in step for step in steps)
+    assert any(connector[0] in step for step in steps)
+    assert connector[1] not in run.output
+    assert run.result["changed"] is False
+
+
+def test_manual_path_with_wait_sees_the_portal_change(tenant, emulator, connector):
+    """A person adds the account in the portal (seeded here) while the module waits."""
+    emulator.configure_zia(write_contract=False)
+    emulator.seed_mip_account(tenant.zia_org["org_id"], tenantName="Contoso MIP", enterpriseTenantId=tenant.tenant_id,
+                              connectorType="CUSTOM", labelRetrieval=True)
+    try:
+        run = tenant.run_module(account_args(tenant, connector, wait_for="active", wait_timeout=30),
+                                module=MIP, zia="oneapi")
+    finally:
+        emulator.configure_zia(write_contract=True)
+    assert_ok(run)
+    assert run.result["account"]["name"] == "Contoso MIP"
+
+
+def test_throttling_and_edit_lock_are_survived(tenant, emulator, connector):
+    emulator.configure_zia(edit_lock_writes=1)
+    emulator.add_fault(method="GET", path=r"^/zia/api/v1/casbTenant/lite", status=429,
+                       headers={"Retry-After": "1s"}, times=1)
+    try:
+        run = tenant.run_module(account_args(tenant, connector), module=MIP, zia="oneapi")
+    finally:
+        emulator.clear_faults()
+        emulator.configure_zia(edit_lock_writes=0)
+    assert_ok(run)
+    statuses = [r["status"] for r in run.requests if r["service"] == "zia"]
+    assert 429 in statuses and 409 in statuses
+
+
+def test_session_expiry_mid_run_logs_in_again(tenant, emulator, connector):
+    emulator.configure_zia(session_timeout=1)
+    try:
+        run = tenant.run_module(account_args(tenant, connector, wait_for="labels_retrieved", wait_timeout=60),
+                                module=MIP, zia="legacy")
+    finally:
+        emulator.configure_zia(session_timeout=300)
+    assert_ok(run)
+    logins = [r for r in run.requests if r["method"] == "POST" and r["path"].endswith("/authenticatedSession")]
+    assert len(logins) >= 2
+
+
+def test_mixed_auth_modes_are_refused(tenant, connector):
+    args = account_args(tenant, connector, zia_username="admin@example.com")
+    run = tenant.run_module(args, module=MIP, zia="oneapi")
+    assert run.result["failed"]
+    assert "zscaler_client_id" in run.result["msg"]
+    assert run.requests == []
+
+
+def test_credentials_info_reports_valid_and_missing(tenant, connector):
+    good = tenant.run_module({"tenant_id": tenant.tenant_id, "client_id": connector[0], "client_secret": connector[1]},
+                             module=CHECK)
+    assert_ok(good)
+    assert good.result["valid"] is True
+    assert good.result["labels_probe"]["ok"] is True
+    bad = tenant.run_module({"tenant_id": tenant.tenant_id, "client_id": connector[0], "client_secret": connector[1],
+                             "applications": ["mip", "exchange"]}, module=CHECK)
+    assert_ok(bad)
+    assert bad.result["valid"] is False
+    assert "Mail.Send" in bad.result["missing_permissions"]["Microsoft Graph"]
