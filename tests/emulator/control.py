@@ -10,6 +10,7 @@ import uuid
 
 from werkzeug.routing import Map, Rule, Submount
 
+from . import labels
 from .arm import add_role_assignment
 from .catalog import (
     ADMIN_CLIENT_GRAPH_ROLES,
@@ -63,6 +64,24 @@ class ControlApi:
                             endpoint=self._http_expire_secrets,
                             methods=["POST"],
                         ),
+                        Rule(
+                            "/tenants/<tenant_id>/labels", endpoint=self._http_labels, methods=["GET", "POST"]
+                        ),
+                        Rule(
+                            "/tenants/<tenant_id>/labels/add",
+                            endpoint=self._http_add_labels,
+                            methods=["POST"],
+                        ),
+                        Rule(
+                            "/tenants/<tenant_id>/labels/<label_id>/rename",
+                            endpoint=self._http_rename_label,
+                            methods=["POST"],
+                        ),
+                        Rule(
+                            "/tenants/<tenant_id>/labels/<label_id>",
+                            endpoint=self._http_delete_label,
+                            methods=["DELETE"],
+                        ),
                         Rule("/requests", endpoint=self._http_requests, methods=["GET", "DELETE"]),
                         Rule("/faults", endpoint=self._http_faults, methods=["GET", "POST", "DELETE"]),
                         Rule("/config", endpoint=self._http_configure, methods=["POST"]),
@@ -97,6 +116,7 @@ class ControlApi:
             for resource in first_party_resources():
                 directory.add_first_party_service_principal(resource)
             self._add_users(tenant)
+            labels.add_default_labels(tenant)
             admin = self._add_client(directory, "Emulator admin client", ADMIN_CLIENT_GRAPH_ROLES, ["Owner"])
             return {
                 "tenant_id": tenant_id,
@@ -193,6 +213,28 @@ class ControlApi:
                 raise ServiceError(404, "ApplicationNotFound", f"No application with appId '{app_id}'.")
             return directory.expire_passwords(app)
 
+    # Sensitivity labels: replacing, adding, renaming and deleting take effect at once.
+
+    def seed_labels(self, tenant_id, count, sublabels_per_label=0, seed=1):
+        with self.store.lock:
+            return {"count": labels.generate(self._tenant(tenant_id), count, sublabels_per_label, seed)}
+
+    def add_labels(self, tenant_id, entries):
+        with self.store.lock:
+            return labels.add(self._tenant(tenant_id), entries)
+
+    def rename_label(self, tenant_id, label_id, name):
+        with self.store.lock:
+            return labels.rename(self._tenant(tenant_id), label_id, name)
+
+    def delete_label(self, tenant_id, label_id):
+        with self.store.lock:
+            return {"deleted": labels.delete(self._tenant(tenant_id), label_id)}
+
+    def labels(self, tenant_id):
+        with self.store.lock:
+            return labels.ordered(self._tenant(tenant_id))
+
     def configure(self, replication_delay=None, page_size=None):
         with self.store.lock:
             if replication_delay is not None:
@@ -267,6 +309,20 @@ class ControlApi:
 
     def _http_expire_secrets(self, request, tenant_id, app_id):
         return json_response(200, {"expired": self.expire_secrets(tenant_id, app_id)})
+
+    def _http_labels(self, request, tenant_id):
+        if request.method == "GET":
+            return json_response(200, {"labels": self.labels(tenant_id)})
+        return json_response(200, self.seed_labels(tenant_id, **read_json(request)))
+
+    def _http_add_labels(self, request, tenant_id):
+        return json_response(201, {"labels": self.add_labels(tenant_id, read_json(request).get("labels"))})
+
+    def _http_rename_label(self, request, tenant_id, label_id):
+        return json_response(200, self.rename_label(tenant_id, label_id, read_json(request).get("name")))
+
+    def _http_delete_label(self, request, tenant_id, label_id):
+        return json_response(200, self.delete_label(tenant_id, label_id))
 
     def _http_requests(self, request):
         if request.method == "DELETE":

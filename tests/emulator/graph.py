@@ -18,6 +18,7 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from openapi_core.exceptions import OpenAPIError
 from werkzeug.routing import Map, Rule, Submount
 
+from . import labels
 from .catalog import DATA_DIR, GRAPH_APP_ID
 from .directory import Directory, not_found
 from .errors import ServiceError
@@ -32,6 +33,9 @@ APPLICATION_READ_WRITE = "Application.ReadWrite.All"
 APPLICATION_OWNED_BY = "Application.ReadWrite.OwnedBy"
 APP_ROLE_ASSIGNMENT_WRITE = "AppRoleAssignment.ReadWrite.All"
 PERMISSION_GRANT_WRITE = "DelegatedPermissionGrant.ReadWrite.All"
+# Application and delegated permissions that unlock the v1.0 label list.
+V1_LABEL_PERMISSIONS = ("SensitivityLabel.Read", "SensitivityLabels.Read.All")
+V1_LABELS_PATH = "/security/dataSecurityAndGovernance/sensitivityLabels"
 
 # One $filter clause: `prop eq 'value'`, `prop eq <guid>` (Edm.Guid properties such as
 # principalId are compared unquoted) or `startswith(prop,'value')`; '' escapes a quote.
@@ -46,6 +50,16 @@ FILTER_AND = re.compile(r"and\b", re.IGNORECASE)
 def forbidden():
     return ServiceError(
         403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."
+    )
+
+
+def missing_role(call, required):
+    """The 403 Graph's non-directory workloads answer, naming what was needed and what was held."""
+    return ServiceError(
+        403,
+        "Forbidden",
+        f"Missing role permissions on the request. API requires one of '{', '.join(required)}'. "
+        f"Roles on the request '{', '.join(sorted(call.permissions))}'.",
     )
 
 
@@ -168,6 +182,10 @@ class GraphCall:
         if not self.has(permission):
             raise forbidden()
 
+    def require_any(self, permissions):
+        if not any(self.has(p) for p in permissions):
+            raise missing_role(self, permissions)
+
     def wants_create(self):
         return "create-if-missing" in self.request.headers.get("Prefer", "").lower()
 
@@ -204,6 +222,10 @@ class GraphService:
                 "/servicePrincipals/<key>/oauth2PermissionGrants",
                 endpoint=self.list_client_grants,
                 methods=["GET"],
+            ),
+            Rule(V1_LABELS_PATH, endpoint=self.list_sensitivity_labels, methods=["GET"]),
+            Rule(
+                f"/users/<user>{V1_LABELS_PATH}", endpoint=self.list_user_sensitivity_labels, methods=["GET"]
             ),
         ]
         for path, by in (
@@ -262,7 +284,7 @@ class GraphService:
             call = self._authenticate(request)
             if request.method in ("POST", "PATCH"):
                 read_json(request)
-            self.schema.check(request)
+            self._check_schema(request, endpoint)
             response = endpoint(call, **args)
         except ServiceError as error:
             response = self._error(error, ids)
@@ -279,6 +301,11 @@ class GraphService:
                     400, "BadRequest", f"Resource not found for the segment '{segment}'."
                 ) from None
             raise
+
+    def _check_schema(self, request, endpoint):
+        # Per-user label lists are outside the OpenAPI subset; everything else is checked.
+        if endpoint != self.list_user_sensitivity_labels:
+            self.schema.check(request)
 
     def _authenticate(self, request):
         token = bearer_token(request)
@@ -596,3 +623,31 @@ class GraphService:
         call.require(PERMISSION_GRANT_WRITE)
         del call.directory.tenant.permission_grants[self._grant(call, grant_id)["id"]]
         return empty_response(204)
+
+    # --- sensitivity labels --------------------------------------------------
+
+    def _user(self, call, key):
+        """A user of the tenant by object id or userPrincipalName, for the /users/{id}/... paths."""
+        wanted = key.lower()
+        for user in call.directory.tenant.users.values():
+            if wanted in (user["id"], user["userPrincipalName"].lower()):
+                return user
+        raise not_found(key)
+
+    def list_sensitivity_labels(self, call):
+        call.require_any(V1_LABEL_PERMISSIONS)
+        return self._collection(
+            call,
+            labels.v1_view(call.directory.tenant),
+            "security/dataSecurityAndGovernance/sensitivityLabels",
+        )
+
+    def list_user_sensitivity_labels(self, call, user):
+        call.require_any(V1_LABEL_PERMISSIONS)
+        found = self._user(call, user)
+        # Every label is published to every user here: no per-user label policies.
+        return self._collection(
+            call,
+            labels.v1_view(call.directory.tenant),
+            f"users('{found['id']}')/security/dataSecurityAndGovernance/sensitivityLabels",
+        )

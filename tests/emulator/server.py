@@ -21,6 +21,7 @@ from .entra import EntraService
 from .errors import code_for_status, message_for_status
 from .faults import FaultList, RequestLog
 from .graph import GraphService
+from .graph_beta import GraphBetaService
 from .power_platform import PowerPlatformService
 from .state import Store
 from .tokens import TokenSigner
@@ -104,6 +105,7 @@ class Emulator:
         services = [
             EntraService(self.store, self.signer),
             self.graph,
+            GraphBetaService(self.store, self.signer),
             ArmService(self.store, self.signer),
             PowerPlatformService(self.store, self.signer),
         ]
@@ -180,6 +182,21 @@ class Emulator:
 
     def expire_secrets(self, tenant_id, app_id):
         return self.control.expire_secrets(tenant_id, app_id)
+
+    def seed_labels(self, tenant_id, count, sublabels_per_label=0, seed=1):
+        return self.control.seed_labels(tenant_id, count, sublabels_per_label, seed)
+
+    def add_labels(self, tenant_id, labels):
+        return self.control.add_labels(tenant_id, labels)
+
+    def rename_label(self, tenant_id, label_id, name):
+        return self.control.rename_label(tenant_id, label_id, name)
+
+    def delete_label(self, tenant_id, label_id):
+        return self.control.delete_label(tenant_id, label_id)
+
+    def labels(self, tenant_id):
+        return self.control.labels(tenant_id)
 
     def requests(self):
         return self.request_log.entries()

@@ -49,6 +49,10 @@ class Tenant:
     role_assignments: dict = field(default_factory=dict)
     # Power Platform management-app registrations keyed by lower-cased appId.
     admin_applications: dict = field(default_factory=dict)
+    # Sensitivity labels (labels.py records) keyed by label id.
+    labels: dict = field(default_factory=dict)
+    # Graph's views of the labels, built once per change: clients page through thousands.
+    label_views: dict = field(default_factory=dict)
     # Material Graph never shows, by keyId: (salt, sha256) of secrets, certificate DER.
     password_hashes: dict = field(default_factory=dict)
     certificates: dict = field(default_factory=dict)

@@ -1,0 +1,195 @@
+"""Sensitivity labels: the store, its control API, and Graph beta and v1.0 lists."""
+
+import time
+import uuid
+
+import pytest
+import requests
+
+BETA_LABELS = "/graph/beta/security/informationProtection/sensitivityLabels"
+V1_LABELS = "/graph/v1.0/security/dataSecurityAndGovernance/sensitivityLabels"
+
+
+@pytest.fixture
+def reader(emulator, api, tenant):
+    """A Graph token holding both label permissions, the beta one and a v1.0 one."""
+    client = emulator.create_client(
+        tenant["tenant_id"],
+        graph_roles=["InformationProtectionPolicy.Read.All", "SensitivityLabels.Read.All"],
+    )
+    return api.token(tenant["tenant_id"], client["client_id"], client["client_secret"])
+
+
+def _token_with(emulator, api, tenant, roles):
+    client = emulator.create_client(tenant["tenant_id"], graph_roles=roles)
+    return api.token(tenant["tenant_id"], client["client_id"], client["client_secret"])
+
+
+def _walk(api, path, token, **params):
+    """Every item of a Graph list, following @odata.nextLink; also answers the pages seen."""
+    items, pages = [], 0
+    response = api.call("GET", path, token, params=params)
+    while True:
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items += body["value"]
+        pages += 1
+        if "@odata.nextLink" not in body:
+            return items, pages
+        assert body["@odata.nextLink"].startswith(f"{api.emulator.url}/graph/")
+        response = api.call("GET", body["@odata.nextLink"], token)
+
+
+def test_new_tenant_has_the_default_taxonomy(emulator, tenant):
+    labels = emulator.labels(tenant["tenant_id"])
+    names = {label["id"]: label["name"] for label in labels}
+    shown = [
+        f"{names[label['parentId']]}/{label['name']}" if label["parentId"] else label["name"]
+        for label in labels
+    ]
+    assert shown == [
+        "Public",
+        "General",
+        "Confidential",
+        "Confidential/All Employees",
+        "Confidential/Anyone (unrestricted)",
+        "Highly Confidential",
+        "Highly Confidential/All Employees",
+        "Highly Confidential/Specified People",
+    ]
+    assert [label["sensitivity"] for label in labels] == list(range(8))
+
+
+def test_beta_list_is_flat_with_parent(api, tenant, reader):
+    labels, _ = _walk(api, BETA_LABELS, reader)
+    by_name = {}
+    for label in labels:
+        by_name.setdefault(label["name"], []).append(label)
+    confidential = by_name["Confidential"][0]
+    assert confidential["parent"] is None and confidential["isAppliable"] is False
+    children = [label for label in labels if (label["parent"] or {}).get("id") == confidential["id"]]
+    assert [c["name"] for c in children] == ["All Employees", "Anyone (unrestricted)"]
+    assert children[0]["parent"]["name"] == "Confidential" and children[0]["isAppliable"] is True
+    assert set(children[0]) == {
+        "id",
+        "name",
+        "description",
+        "color",
+        "sensitivity",
+        "tooltip",
+        "isActive",
+        "isAppliable",
+        "contentFormats",
+        "hasProtection",
+        "parent",
+    }
+    uuid.UUID(children[0]["id"])
+
+
+def test_v1_list_nests_sublabels(api, tenant, reader):
+    labels, _ = _walk(api, V1_LABELS, reader)
+    assert [label["name"] for label in labels] == ["Public", "General", "Confidential", "Highly Confidential"]
+    highly = labels[3]
+    assert [s["name"] for s in highly["sublabels"]] == ["All Employees", "Specified People"]
+    assert highly["displayName"] == "Highly Confidential" and highly["priority"] == 5
+    assert "toolTip" in highly and "parent" not in highly
+
+
+def test_each_list_needs_its_own_permission(emulator, api, tenant):
+    beta_only = _token_with(emulator, api, tenant, ["InformationProtectionPolicy.Read.All"])
+    v1_only = _token_with(emulator, api, tenant, ["SensitivityLabel.Read"])
+    assert api.call("GET", BETA_LABELS, beta_only).status_code == 200
+    assert api.call("GET", V1_LABELS, v1_only).status_code == 200
+    for path, token, needed in (
+        (BETA_LABELS, v1_only, "InformationProtectionPolicy.Read.All"),
+        (V1_LABELS, beta_only, "SensitivityLabels.Read.All"),
+    ):
+        refused = api.call("GET", path, token)
+        assert refused.status_code == 403
+        error = refused.json()["error"]
+        assert error["code"] == "Forbidden" and needed in error["message"]
+    assert api.call("GET", BETA_LABELS, api.admin_token(tenant)).status_code == 403
+    assert api.call("GET", BETA_LABELS).status_code == 401
+
+
+def test_per_user_lists_and_unknown_user(emulator, api, tenant, reader):
+    user = next(u for u in emulator.state(tenant["tenant_id"])["users"] if not u["wids"])
+    for key in (user["id"], user["userPrincipalName"]):
+        for path in (BETA_LABELS, V1_LABELS):
+            scoped = api.call("GET", path.replace("/security/", f"/users/{key}/security/"), reader)
+            assert scoped.status_code == 200, scoped.text
+            assert user["id"] in scoped.json()["@odata.context"]
+    unknown = api.call("GET", BETA_LABELS.replace("/security/", f"/users/{uuid.uuid4()}/security/"), reader)
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "Request_ResourceNotFound")
+
+
+def test_paging_with_page_size_and_top(emulator, api, tenant, reader):
+    emulator.seed_labels(tenant["tenant_id"], count=10, sublabels_per_label=2)
+    emulator.configure(page_size=7)
+    labels, pages = _walk(api, BETA_LABELS, reader)
+    assert (len(labels), pages) == (30, 5)
+    assert len({label["id"] for label in labels}) == 30
+    labels, pages = _walk(api, V1_LABELS, reader, **{"$top": "4"})
+    assert (len(labels), pages) == (10, 3)
+    assert sum(len(label["sublabels"]) for label in labels) == 20
+
+
+def test_seeding_is_quick_and_deterministic(emulator, tenant):
+    other = emulator.create_tenant()
+    started = time.perf_counter()
+    assert emulator.seed_labels(tenant["tenant_id"], count=5000, sublabels_per_label=1, seed=7) == {
+        "count": 10000
+    }
+    assert time.perf_counter() - started < 0.5
+    first = emulator.labels(tenant["tenant_id"])
+    emulator.seed_labels(tenant["tenant_id"], count=5000, sublabels_per_label=1, seed=7)
+    assert emulator.labels(tenant["tenant_id"]) == first
+    emulator.seed_labels(other["tenant_id"], count=5000, sublabels_per_label=1, seed=7)
+    assert {label["id"] for label in emulator.labels(other["tenant_id"])}.isdisjoint(
+        label["id"] for label in first
+    )
+    assert first[1]["parentId"] == first[0]["id"] and first[1]["name"] == "Sublabel 1"
+
+
+def test_control_api_add_rename_delete_over_https(emulator, api, tenant, reader):
+    base = f"{emulator.url}/_emulator/tenants/{tenant['tenant_id']}/labels"
+
+    def control(method, path="", **kwargs):
+        return requests.request(method, base + path, verify=emulator.ca_file, timeout=10, **kwargs)
+
+    parent_id = str(uuid.uuid4())
+    added = control(
+        "POST",
+        "/add",
+        json={
+            "labels": [
+                {"id": parent_id, "name": "Secret", "color": "#000000"},
+                {"name": "Project X", "parent": {"id": parent_id}, "hasProtection": True},
+            ]
+        },
+    )
+    assert added.status_code == 201, added.text
+    child = added.json()["labels"][1]
+    assert child["parentId"] == parent_id and child["sensitivity"] == 9
+    assert (
+        control("POST", "/add", json={"labels": [{"name": "Deep", "parentId": child["id"]}]}).status_code
+        == 400
+    )
+    assert control("POST", "/add", json={"labels": [{"name": "Again", "id": parent_id}]}).status_code == 409
+    assert (
+        control(
+            "POST", "/add", json={"labels": [{"name": "Orphan", "parentId": str(uuid.uuid4())}]}
+        ).status_code
+        == 404
+    )
+    renamed = control("POST", f"/{child['id']}/rename", json={"name": "Project Y"})
+    assert renamed.json()["name"] == "Project Y"
+    labels, _ = _walk(api, BETA_LABELS, reader)
+    assert {"Secret", "Project Y"} <= {label["name"] for label in labels}
+    assert control("DELETE", f"/{parent_id}").json() == {"deleted": 2}
+    assert control("DELETE", f"/{parent_id}").status_code == 404
+    listed = control("GET").json()["labels"]
+    assert len(listed) == 8 and "Secret" not in {label["name"] for label in listed}
+    assert control("POST", json={"count": 3}).json() == {"count": 3}
+    labels, _ = _walk(api, BETA_LABELS, reader)
+    assert [label["name"] for label in labels] == ["Label 00001", "Label 00002", "Label 00003"]
