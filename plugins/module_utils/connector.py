@@ -27,7 +27,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils import consent
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import is_replication_lag, odata_quote
-from ansible_collections.mipconnect.zia.plugins.module_utils.http import retry_while_replicating
+from ansible_collections.mipconnect.zia.plugins.module_utils.transport import retry_while_replicating
 
 CERTIFICATE_DISPLAY_NAME = "mipconnect.zia SharePoint connector"
 # Namespace for deterministic role assignment names (uuid5), so re-runs PUT

@@ -26,7 +26,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.errors import (
     InputError,
     token_error_from_response,
 )
-from ansible_collections.mipconnect.zia.plugins.module_utils.http import MsalHttpClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.transport import MsalHttpClient
 
 # Endpoints and token audiences per national cloud.
 CLOUDS = {
@@ -145,7 +145,6 @@ class EntraTokenProvider:
         if "access_token" not in result:
             raise token_error_from_response(result)
         return result["access_token"]
-
 
     def _discovery_error(self):
         url = "%s/v2.0/.well-known/openid-configuration" % self.endpoints.authority(self.tenant_id)

@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
-from ansible_collections.mipconnect.zia.plugins.module_utils.http import ServiceClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.transport import ServiceClient
 
 ARM_ROLE_API_VERSION = "2022-04-01"
 POWER_PLATFORM_API_VERSION = "2020-10-01"
@@ -47,8 +47,7 @@ class GraphClient(ServiceClient):
         """Yield every item of a collection, following @odata.nextLink to the end."""
         page = self.call("GET", path, params=params)
         while True:
-            for item in page.get("value", []):
-                yield item
+            yield from page.get("value", [])
             next_link = page.get("@odata.nextLink")
             if not next_link:
                 return

@@ -203,9 +203,9 @@ class MipAccountReconciler:
         current_client = ((validation or {}).get("tenantAuthorizationInfo") or {}).get("clientId")
         wanted = []
         if spec.tenant_id and raw.get("enterpriseTenantId") and spec.tenant_id != raw["enterpriseTenantId"].lower():
-            raise InputError("tenant_id", "MIP account '%s' belongs to Entra tenant %s, not %s. Use another name, or "
-                                          "delete the account first." % (spec.name, raw["enterpriseTenantId"],
-                                                                          spec.tenant_id))
+            raise InputError("tenant_id", "MIP account '%s' belongs to Entra tenant %s, not %s. Use another name, "
+                                          "or delete the account first."
+                             % (spec.name, raw["enterpriseTenantId"], spec.tenant_id))
         send_secret = spec.connector == "custom" and spec.client_secret is not None and (
             spec.update_secret == "always" or (spec.client_id and spec.client_id != current_client))
         if send_secret:

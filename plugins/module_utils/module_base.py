@@ -17,7 +17,7 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, http, zia, zia_auth
+from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, transport, zia, zia_auth
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import ArmClient, GraphClient
 
@@ -55,10 +55,10 @@ ENTRA_AUTH_ARGUMENT_SPEC = dict(
 ZIA_AUTH_ARGUMENT_SPEC = dict(
     zscaler_client_id=dict(type="str", fallback=(env_fallback, ["ZSCALER_CLIENT_ID"])),
     zscaler_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["ZSCALER_CLIENT_SECRET"])),
-    zscaler_private_key=dict(type="path", fallback=(env_fallback, ["ZSCALER_PRIVATE_KEY"])),
+    zscaler_private_key=dict(type="path", no_log=False, fallback=(env_fallback, ["ZSCALER_PRIVATE_KEY"])),
     zscaler_vanity_domain=dict(type="str", fallback=(env_fallback, ["ZSCALER_VANITY_DOMAIN"])),
     zscaler_cloud=dict(type="str", fallback=(env_fallback, ["ZSCALER_CLOUD"])),
-    zscaler_token_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_ZSCALER_TOKEN_URL"])),
+    zscaler_token_url=dict(type="str", no_log=False, fallback=(env_fallback, ["MIPCONNECT_ZSCALER_TOKEN_URL"])),
     zia_username=dict(type="str", fallback=(env_fallback, ["ZIA_USERNAME"])),
     zia_password=dict(type="str", no_log=True, fallback=(env_fallback, ["ZIA_PASSWORD"])),
     zia_api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["ZIA_API_KEY"])),
@@ -131,8 +131,8 @@ class MipConnectModule:
         self._check_libraries()
 
     def _check_libraries(self):
-        if not http.HAS_REQUESTS:
-            self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(http.REQUESTS_IMPORT_ERROR))
+        if not transport.HAS_REQUESTS:
+            self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(transport.REQUESTS_IMPORT_ERROR))
         if not entra_auth.HAS_MSAL:
             self.ansible.fail_json(msg=missing_required_lib("msal"), exception=str(entra_auth.MSAL_IMPORT_ERROR))
 
@@ -144,10 +144,10 @@ class MipConnectModule:
             require_range("timeout", p["timeout"], 1, 600)
             require_range("max_retries", p["max_retries"], 0, 20)
             require_range("replication_timeout", p["replication_timeout"], 0, 3600)
-            settings = http.HttpSettings(
+            settings = transport.HttpSettings(
                 timeout=p["timeout"], ca_bundle=p["ca_bundle"], validate_certs=p["validate_certs"],
                 max_retries=p["max_retries"], replication_timeout=p["replication_timeout"])
-            self._http = http.HttpClient(settings)
+            self._http = transport.HttpClient(settings)
         return self._http
 
     def entra_endpoints(self):

@@ -18,7 +18,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
-from ansible_collections.mipconnect.zia.plugins.module_utils.http import api_error_from, backoff_delay
+from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from, backoff_delay
 
 SERVICE = "Zscaler Internet Access"
 MIP = "MIP"
@@ -90,8 +90,7 @@ class ZiaClient:
         while True:
             query = dict(params or {}, page=page, pageSize=page_size)
             items = self.call("GET", path, params=query) or []
-            for item in items:
-                yield item
+            yield from items
             if len(items) < page_size:
                 return
             page += 1

@@ -21,7 +21,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.http import api_error_from
+from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from
 
 ONEAPI_AUDIENCE = "https://api.zscaler.com"
 # OneAPI clouds: the token host suffix and the API host.

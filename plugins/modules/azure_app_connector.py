@@ -23,7 +23,7 @@ description:
     so re-runs never create duplicates.
   - Idempotent; in check mode only reads are sent and the result predicts every change.
 author:
-  - mipconnect.zia contributors
+  - mipconnect.zia contributors (@mipconnect)
 extends_documentation_fragment:
   - mipconnect.zia.entra_auth
   - mipconnect.zia.entra_endpoints
@@ -190,8 +190,7 @@ notes:
   - Deleted applications stay in the Entra recycle bin for 30 days, and keep their O(unique_name) reserved.
   - Secrets are never read back from Microsoft; only the run that creates one can return it.
 seealso:
-  - name: Authorizing a Custom Zscaler Connector for Microsoft Applications
-    description: The Zscaler guide this module automates.
+  - description: Authorizing a Custom Zscaler Connector for Microsoft Applications (the Zscaler guide this module automates).
     link: https://help.zscaler.com/unified/authorizing-custom-zscaler-connector-microsoft-applications
 """
 
@@ -368,11 +367,11 @@ ARGUMENT_SPEC = dict(
     grant_admin_consent=dict(type="bool", default=True),
     consent_for=dict(type="str", choices=["mip_account", "saas_tenant"]),
     create_secret=dict(type="bool", default=True),
-    secret_description=dict(type="str", default="Zscaler connector (mipconnect.zia)"),
-    secret_expires_in_days=dict(type="int", default=730),
+    secret_description=dict(type="str", default="Zscaler connector (mipconnect.zia)", no_log=False),
+    secret_expires_in_days=dict(type="int", default=730, no_log=False),
     rotate=dict(type="str", default="never", choices=["always", "never", "when_expiring"]),
     rotate_before_days=dict(type="int", default=30),
-    remove_old_secrets_after=dict(type="int"),
+    remove_old_secrets_after=dict(type="int", no_log=False),
     private_key_json_path=dict(type="path"),
     certificate_validity_days=dict(type="int", default=1461),
     certificate_renew_before_days=dict(type="int", default=30),

@@ -19,7 +19,7 @@ description:
     and which permissions still lack admin consent.
   - Never changes anything.
 author:
-  - mipconnect.zia contributors
+  - mipconnect.zia contributors (@mipconnect)
 extends_documentation_fragment:
   - mipconnect.zia.entra_endpoints
   - mipconnect.zia.connection

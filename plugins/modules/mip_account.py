@@ -20,7 +20,7 @@ description:
     the exact Admin Portal steps for this account (never pretending a write happened). With O(wait_for) it then
     waits, through the read API, until a person has done them.
 author:
-  - mipconnect.zia contributors
+  - mipconnect.zia contributors (@mipconnect)
 extends_documentation_fragment:
   - mipconnect.zia.zia_auth
   - mipconnect.zia.entra_endpoints
@@ -113,7 +113,7 @@ notes:
 seealso:
   - module: mipconnect.zia.mip_account_info
   - module: mipconnect.zia.azure_app_connector
-  - name: Adding an MIP Account
+  - description: Adding an MIP Account (Zscaler help).
     link: https://help.zscaler.com/unified/adding-mip-account
 """
 

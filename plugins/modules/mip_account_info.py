@@ -16,7 +16,7 @@ description:
     their statuses both as ZIA gives them and as the portal words them.
   - Optionally adds each account's validation details (with every credential removed) and its number of labels.
 author:
-  - mipconnect.zia contributors
+  - mipconnect.zia contributors (@mipconnect)
 extends_documentation_fragment:
   - mipconnect.zia.zia_auth
   - mipconnect.zia.connection

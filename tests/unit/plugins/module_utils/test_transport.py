@@ -9,7 +9,7 @@ import email.utils
 import pytest
 import requests
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import http
+from ansible_collections.mipconnect.zia.plugins.module_utils import transport
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, TransportError
 
 
@@ -48,7 +48,7 @@ class ScriptedSession:
 
 def make_client(script, **settings):
     sleeps = []
-    client = http.HttpClient(http.HttpSettings(**settings), sleep=sleeps.append)
+    client = transport.HttpClient(transport.HttpSettings(**settings), sleep=sleeps.append)
     client.session = ScriptedSession(script)
     return client, sleeps
 
@@ -58,22 +58,22 @@ def make_client(script, **settings):
     ("", None), (None, None), ("soon", None), ("-5", None),
 ])
 def test_parse_retry_after_forms(value, expected):
-    assert http.parse_retry_after(value) == expected
+    assert transport.parse_retry_after(value) == expected
 
 
 def test_parse_retry_after_http_date():
     now = 1_700_000_000
     value = email.utils.formatdate(now + 42, usegmt=True)
-    assert http.parse_retry_after(value, now=now) == pytest.approx(42, abs=1)
+    assert transport.parse_retry_after(value, now=now) == pytest.approx(42, abs=1)
     past = email.utils.formatdate(now - 42, usegmt=True)
-    assert http.parse_retry_after(past, now=now) == 0.0
+    assert transport.parse_retry_after(past, now=now) == 0.0
 
 
 def test_backoff_is_capped_and_jittered():
-    assert http.backoff_delay(0, base=1, cap=30, rand=lambda: 0.0) == 0.5
-    assert http.backoff_delay(0, base=1, cap=30, rand=lambda: 1.0) == 1.0
-    assert http.backoff_delay(10, base=1, cap=30, rand=lambda: 1.0) == 30.0
-    assert http.backoff_delay(10, base=1, cap=30, rand=lambda: 0.0) == 15.0
+    assert transport.backoff_delay(0, base=1, cap=30, rand=lambda: 0.0) == 0.5
+    assert transport.backoff_delay(0, base=1, cap=30, rand=lambda: 1.0) == 1.0
+    assert transport.backoff_delay(10, base=1, cap=30, rand=lambda: 1.0) == 30.0
+    assert transport.backoff_delay(10, base=1, cap=30, rand=lambda: 0.0) == 15.0
 
 
 @pytest.mark.parametrize("header, wait", [("3", 3.0), ("3s", 3.0), ("0 seconds", 0.0)])
@@ -128,18 +128,18 @@ def test_connection_reset_retried_for_get_not_for_post():
 
 
 def test_tls_failure_names_the_fix():
-    client, _ = make_client([requests.exceptions.SSLError("bad cert")])
+    client, _unused = make_client([requests.exceptions.SSLError("bad cert")])
     with pytest.raises(TransportError) as caught:
         client.request("GET", "https://x.example/")
     assert "ca_bundle" in str(caught.value)
 
 
 def test_verify_is_passed_on_every_request():
-    client, _ = make_client([FakeResponse(200, body={})], ca_bundle="/tmp/ca.pem")
+    client, _unused = make_client([FakeResponse(200, body={})], ca_bundle="/tmp/ca.pem")
     client.request("GET", "https://x.example/")
     assert client.session.calls[0][2]["verify"] == "/tmp/ca.pem"
     assert client.session.calls[0][2]["timeout"] == 30
-    client, _ = make_client([FakeResponse(200, body={})], validate_certs=False)
+    client, _unused = make_client([FakeResponse(200, body={})], validate_certs=False)
     client.request("GET", "https://x.example/")
     assert client.session.calls[0][2]["verify"] is False
 
@@ -155,7 +155,7 @@ def test_replication_retry_repeats_until_success():
 
     sleeps = []
     clock = iter(range(0, 1000)).__next__
-    result = http.retry_while_replicating(call, lambda e: isinstance(e, ApiError), timeout=100,
+    result = transport.retry_while_replicating(call, lambda e: isinstance(e, ApiError), timeout=100,
                                           sleep=sleeps.append, clock=lambda: 0)
     assert result == "ok" and len(attempts) == 3 and len(sleeps) == 2
     del clock
@@ -171,7 +171,7 @@ def test_replication_retry_gives_up_at_the_deadline_with_the_last_error():
         now[0] += seconds
 
     with pytest.raises(ApiError) as caught:
-        http.retry_while_replicating(call, lambda e: True, timeout=10, sleep=sleep, clock=lambda: now[0])
+        transport.retry_while_replicating(call, lambda e: True, timeout=10, sleep=sleep, clock=lambda: now[0])
     assert caught.value.code == "NoBackingApplicationObject"
     assert now[0] <= 10
 
@@ -181,7 +181,7 @@ def test_replication_retry_lets_other_errors_through_at_once():
         raise ApiError("Microsoft Graph", 403, code="Authorization_RequestDenied")
 
     with pytest.raises(ApiError):
-        http.retry_while_replicating(call, lambda e: e.status != 403, timeout=100, sleep=lambda s: None)
+        transport.retry_while_replicating(call, lambda e: e.status != 403, timeout=100, sleep=lambda s: None)
 
 
 @pytest.mark.parametrize("body, headers, code, request_id", [
@@ -193,21 +193,21 @@ def test_replication_retry_lets_other_errors_through_at_once():
      "EDIT_LOCK_NOT_AVAILABLE", "rid-3"),
 ])
 def test_api_error_shapes(body, headers, code, request_id):
-    err = http.api_error_from("svc", FakeResponse(409, headers, body))
+    err = transport.api_error_from("svc", FakeResponse(409, headers, body))
     assert err.code == code and err.request_id == request_id
     assert request_id in str(err)
 
 
 def test_api_error_without_json_uses_reason():
-    err = http.api_error_from("svc", FakeResponse(502, reason="Bad Gateway"))
+    err = transport.api_error_from("svc", FakeResponse(502, reason="Bad Gateway"))
     assert err.status == 502 and "Bad Gateway" in str(err)
 
 
 def test_service_client_raises_api_error_and_handles_missing():
-    client, _ = make_client([FakeResponse(404, body={"error": {"code": "Request_ResourceNotFound"}}),
+    client, _unused = make_client([FakeResponse(404, body={"error": {"code": "Request_ResourceNotFound"}}),
                              FakeResponse(403, body={"error": {"code": "Authorization_RequestDenied",
                                                                "message": "Insufficient privileges"}})])
-    service = http.ServiceClient(client, "https://graph.example/v1.0", lambda: "token-value")
+    service = transport.ServiceClient(client, "https://graph.example/v1.0", lambda: "token-value")
     assert service.call("GET", "/applications/x", missing_ok=True) is None
     with pytest.raises(ApiError) as caught:
         service.call("GET", "/applications/y")
