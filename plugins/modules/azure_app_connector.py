@@ -190,7 +190,8 @@ notes:
   - Deleted applications stay in the Entra recycle bin for 30 days, and keep their O(unique_name) reserved.
   - Secrets are never read back from Microsoft; only the run that creates one can return it.
 seealso:
-  - description: Authorizing a Custom Zscaler Connector for Microsoft Applications (the Zscaler guide this module automates).
+  - name: Authorizing a Custom Zscaler Connector for Microsoft Applications
+    description: The Zscaler guide this module automates.
     link: https://help.zscaler.com/unified/authorizing-custom-zscaler-connector-microsoft-applications
 """
 

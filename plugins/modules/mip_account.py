@@ -113,7 +113,8 @@ notes:
 seealso:
   - module: mipconnect.zia.mip_account_info
   - module: mipconnect.zia.azure_app_connector
-  - description: Adding an MIP Account (Zscaler help).
+  - name: Adding an MIP Account
+    description: The Zscaler help page this module automates.
     link: https://help.zscaler.com/unified/adding-mip-account
 """
 

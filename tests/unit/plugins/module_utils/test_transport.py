@@ -154,11 +154,9 @@ def test_replication_retry_repeats_until_success():
         return "ok"
 
     sleeps = []
-    clock = iter(range(0, 1000)).__next__
     result = transport.retry_while_replicating(call, lambda e: isinstance(e, ApiError), timeout=100,
-                                          sleep=sleeps.append, clock=lambda: 0)
+                                               sleep=sleeps.append, clock=lambda: 0)
     assert result == "ok" and len(attempts) == 3 and len(sleeps) == 2
-    del clock
 
 
 def test_replication_retry_gives_up_at_the_deadline_with_the_last_error():
@@ -204,9 +202,10 @@ def test_api_error_without_json_uses_reason():
 
 
 def test_service_client_raises_api_error_and_handles_missing():
-    client, _unused = make_client([FakeResponse(404, body={"error": {"code": "Request_ResourceNotFound"}}),
-                             FakeResponse(403, body={"error": {"code": "Authorization_RequestDenied",
-                                                               "message": "Insufficient privileges"}})])
+    client, _unused = make_client([
+        FakeResponse(404, body={"error": {"code": "Request_ResourceNotFound"}}),
+        FakeResponse(403, body={"error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges"}}),
+    ])
     service = transport.ServiceClient(client, "https://graph.example/v1.0", lambda: "token-value")
     assert service.call("GET", "/applications/x", missing_ok=True) is None
     with pytest.raises(ApiError) as caught:
