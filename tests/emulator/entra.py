@@ -168,10 +168,18 @@ class EntraService:
         app, client = self._client(directory, request.form.get("client_id"))
         authenticated_by = self._authenticate_client(request, directory, app, tenant)
         resource = self._requested_resource(request.form.get("scope", ""))
+        token, _ = self._issue(
+            directory, app, client, authenticated_by, resource, request.host_url.rstrip("/")
+        )
+        body = {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599}
+        return json_response(200, {**body, "access_token": token})
+
+    def _issue(self, directory, app, client, authenticated_by, resource, base_url):
+        """An app-only access token for resource and the roles it carries."""
         claims = {
             "aud": resource,
-            "iss": issuer_for(request.host_url.rstrip("/"), known.tenant_id),
-            "tid": known.tenant_id,
+            "iss": issuer_for(base_url, directory.tenant.tenant_id),
+            "tid": directory.tenant.tenant_id,
             "appid": app["appId"],
             "azp": app["appId"],
             "appidacr": authenticated_by,
@@ -182,8 +190,30 @@ class EntraService:
         roles = directory.granted_role_values(client["id"], self._resource_principal(directory, resource))
         if roles:
             claims["roles"] = roles
-        body = {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599}
-        return json_response(200, {**body, "access_token": self.signer.issue(claims)})
+        return self.signer.issue(claims), roles
+
+    def app_token_for_secret(self, tenant_name, client_id, client_secret, resource, base_url):
+        """(access token, roles) for a client secret, exactly as the token endpoint would decide.
+
+        Other emulated services (ZIA validating a connector) sign in through this
+        instead of over HTTPS: the caller already holds the store lock. Raises
+        TokenError with the AADSTS code the endpoint would answer.
+        """
+        known = self._tenant(tenant_name)
+        if known is None:
+            raise tenant_not_found(tenant_name)
+        directory = Directory(self.store, known)
+        app, client = self._client(directory, client_id)
+        if not client_secret:
+            raise TokenError(
+                401,
+                "invalid_client",
+                7000218,
+                "The request body must contain the following parameter: "
+                "'client_assertion' or 'client_secret'.",
+            )
+        self._check_secret(directory, app, client_secret)
+        return self._issue(directory, app, client, "1", resource, base_url)
 
     def _client(self, directory, client_id):
         """The application and service principal signing in; both must be known to this tenant."""
