@@ -38,11 +38,12 @@ def _bad_request(message):
 class ControlApi:
     prefix = "/_emulator"
 
-    def __init__(self, store, signer, faults, request_log):
+    def __init__(self, store, signer, faults, request_log, zia):
         self.store = store
         self.signer = signer
         self.faults = faults
         self.request_log = request_log
+        self.zia = zia
         self.url_map = Map(
             [
                 Submount(
@@ -87,6 +88,7 @@ class ControlApi:
                         Rule("/config", endpoint=self._http_configure, methods=["POST"]),
                         Rule("/state", endpoint=self._http_state, methods=["GET"]),
                         Rule("/reset", endpoint=self._http_reset, methods=["POST"]),
+                        *zia.rules(),
                     ],
                 )
             ]
@@ -260,6 +262,7 @@ class ControlApi:
                 return {
                     "config": self._config(),
                     "tenants": sorted(self.store.tenants),
+                    "zia_orgs": sorted(self.zia.cloud.orgs),
                     "faults": self.faults.describe(),
                 }
             tenant = self._tenant(tenant_id)
@@ -283,6 +286,7 @@ class ControlApi:
 
     def reset(self):
         self.store.reset()
+        self.zia.reset()
         self.faults.clear()
         self.request_log.clear()
 

@@ -26,6 +26,10 @@ from .power_platform import PowerPlatformService
 from .state import Store
 from .tokens import TokenSigner
 from .web import json_response
+from .zia import ZiaService
+from .zia_auth import OneApiTokenService
+from .zia_control import ZiaControl
+from .zia_state import ZiaCloud
 
 
 class EmulatorApp:
@@ -102,14 +106,19 @@ class Emulator:
         self.faults = FaultList()
         self.request_log = RequestLog()
         self.graph = GraphService(self.store, self.signer)
+        entra = EntraService(self.store, self.signer)
+        zia_cloud = ZiaCloud()
         services = [
-            EntraService(self.store, self.signer),
+            entra,
             self.graph,
             GraphBetaService(self.store, self.signer),
             ArmService(self.store, self.signer),
             PowerPlatformService(self.store, self.signer),
+            OneApiTokenService(zia_cloud),
+            ZiaService(self.store, zia_cloud, entra),
         ]
-        self.control = ControlApi(self.store, self.signer, self.faults, self.request_log)
+        self.zia_control = ZiaControl(self.store, zia_cloud, entra)
+        self.control = ControlApi(self.store, self.signer, self.faults, self.request_log, self.zia_control)
         self.app = EmulatorApp(self.store, services, self.control, self.faults, self.request_log)
         self._server = None
         self._thread = None
@@ -139,6 +148,7 @@ class Emulator:
         self.port = self._server.server_port
         self.url = f"https://127.0.0.1:{self.port}"
         self.graph.bind(self.url)
+        self.zia_control.base_url = self.url
         # A short poll interval keeps stop() quick.
         serve = functools.partial(self._server.serve_forever, poll_interval=0.05)
         self._thread = threading.Thread(target=serve, name="emulator", daemon=True)
@@ -197,6 +207,21 @@ class Emulator:
 
     def labels(self, tenant_id):
         return self.control.labels(tenant_id)
+
+    def create_zia_org(self):
+        return self.zia_control.create_org()
+
+    def zia_state(self, org_id):
+        return self.zia_control.state(org_id)
+
+    def seed_mip_account(self, org_id, **fields):
+        return self.zia_control.seed_mip_account(org_id, **fields)
+
+    def configure_zia(self, **changes):
+        return self.zia_control.configure(**changes)
+
+    def zia_oneapi_key(self, org_id):
+        return self.zia_control.oneapi_key(org_id)
 
     def requests(self):
         return self.request_log.entries()

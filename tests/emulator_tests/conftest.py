@@ -14,11 +14,25 @@ def emulator():
         yield emu
 
 
+# The emulated ZIA cloud's config as it starts.
+ZIA_DEFAULTS = {
+    "rate_limits": True,
+    "retry_after_form": "header_seconds_suffix",
+    "edit_lock_writes": 0,
+    "maintenance": False,
+    "write_contract": True,
+    "activation_seconds": 1.0,
+    "label_retrieval_seconds": 1.0,
+    "session_timeout": 300.0,
+}
+
+
 @pytest.fixture(autouse=True)
 def settled_emulator(emulator):
-    """Each test starts and leaves with default config and no faults; tenants may pile up."""
+    """Each test starts and leaves with default config and no faults; tenants and orgs may pile up."""
     yield
     emulator.configure(replication_delay=0.0, page_size=100)
+    emulator.configure_zia(**ZIA_DEFAULTS)
     emulator.clear_faults()
 
 

@@ -125,10 +125,18 @@ def test_control_api_over_https(emulator):
 
 def test_reset_clears_everything(emulator):
     tenant = emulator.create_tenant()
+    emulator.create_zia_org()
     emulator.add_fault(path="^/graph/", status=500)
     emulator.configure(page_size=3)
+    emulator.configure_zia(maintenance=True)
     emulator.reset()
     overview = emulator.state()
-    assert overview == {"config": {"replication_delay": 0.0, "page_size": 100}, "tenants": [], "faults": []}
+    assert overview == {
+        "config": {"replication_delay": 0.0, "page_size": 100},
+        "tenants": [],
+        "zia_orgs": [],
+        "faults": [],
+    }
+    assert emulator.configure_zia()["maintenance"] is False
     assert emulator.requests() == []
     assert tenant["tenant_id"] not in overview["tenants"]
