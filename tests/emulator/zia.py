@@ -258,23 +258,11 @@ class ZiaService:
             raise invalid("tenantId in the body must match the path.")
         fields = account_fields(body, tenant)
         self._refuse_duplicate(call.org, fields["tenantName"], tenant)
-        if tenant.connector_type == CUSTOM and fields["connectorType"] == ZSCALER_DEFINED:
-            raise invalid("A CUSTOM connector cannot become Zscaler-defined: that needs a Microsoft sign-in.")
-        if fields["connectorType"] == ZSCALER_DEFINED and (fields.get("reAuth") or "clientId" in fields):
-            raise invalid(
-                "A Zscaler-defined connector is re-authorized by a Microsoft sign-in in the Admin Portal."
-            )
-        if fields["connectorType"] == CUSTOM and not (tenant.client_id or "clientId" in fields):
-            raise invalid("tenantAuthorizationInfo with clientId and clientSecret is required for CUSTOM.")
-        changed = (
-            (
-                "clientId" in fields
-                and (fields["clientId"], fields["clientSecret"]) != (tenant.client_id, tenant.client_secret)
-            )
-            or fields["enterpriseTenantId"] != tenant.enterprise_tenant_id
-            or fields["connectorType"] != tenant.connector_type
+        _check_connector_change(tenant, fields)
+        revalidate = fields["connectorType"] == CUSTOM and (
+            fields.get("reAuth") or _sign_in_changed(tenant, fields)
         )
-        self._apply(call, tenant, fields, revalidate=changed or fields.get("reAuth", False))
+        self._apply(call, tenant, fields, revalidate=revalidate)
         return json_response(200, lite_view(tenant, call.now))
 
     def delete_account(self, call, tenant_id):
@@ -306,6 +294,31 @@ class ZiaService:
         if revalidate:
             tenant.validation = validate_connector(self.entra, tenant, call.base_url, call.now)
         call.org.pending = True
+
+
+def _check_connector_change(tenant, fields):
+    """What only a Microsoft sign-in in the Admin Portal can do is refused."""
+    if fields["connectorType"] == ZSCALER_DEFINED:
+        if tenant.connector_type == CUSTOM:
+            raise invalid("A CUSTOM connector cannot become Zscaler-defined: that needs a Microsoft sign-in.")
+        if fields.get("reAuth") or "clientId" in fields:
+            raise invalid(
+                "A Zscaler-defined connector is re-authorized by a Microsoft sign-in in the Admin Portal."
+            )
+        if fields["enterpriseTenantId"] != tenant.enterprise_tenant_id:
+            raise invalid("A Zscaler-defined connector moves to another tenant only by a Microsoft sign-in.")
+    elif tenant.connector_type != CUSTOM and "clientId" not in fields:
+        raise invalid("tenantAuthorizationInfo with clientId and clientSecret is required for CUSTOM.")
+
+
+def _sign_in_changed(tenant, fields):
+    """Whether ZIA would sign in as someone else now: other credentials, tenant or connector."""
+    credentials = (fields.get("clientId", tenant.client_id), fields.get("clientSecret", tenant.client_secret))
+    return (
+        credentials != (tenant.client_id, tenant.client_secret)
+        or fields["enterpriseTenantId"] != tenant.enterprise_tenant_id
+        or fields["connectorType"] != tenant.connector_type
+    )
 
 
 def not_found_endpoint(request):

@@ -349,6 +349,26 @@ def test_write_contract_input_rules(emulator, zia, connector):
     assert zia.ok("POST", "/casbTenant", json=account(connector, "Renamed"))["tenantName"] == "Renamed"
 
 
+def test_zscaler_defined_accounts_change_only_what_needs_no_sign_in(emulator, zia, connector):
+    seeded = emulator.seed_mip_account(
+        zia.org["org_id"], tenantName="ZS", enterpriseTenantId=connector["tenant_id"]
+    )
+    path = f"/casbTenant/{seeded['tenantId']}"
+    body = {k: v for k, v in account(connector, "ZS", connectorType="ZSCALER_DEFINED").items()}
+    del body["tenantAuthorizationInfo"]
+    assert zia.ok("PUT", path, json={**body, "labelRetrieval": True})["labelRetrieval"] is True
+    for refused in (
+        {**body, "reAuth": True},
+        {**body, "tenantAuthorizationInfo": account(connector)["tenantAuthorizationInfo"]},
+        {**body, "enterpriseTenantId": str(uuid.uuid4())},
+        {**body, "connectorType": "CUSTOM"},  # without credentials
+    ):
+        assert zia.call("PUT", path, json=refused).status_code == 400, refused
+    custom = zia.ok("PUT", path, json=account(connector, "ZS"))
+    assert (custom["connectorType"], custom["status"][1]) == ("CUSTOM", "CASB_TENANT_VALIDATION_SUCCESS")
+    assert zia.call("PUT", path, json=body).status_code == 400  # and never back
+
+
 # --- activation and label retrieval -----------------------------------------------------
 
 
