@@ -14,18 +14,16 @@ options:
   tenant_id:
     description:
       - Directory (tenant) ID of the Microsoft Entra tenant, a GUID.
-      - Falls back to the E(AZURE_TENANT_ID) environment variable.
+      - Falls back to the E(AZURE_TENANT_ID) environment variable. Required to sign in.
     type: str
-    required: true
   auth_client_id:
     description:
       - Application (client) ID of the identity the module authenticates as.
       - This identity needs C(Application.ReadWrite.All) to manage connectors, and
         C(AppRoleAssignment.ReadWrite.All) plus C(DelegatedPermissionGrant.ReadWrite.All)
         to grant admin consent.
-      - Falls back to the E(AZURE_CLIENT_ID) environment variable.
+      - Falls back to the E(AZURE_CLIENT_ID) environment variable. Required to sign in.
     type: str
-    required: true
   auth_client_secret:
     description:
       - Client secret of O(auth_client_id).

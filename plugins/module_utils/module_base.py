@@ -42,8 +42,8 @@ ENTRA_ENDPOINTS_ARGUMENT_SPEC = dict(
 
 # The Entra identity a module acts as; documented in doc_fragments/entra_auth.py.
 ENTRA_AUTH_ARGUMENT_SPEC = dict(
-    tenant_id=dict(type="str", required=True, fallback=(env_fallback, ["AZURE_TENANT_ID"])),
-    auth_client_id=dict(type="str", required=True, fallback=(env_fallback, ["AZURE_CLIENT_ID"])),
+    tenant_id=dict(type="str", fallback=(env_fallback, ["AZURE_TENANT_ID"])),
+    auth_client_id=dict(type="str", fallback=(env_fallback, ["AZURE_CLIENT_ID"])),
     auth_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_SECRET"])),
     auth_certificate_path=dict(type="path", fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
     auth_certificate_password=dict(type="str", no_log=True,
@@ -163,6 +163,9 @@ class MipConnectModule:
     def entra_token_provider(self, endpoints):
         """The token provider for the identity given by the auth options."""
         p = self.params
+        for option, variable in (("tenant_id", "AZURE_TENANT_ID"), ("auth_client_id", "AZURE_CLIENT_ID")):
+            if not p[option]:
+                raise InputError(option, "is required to sign in to Microsoft Entra ID (or set %s)." % variable)
         tenant_id = require_guid("tenant_id", p["tenant_id"])
         client_id = require_guid("auth_client_id", p["auth_client_id"])
         # Checked here rather than with mutually_exclusive: an empty

@@ -1,0 +1,209 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mipconnect.zia contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Sensitivity labels: read from Microsoft Graph or ZIA, normalised to one record.
+
+Graph has two endpoints with different shapes:
+- beta ``/security/informationProtection/sensitivityLabels``, unlocked by
+  ``InformationProtectionPolicy.Read.All`` (what Zscaler asks for): a flat
+  list where sub-labels carry ``parent``;
+- v1.0 ``/security/dataSecurityAndGovernance/sensitivityLabels``, which needs
+  ``SensitivityLabel.Read`` or ``SensitivityLabels.Read.All``: top-level
+  labels with their children nested in ``sublabels``.
+
+Both are read page by page and yielded one record at a time, so memory does
+not grow with the number of labels unless the caller keeps them.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra_auth import token_claims
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, MipConnectError
+
+BETA_PATH = "/security/informationProtection/sensitivityLabels"
+V1_PATH = "/security/dataSecurityAndGovernance/sensitivityLabels"
+BETA_ROLES = ("InformationProtectionPolicy.Read.All",)
+V1_ROLES = ("SensitivityLabels.Read.All", "SensitivityLabel.Read")
+PAGE_SIZE = 100
+
+FIELDS = ("id", "name", "display_name", "description", "color", "priority", "tooltip", "active", "appliable",
+          "content_formats", "has_protection", "parent_id", "parent_name", "source")
+
+
+def from_beta(item):
+    parent = item.get("parent") or {}
+    return {
+        "id": item.get("id"),
+        "name": item.get("name"),
+        "display_name": item.get("name"),
+        "description": item.get("description"),
+        "color": item.get("color"),
+        "priority": item.get("sensitivity"),
+        "tooltip": item.get("tooltip"),
+        "active": item.get("isActive"),
+        "appliable": item.get("isAppliable"),
+        "content_formats": list(item.get("contentFormats") or []),
+        "has_protection": item.get("hasProtection"),
+        "parent_id": parent.get("id"),
+        "parent_name": parent.get("name"),
+        "source": "graph_beta",
+    }
+
+
+def from_v1(item, parent=None):
+    return {
+        "id": item.get("id"),
+        "name": item.get("name"),
+        "display_name": item.get("displayName") or item.get("name"),
+        "description": item.get("description"),
+        "color": item.get("color"),
+        "priority": item.get("priority"),
+        "tooltip": item.get("toolTip"),
+        "active": item.get("isActive"),
+        "appliable": item.get("isAppliable"),
+        "content_formats": list(item.get("contentFormats") or []),
+        "has_protection": item.get("hasProtection"),
+        "parent_id": (parent or {}).get("id"),
+        "parent_name": (parent or {}).get("name"),
+        "source": "graph_v1.0",
+    }
+
+
+def from_zia(item, names_by_id=None):
+    parent_id = item.get("parentTagUUID")
+    return {
+        "id": item.get("tagUUID"),
+        "name": item.get("tagName"),
+        "display_name": item.get("tagName"),
+        "description": None,
+        "color": None,
+        "priority": item.get("priority"),
+        "tooltip": None,
+        "active": item.get("isActive"),
+        "appliable": None,
+        "content_formats": [],
+        "has_protection": None,
+        "parent_id": parent_id,
+        "parent_name": (names_by_id or {}).get(parent_id),
+        "source": "zia",
+        "zia_id": item.get("tagId"),
+        "deleted": bool(item.get("deleted")),
+    }
+
+
+def _flatten_v1(item, parent=None):
+    yield from_v1(item, parent)
+    for child in item.get("sublabels") or []:
+        yield from _flatten_v1(child, item)
+
+
+def choose_endpoint(endpoint, roles):
+    """Which Graph endpoint to read: the one asked for, or for ``auto`` the one
+    the token's roles unlock (beta first: it is what Zscaler's permission opens)."""
+    if endpoint != "auto":
+        return endpoint
+    if any(role in roles for role in BETA_ROLES):
+        return "beta"
+    if any(role in roles for role in V1_ROLES):
+        return "v1.0"
+    return None
+
+
+class GraphLabelSource:
+    """Labels of a tenant straight from Microsoft Graph."""
+
+    def __init__(self, http, graph_url, token_source, endpoint="auto", user_id=None, consent_url=None,
+                 page_size=PAGE_SIZE):
+        from ansible_collections.mipconnect.zia.plugins.module_utils.graph import GraphClient
+
+        self._clients = {
+            "beta": GraphClient(http, graph_url, token_source, version="beta"),
+            "v1.0": GraphClient(http, graph_url, token_source, version="v1.0"),
+        }
+        self._token_source = token_source
+        self.requested = endpoint
+        self.user_id = user_id
+        self.consent_url = consent_url
+        self.page_size = page_size
+        self.endpoint = None
+
+    def _path(self, endpoint):
+        base = BETA_PATH if endpoint == "beta" else V1_PATH
+        return "/users/%s%s" % (self.user_id, base) if self.user_id else base
+
+    def labels(self):
+        """Yield normalised labels; sets ``self.endpoint`` to the endpoint that answered."""
+        roles = token_claims(self._token_source()).get("roles") or []
+        endpoint = choose_endpoint(self.requested, roles)
+        if endpoint is None:
+            raise MipConnectError(
+                "The token has none of the permissions that read sensitivity labels (it holds: %s)."
+                % (", ".join(sorted(roles)) or "no application permissions"),
+                hint="Grant the application permission InformationProtectionPolicy.Read.All (beta endpoint, what "
+                     "Zscaler uses) or SensitivityLabels.Read.All (v1.0) on Microsoft Graph with admin consent%s."
+                     % (": %s" % self.consent_url if self.consent_url else ""))
+        self.endpoint = endpoint
+        client = self._clients[endpoint]
+        try:
+            for item in client.list(self._path(endpoint), params={"$top": str(self.page_size)}):
+                if endpoint == "beta":
+                    yield from_beta(item)
+                else:
+                    yield from _flatten_v1(item)
+        except ApiError as err:
+            if err.status == 403:
+                needed = BETA_ROLES if endpoint == "beta" else V1_ROLES
+                err.hint = "Reading labels from the %s endpoint needs %s with admin consent%s." % (
+                    endpoint, " or ".join(needed), (": %s" % self.consent_url) if self.consent_url else "")
+            raise
+
+
+def zia_labels(zia, account_tenant_id):
+    """Labels ZIA holds for one MIP account; ZIA lists a parent before its children."""
+    names = {}
+    for item in zia.pages("/casbTenant/%s/tags/policy" % account_tenant_id):
+        record = from_zia(item, names)
+        names[record["id"]] = record["name"]
+        yield record
+
+
+def keep(record, active_only=False, appliable_to=None, name_regex=None, parent=None):
+    """The module's filters."""
+    if active_only and record.get("active") is False:
+        return False
+    if appliable_to and not set(appliable_to) <= set(record.get("content_formats") or []):
+        return False
+    if name_regex is not None and not name_regex.search(record.get("name") or ""):
+        return False
+    if parent is not None and parent not in (record.get("parent_id"), record.get("parent_name")):
+        return False
+    return True
+
+
+def drift(graph_records, zia_records):
+    """What ZIA has not caught up with: new in Microsoft, gone from Microsoft, renamed."""
+    graph_names = dict((r["id"], r["name"]) for r in graph_records)
+    zia_names = dict((r["id"], r["name"]) for r in zia_records if not r.get("deleted"))
+    zia_deleted = set(r["id"] for r in zia_records if r.get("deleted"))
+    return {
+        "not_in_zia": sorted(({"id": i, "name": n} for i, n in graph_names.items() if i not in zia_names),
+                             key=lambda r: r["name"] or ""),
+        "deleted_in_microsoft": sorted(({"id": i, "name": n} for i, n in zia_names.items() if i not in graph_names),
+                                       key=lambda r: r["name"] or ""),
+        "marked_deleted_in_zia": sorted(zia_deleted & set(graph_names)),
+        "renamed": sorted(({"id": i, "microsoft_name": graph_names[i], "zia_name": n}
+                           for i, n in zia_names.items() if i in graph_names and graph_names[i] != n),
+                          key=lambda r: r["microsoft_name"] or ""),
+    }
+
+
+def tree(records):
+    """Nest records by parent_id: [{...label, "children": [...]}]."""
+    nodes = dict((r["id"], dict(r, children=[])) for r in records)
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.get("parent_id"))
+        (parent["children"] if parent else roots).append(node)
+    return roots
