@@ -38,7 +38,8 @@ def _invalid_client(description):
 
 
 class OneApiTokenService:
-    name = "zia"
+    # A service of its own in the request log, as Entra is beside Graph: ZIdentity is another host.
+    name = "zidentity"
     prefix = "/zslogin"
     # Credentials travel in the body or headers; the log keeps only the path.
     logs_query = False

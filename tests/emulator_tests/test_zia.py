@@ -539,7 +539,7 @@ def test_request_log_keeps_zia_calls_without_secrets(emulator, zia, connector):
     assert [(e["method"], e["service"], e["path"], e["query"], e["status"]) for e in entries] == [
         ("POST", "zia", "/zia/api/v1/authenticatedSession", "", 200),
         ("GET", "zia", "/zia/api/v1/casbTenant/lite", "page=1&pageSize=10", 200),
-        ("POST", "zia", "/zslogin/oauth2/v1/token", "", 200),
+        ("POST", "zidentity", "/zslogin/oauth2/v1/token", "", 200),
         ("POST", "zia", "/zia/api/v1/casbTenant", "", 200),
     ]
     dumped = json.dumps(entries)
