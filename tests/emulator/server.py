@@ -33,7 +33,7 @@ from .zia_state import ZiaCloud
 
 
 class EmulatorApp:
-    """The WSGI application. Services are tried longest prefix first, so /graph/beta can join later."""
+    """The WSGI application. Services are tried longest prefix first (/graph/beta before /graph...)."""
 
     def __init__(self, store, services, control, faults, request_log):
         self.store = store
