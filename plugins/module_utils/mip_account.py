@@ -53,6 +53,18 @@ def _epoch(value):
     return datetime.datetime.fromtimestamp(int(value), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def validation_summary(validation):
+    """(status, message) from /casbTenant/validate/status: ``status`` is a list there,
+    the reason is ``lastValidationMsg.errorMsg``."""
+    if not validation:
+        return None, None
+    status = validation.get("status")
+    if isinstance(status, list):
+        status = status[0] if status else None
+    message = (validation.get("lastValidationMsg") or {}).get("errorMsg") or validation.get("message")
+    return status, message
+
+
 def describe(raw, validation=None, label_count=None):
     """The account as modules return it: ZIA's words and the portal's."""
     if raw is None:
@@ -60,6 +72,7 @@ def describe(raw, validation=None, label_count=None):
     connector = raw.get("connectorType")
     info = (validation or {}).get("tenantAuthorizationInfo") or {}
     scan = raw.get("tagsScanInfo") or {}
+    validation_status, validation_message = validation_summary(validation)
     return {
         "id": raw.get("tenantId"),
         "name": raw.get("tenantName"),
@@ -70,9 +83,10 @@ def describe(raw, validation=None, label_count=None):
         "status": portal_status(raw),
         "label_retrieval": raw.get("labelRetrieval"),
         "inactive": TENANT_INACTIVE in (raw.get("status") or []) or bool(raw.get("tenantInactive")),
-        "validation_status": (validation or {}).get("status"),
-        "validation_message": (validation or {}).get("message"),
-        "last_validation_time": _epoch(raw.get("lastTenantValidationTime") or (validation or {}).get("lastValidationTime")),
+        "validation_status": validation_status,
+        "validation_message": validation_message,
+        "last_validation_time": _epoch(raw.get("lastTenantValidationTime")
+                                       or (validation or {}).get("lastTenantValidationTime")),
         "last_label_scan_time": _epoch(scan.get("tag_latest_success_scan_time")),
         "label_count": label_count,
     }
@@ -291,9 +305,9 @@ class MipAccountReconciler:
             hint="Its last status is in the ZIA Admin Portal; raise wait_timeout if ZIA is slow today.")
         account = self._wait_until(lambda a: a is not None and check(a), timeout)
         if goal == "validated" and VALIDATION_FAILED in (account.get("status") or []):
-            status = self.zia.validation_status(account["tenantId"]) or {}
+            _status, message = validation_summary(self.zia.validation_status(account["tenantId"]))
             raise MipConnectError("ZIA could not validate MIP account '%s': %s" % (
-                self.spec.name, status.get("message") or "no reason given"),
+                self.spec.name, message or "no reason given"),
                 hint="Check admin consent for the connector, then re-run with reauthorize: true.")
         return account
 

@@ -107,6 +107,7 @@ def test_update_inactive_then_delete(tenant, connector):
     assert [a["name"] for a in listed.result["accounts"]] == ["Contoso MIP"]
     assert connector[1] not in str(listed.result)
     assert listed.result["accounts"][0]["client_id"] == connector[0]
+    assert listed.result["accounts"][0]["validation_status"] == "CASB_TENANT_VALIDATION_SUCCESS"
 
     gone = tenant.run_module({"name": "Contoso MIP", "state": "absent"}, module=MIP, zia="oneapi")
     assert_ok(gone)
@@ -205,3 +206,20 @@ def test_credentials_info_reports_valid_and_missing(tenant, connector):
     assert_ok(bad)
     assert bad.result["valid"] is False
     assert "Mail.Send" in bad.result["missing_permissions"]["Microsoft Graph"]
+
+
+def test_zia_validation_failure_is_reported_then_fixed(tenant, connector):
+    wrong = account_args(tenant, (connector[0], "wrong-secret"), validate=False, wait_for="validated",
+                         wait_timeout=30)
+    failed = tenant.run_module(wrong, module=MIP, zia="oneapi")
+    assert failed.result["failed"]
+    assert "could not validate" in failed.result["msg"]
+    assert "7000215" in failed.result["msg"]
+    info = tenant.run_module({"name": "Contoso MIP", "details": True}, module=INFO, zia="oneapi")
+    assert info.result["accounts"][0]["status"] == "Validation Failed"
+
+    fixed = tenant.run_module(account_args(tenant, connector, update_secret="always", wait_for="validated",
+                                           wait_timeout=30), module=MIP, zia="oneapi")
+    assert_ok(fixed)
+    assert fixed.result["account"]["status"] in ("Retrieval Pending", "Active")
+    assert fixed.result["validation"]["valid"] is True

@@ -1,0 +1,162 @@
+"""mip_labels_info against the emulated Graph label store and ZIA."""
+
+import csv
+import json
+import os
+import stat
+
+import pytest
+
+LABELS = "mipconnect.zia.mip_labels_info"
+MIP = "mipconnect.zia.mip_account"
+
+
+def reader(tenant, role):
+    """A client holding one Graph label permission (or none)."""
+    return tenant.emulator.create_client(tenant.tenant_id, graph_roles=[role] if role else [])
+
+
+def run_labels(tenant, args, client, **kwargs):
+    return tenant.run_module(args, module=LABELS, client=client, **kwargs)
+
+
+def assert_ok(run):
+    assert not run.result.get("failed"), run.result.get("msg") or run.output
+
+
+@pytest.mark.parametrize("role, endpoint, source", [
+    ("InformationProtectionPolicy.Read.All", "beta", "graph_beta"),
+    ("SensitivityLabels.Read.All", "v1.0", "graph_v1.0"),
+])
+def test_auto_picks_the_endpoint_the_token_opens(tenant, role, endpoint, source):
+    run = run_labels(tenant, {}, reader(tenant, role))
+    assert_ok(run)
+    assert run.result["endpoint"] == endpoint
+    names = [label["name"] for label in run.result["labels"]]
+    expected = [label["name"] for label in tenant.emulator.labels(tenant.tenant_id)]
+    assert sorted(names) == sorted(expected)
+    assert all(label["source"] == source for label in run.result["labels"])
+    subs = [label for label in run.result["labels"] if label["parent_id"]]
+    assert subs and all(label["parent_name"] for label in subs)
+
+
+def test_both_endpoints_give_the_same_labels(tenant):
+    client = tenant.emulator.create_client(tenant.tenant_id, graph_roles=["InformationProtectionPolicy.Read.All",
+                                                                          "SensitivityLabels.Read.All"])
+    beta = run_labels(tenant, {"endpoint": "beta"}, client)
+    v1 = run_labels(tenant, {"endpoint": "v1.0"}, client)
+    assert_ok(beta)
+    assert_ok(v1)
+    key = lambda label: (label["id"], label["name"], label["parent_id"], label["priority"])  # noqa: E731
+    assert sorted(map(key, beta.result["labels"])) == sorted(map(key, v1.result["labels"]))
+
+
+def test_missing_permission_names_it_and_the_consent_url(tenant):
+    run = run_labels(tenant, {}, reader(tenant, None))
+    assert run.result["failed"]
+    assert "InformationProtectionPolicy.Read.All" in run.result["msg"]
+    assert "adminconsent" in run.result["msg"]
+
+
+def test_forbidden_endpoint_says_which_permission(tenant):
+    run = run_labels(tenant, {"endpoint": "v1.0"}, reader(tenant, "InformationProtectionPolicy.Read.All"))
+    assert run.result["failed"]
+    assert run.result["error"]["status"] == 403
+    assert "SensitivityLabels.Read.All" in run.result["msg"]
+
+
+def test_csv_and_json_written_once_then_unchanged(tenant):
+    client = reader(tenant, "InformationProtectionPolicy.Read.All")
+    csv_path = str(tenant.tmp_path / "labels.csv")
+    json_path = str(tenant.tmp_path / "labels.json")
+    args = {"csv_path": csv_path, "json_path": json_path, "return_labels": False}
+
+    planned = run_labels(tenant, args, client, check=True)
+    assert_ok(planned)
+    assert planned.result["changed"] is True
+    assert not os.path.exists(csv_path) and not os.path.exists(json_path)
+
+    first = run_labels(tenant, args, client)
+    assert_ok(first)
+    assert first.result["changed"] is True
+    assert "labels" not in first.result
+    for path in (csv_path, json_path):
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == first.result["count"] == len(tenant.emulator.labels(tenant.tenant_id))
+    assert {"Label Name", "Label ID", "Parent Label", "Priority"} <= set(rows[0])
+    with open(json_path, encoding="utf-8") as handle:
+        assert len(json.load(handle)) == first.result["count"]
+
+    second = run_labels(tenant, args, client)
+    assert_ok(second)
+    assert second.result["changed"] is False
+    assert all(not f["changed"] for f in second.result["files"])
+
+    tenant.emulator.rename_label(tenant.tenant_id, rows[0]["Label ID"], "Renamed label")
+    third = run_labels(tenant, args, client)
+    assert third.result["changed"] is True
+    assert [f["changed"] for f in third.result["files"]] == [True, True]
+
+
+def test_filters(tenant):
+    client = reader(tenant, "InformationProtectionPolicy.Read.All")
+    run = run_labels(tenant, {"parent": "Confidential", "name_pattern": "^All"}, client)
+    assert_ok(run)
+    assert [label["name"] for label in run.result["labels"]] == ["All Employees"]
+    appliable = run_labels(tenant, {"appliable_to": ["file", "email"], "active_only": True}, client)
+    assert_ok(appliable)
+    assert appliable.result["count"] > 0
+    assert all({"file", "email"} <= set(label["content_formats"]) for label in appliable.result["labels"])
+
+
+def test_many_labels_over_many_pages(tenant):
+    tenant.emulator.seed_labels(tenant.tenant_id, count=300, sublabels_per_label=2)
+    run = run_labels(tenant, {"page_size": 50, "return_labels": False,
+                              "csv_path": str(tenant.tmp_path / "many.csv")},
+                     reader(tenant, "InformationProtectionPolicy.Read.All"))
+    assert_ok(run)
+    assert run.result["count"] == 900
+    pages = [r for r in run.requests if "sensitivityLabels" in r["path"]]
+    assert len(pages) == 18
+
+
+def test_drift_between_microsoft_and_zia(tenant, emulator):
+    client_id, client_secret = tenant.make_connector()
+    account = tenant.run_module({"name": "Drift", "tenant_id": tenant.tenant_id, "client_id": client_id,
+                                 "client_secret": client_secret, "label_retrieval": True,
+                                 "wait_for": "labels_retrieved", "wait_timeout": 60}, module=MIP, zia="oneapi")
+    assert_ok(account)
+    labels = emulator.labels(tenant.tenant_id)
+    renamed, deleted = labels[0], labels[1]
+    emulator.rename_label(tenant.tenant_id, renamed["id"], "New name")
+    emulator.delete_label(tenant.tenant_id, deleted["id"])
+    added = emulator.add_labels(tenant.tenant_id, [{"name": "Brand new"}])[0]
+
+    client = {"client_id": client_id, "client_secret": client_secret}
+    run = tenant.run_module({"source": "both", "account_name": "Drift", "return_labels": False},
+                            module=LABELS, client=client, zia="oneapi")
+    assert_ok(run)
+    drift = run.result["drift"]
+    assert [d["id"] for d in drift["not_in_zia"]] == [added["id"]]
+    assert deleted["id"] in [d["id"] for d in drift["deleted_in_microsoft"]]
+    assert drift["renamed"] == [{"id": renamed["id"], "microsoft_name": "New name", "zia_name": renamed["name"]}]
+
+    zia_only = tenant.run_module({"source": "zia", "account_name": "Drift"}, module=LABELS, zia="oneapi")
+    assert_ok(zia_only)
+    assert zia_only.result["count"] == len(labels)
+    assert all(label["source"] == "zia" for label in zia_only.result["labels"])
+
+
+@pytest.mark.parametrize("args, option", [
+    ({"source": "zia"}, "account_name"),
+    ({"name_pattern": "("}, "name_pattern"),
+    ({"csv_path": "/nonexistent-dir/labels.csv"}, "csv_path"),
+    ({"page_size": 0}, "page_size"),
+])
+def test_bad_input_fails_before_any_request(tenant, args, option):
+    run = run_labels(tenant, args, reader(tenant, None))
+    assert run.result["failed"]
+    assert option in run.result["msg"]
+    assert run.requests == []
