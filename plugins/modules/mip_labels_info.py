@@ -31,6 +31,7 @@ attributes:
     description: Reads everything and reports whether the files would change, without writing them.
   diff_mode:
     support: none
+    description: Files are compared by content; no diff is shown.
 options:
   source:
     description:
