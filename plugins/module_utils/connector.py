@@ -158,6 +158,7 @@ class ConnectorReconciler:
         self.before = {}
         self.after = {}
         self._permission_names = {}  # (resource appId, permission id) -> label, for the diff
+        self.resources = None  # resource appId -> its service principal, once resolved
 
     # Helpers -----------------------------------------------------------------
 
@@ -197,7 +198,14 @@ class ConnectorReconciler:
                               params={"$select": "id,appId,displayName"}, missing_ok=True)
 
     def resolve_permissions(self, perms):
-        """Fill in permission ids from each resource's service principal in this tenant."""
+        """Fill in permission ids from each resource's service principal in this tenant.
+
+        Done once, and only when something is about to be written or a grant
+        looks missing: a no-op run trusts the ids Microsoft publishes (the
+        catalog's), which the tenant's own grants then confirm.
+        """
+        if self.resources is not None:
+            return self.resources
         resources = {}
         for perm in perms:
             if perm.resource_app_id not in resources:
@@ -210,7 +218,8 @@ class ConnectorReconciler:
                     raise InputError("extra_permissions", "no service principal with appId %s exists in the tenant."
                                      % perm.resource_app_id)
                 continue  # the catalog's id stands; the grant step will create the resource principal
-            perm.resource_name = resource.get("displayName") or perm.resource_name
+            if perm.resource_name == perm.resource_app_id:  # keep the catalog's stable name when known
+                perm.resource_name = resource.get("displayName") or perm.resource_name
             listing = resource.get("appRoles" if perm.kind == catalog.ROLE else "oauth2PermissionScopes") or []
             found = [item["id"] for item in listing if item.get("value") == perm.value]
             if not found:
@@ -219,6 +228,8 @@ class ConnectorReconciler:
                                  % (perm.resource_name, "application" if perm.kind == catalog.ROLE else "delegated",
                                     perm.value))
             perm.id = found[0]
+        self.resources = resources
+        self._permission_names.update(((p.resource_app_id, p.id), p.label()) for p in perms)
         return resources
 
     # The view shown in --diff -------------------------------------------------
@@ -259,14 +270,15 @@ class ConnectorReconciler:
     def _present(self):
         spec = self.spec
         perms = desired_permissions(spec.applications, spec.extra_permissions)
+        if any(perm.id is None for perm in perms):
+            self.resolve_permissions(perms)  # extra permissions have no published id
         self.app = self.find_application()
         self._refuse_to_print_a_new_secret()
-        resources = self.resolve_permissions(perms)
-        self._permission_names = dict(((p.resource_app_id, p.id), p.label()) for p in perms)
+        self._permission_names.update(((p.resource_app_id, p.id), p.label()) for p in perms)
         self.before = self.view()
         self.ensure_application(perms)
         self.ensure_service_principal()
-        grants = self.ensure_consent(perms, resources) if spec.grant_admin_consent else None
+        grants = self.ensure_consent(perms) if spec.grant_admin_consent else None
         secrets = self.ensure_secret()
         certificate = self.ensure_certificate() if spec.wants_certificate else None
         roles = self.ensure_role_assignments() if spec.wants_role_assignments else None
@@ -280,6 +292,9 @@ class ConnectorReconciler:
     def ensure_application(self, perms):
         spec = self.spec
         required = self._required_resource_access(perms)
+        if self.app is None or _access_set(self.app.get("requiredResourceAccess")) != _access_set(required):
+            self.resolve_permissions(perms)  # about to write ids: take them from the tenant
+            required = self._required_resource_access(perms)
         desired = {
             "displayName": spec.display_name,
             "signInAudience": spec.sign_in_audience,
@@ -340,25 +355,29 @@ class ConnectorReconciler:
             self.sp_created = True
             self.sp = created or {"id": None, "appId": app_id}
 
-    def ensure_consent(self, perms, resources):
+    def ensure_consent(self, perms):
         """Grant every desired permission tenant-wide; revoke unlisted ones when purging."""
         sp_id = None if self.sp_created else self.sp.get("id")  # a new principal holds no grants yet
         held = consent.app_role_assignments_of(self.graph, sp_id) if sp_id else {}
-        delegated = consent.delegated_grants_of(self.graph, sp_id) if sp_id else {}
+        scopes_wanted = any(perm.kind == catalog.SCOPE for perm in perms)
+        delegated = consent.delegated_grants_of(self.graph, sp_id) if sp_id and scopes_wanted else {}
+        resources = self.resources or {}
         granted_before = self._granted_labels(perms, resources, held, delegated)
-        wanted_scopes = {}
-        for perm in perms:
+        missing = [p for p in perms if p.kind == catalog.ROLE and p.id not in held]
+        if missing or scopes_wanted or self.spec.purge_permissions:
+            resources = self.resolve_permissions(perms)
+            missing = [p for p in perms if p.kind == catalog.ROLE and p.id not in held]
+        for perm in missing:
             resource = resources.get(perm.resource_app_id) or self._create_resource_principal(perm, resources)
-            resource_id = resource.get("id")
-            if perm.kind == catalog.SCOPE:
-                wanted_scopes.setdefault(resource_id, set()).add(perm.value)
-                continue
-            if (resource_id, perm.id) in held:
-                continue
             self._grant_or_explain(
                 "grant %s" % perm.label(),
-                lambda r=resource_id, p=perm: consent.grant_app_role(self.graph, self.sp["id"], r, p.id))
-            held[(resource_id, perm.id)] = "new"
+                lambda r=resource.get("id"), p=perm: consent.grant_app_role(self.graph, self.sp["id"], r, p.id))
+            held[perm.id] = (resource.get("id"), "new")
+        wanted_scopes = {}
+        for perm in perms:
+            if perm.kind == catalog.SCOPE:
+                resource = resources.get(perm.resource_app_id) or self._create_resource_principal(perm, resources)
+                wanted_scopes.setdefault(resource.get("id"), set()).add(perm.value)
         for resource_id, scopes in sorted(wanted_scopes.items(), key=lambda item: str(item[0])):
             existing = delegated.get(resource_id)
             if scopes <= consent.scopes_of(existing):
@@ -369,7 +388,7 @@ class ConnectorReconciler:
                 lambda r=resource_id, m=merged, e=existing: consent.grant_scopes(self.graph, self.sp["id"], r, m, e))
             delegated[resource_id] = {"scope": " ".join(sorted(merged))}
         if self.spec.purge_permissions:
-            self._revoke_unlisted(perms, resources, held)
+            self._revoke_unlisted(perms, held)
         return {"granted_before": granted_before,
                 "granted": self._granted_labels(perms, resources, held, delegated)}
 
@@ -392,10 +411,10 @@ class ConnectorReconciler:
                             "grant_admin_consent: false: %s" % self.consent_url())
             raise
 
-    def _revoke_unlisted(self, perms, resources, held):
-        wanted_pairs = set(((resources.get(p.resource_app_id) or {}).get("id"), p.id) for p in perms)
-        for (resource_id, role_id), assignment_id in sorted(held.items()):
-            if (resource_id, role_id) in wanted_pairs or assignment_id == "new":
+    def _revoke_unlisted(self, perms, held):
+        wanted = set(p.id for p in perms)
+        for role_id, (resource_id, assignment_id) in sorted(held.items()):
+            if role_id in wanted or assignment_id == "new":
                 continue
             self._change("revoke app role %s on %s" % (role_id, resource_id),
                          lambda r=resource_id, a=assignment_id: consent.revoke_app_role(self.graph, r, a))
@@ -403,11 +422,12 @@ class ConnectorReconciler:
     def _granted_labels(self, perms, resources, held, delegated):
         labels = []
         for perm in perms:
-            resource_id = (resources.get(perm.resource_app_id) or {}).get("id")
-            if perm.kind == catalog.ROLE and (resource_id, perm.id) in held:
+            if perm.kind == catalog.ROLE and perm.id in held:
                 labels.append(perm.label())
-            elif perm.kind == catalog.SCOPE and perm.value in consent.scopes_of(delegated.get(resource_id)):
-                labels.append(perm.label())
+            elif perm.kind == catalog.SCOPE:
+                resource_id = (resources.get(perm.resource_app_id) or {}).get("id")
+                if perm.value in consent.scopes_of(delegated.get(resource_id)):
+                    labels.append(perm.label())
         return labels
 
     @staticmethod

@@ -32,10 +32,13 @@ def admin_consent_url(authority_host, client_id, redirect_uri=DEFAULT_REDIRECT_U
 
 
 def app_role_assignments_of(graph, service_principal_id):
-    """{(resource SP id, app role id): assignment id} held by a service principal."""
+    """{app role id: (resource SP id, assignment id)} held by a service principal.
+
+    App role ids are GUIDs chosen by each resource, so they identify the
+    permission without asking which resource principal defines them."""
     held = {}
     for item in graph.list("/servicePrincipals/%s/appRoleAssignments" % service_principal_id):
-        held[(item["resourceId"], item["appRoleId"])] = item["id"]
+        held[item["appRoleId"]] = (item["resourceId"], item["id"])
     return held
 
 

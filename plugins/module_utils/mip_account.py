@@ -170,7 +170,9 @@ class MipAccountReconciler:
             raw, secret_sent = self._update(raw, validation_before)
         activation = self._activate()
         raw = self._wait(raw) if not self.check_mode else raw
-        validation = self.zia.validation_status(raw["tenantId"]) if raw.get("tenantId") else validation_before
+        validation = validation_before
+        if raw.get("tenantId") and (self.changes or self.spec.wait_for != "none"):
+            validation = self.zia.validation_status(raw["tenantId"])  # it may have changed since
         labels = self.zia.label_policy(raw["tenantId"]) if raw.get("tenantId") else []
         return {
             "changed": bool(self.changes),

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
@@ -23,29 +24,30 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.transport import ap
 SERVICE = "Zscaler Internet Access"
 MIP = "MIP"
 PAGE_SIZE = 100
-# Seconds between two requests of a kind, from ZIA's documented limits.
-MIN_INTERVAL = {"GET": 0.5, "POST": 1.0, "PUT": 1.0, "DELETE": 60.0}
+# ZIA's documented limits: (requests, per seconds) for each kind of request.
+RATE_LIMITS = {"GET": (2, 1.0), "POST": (1, 1.0), "PUT": (1, 1.0), "DELETE": (1, 60.0)}
 EDIT_LOCK_RETRIES = 6
 # Fields of tenantAuthorizationInfo that are not secret; everything else is dropped.
 SAFE_AUTHORIZATION_FIELDS = ("type", "clientId", "tenantId")
 
 
 class RateLimiter:
-    """Keeps one module's requests inside ZIA's per-method rate limits."""
+    """Keeps one module's requests inside ZIA's per-method limits (a sliding window)."""
 
     def __init__(self, sleep=time.sleep, clock=time.monotonic):
         self._sleep = sleep
         self._clock = clock
-        self._last = {}
+        self._recent = {}
 
     def wait(self, method):
-        kind = method if method in MIN_INTERVAL else "POST"
-        last = self._last.get(kind)
-        if last is not None:
-            remaining = MIN_INTERVAL[kind] - (self._clock() - last)
+        kind = method if method in RATE_LIMITS else "POST"
+        count, window = RATE_LIMITS[kind]
+        recent = self._recent.setdefault(kind, collections.deque(maxlen=count))
+        if len(recent) == count:
+            remaining = window - (self._clock() - recent[0])
             if remaining > 0:
                 self._sleep(remaining)
-        self._last[kind] = self._clock()
+        recent.append(self._clock())
 
 
 class ZiaClient:

@@ -55,6 +55,10 @@ def test_first_run_builds_the_connector_and_second_run_changes_nothing(tenant, a
     assert "client_secret" not in second.result
     assert second.writes == []
     assert second.result["client_id"] == first.result["client_id"]
+    if application == "mip":
+        # MSAL's OIDC discovery and token, then application, service principal and
+        # its app role assignments: nothing else.
+        assert len(second.requests) == 5, [r["path"] for r in second.requests]
 
     state = tenant.state()
     ours = [a for a in state["applications"] if a.get("uniqueName") == args["unique_name"]]

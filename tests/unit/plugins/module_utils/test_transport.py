@@ -214,3 +214,23 @@ def test_service_client_raises_api_error_and_handles_missing():
     assert "token-value" not in str(caught.value)
     headers = client.session.calls[0][2]["headers"]
     assert headers["Authorization"] == "Bearer token-value"
+
+
+def test_zia_rate_limiter_allows_the_documented_burst_then_paces():
+    from ansible_collections.mipconnect.zia.plugins.module_utils.zia import RateLimiter
+
+    now = [100.0]
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(round(seconds, 3))
+        now[0] += seconds
+
+    limiter = RateLimiter(sleep=sleep, clock=lambda: now[0])
+    for _request in range(4):
+        limiter.wait("GET")
+    assert sleeps == [1.0]  # two at once, the third waits for the window, the fourth fits in it
+    sleeps[:] = []
+    limiter.wait("DELETE")
+    limiter.wait("DELETE")
+    assert sleeps == [60.0]

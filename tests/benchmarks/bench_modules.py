@@ -1,0 +1,88 @@
+"""No-op runs of each module against ansible.builtin.ping, and HTTP requests per run.
+
+    .venv/bin/python tests/benchmarks/bench_modules.py [--rounds 7]
+
+For each module: the requests of a first run (that creates) and of a second,
+no-op run, from the emulator's request log; then the wall time of the no-op
+run and of `ansible localhost -m ansible.builtin.ping`, interleaved in one
+loop, with the ratio of their medians.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+
+from harness import BIN, adhoc, base_env, count_requests, new_emulator, ping, spread, temp_dir
+
+
+def playbook_run(module, args, env):
+    """The creating run goes through a playbook: it must be no_log, which ad-hoc cannot set."""
+    workdir = temp_dir()
+    result_file = os.path.join(workdir, "result.json")
+    play = [{"hosts": "localhost", "gather_facts": False, "tasks": [
+        {"name": "run", module: args, "register": "r", "no_log": True},
+        {"name": "save", "ansible.builtin.copy": {"content": "{{ r | to_json }}", "dest": result_file}, "no_log": True},
+    ]}]
+    path = os.path.join(workdir, "play.yml")
+    with open(path, "w") as handle:
+        json.dump(play, handle)
+    subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", path],
+                   env=env, capture_output=True, check=True, timeout=900)
+    with open(result_file) as handle:
+        return json.load(handle)
+
+
+def measure(emu, name, module, args, env, rounds):
+    emu.clear_requests()
+    first = playbook_run(module, args, env)
+    assert not first.get("failed"), first
+    first_requests = count_requests(emu.requests())
+    emu.clear_requests()
+    _elapsed, second = adhoc(module, args, env)
+    assert not second.get("failed") and not second.get("changed"), second
+    noop_requests = count_requests(emu.requests())
+    module_times, ping_times = [], []
+    for _round in range(rounds):
+        module_times.append(adhoc(module, args, env)[0])
+        ping_times.append(ping(env))
+    ratio = statistics.median(module_times) / statistics.median(ping_times)
+    print("\n== %s ==" % name)
+    print("first run requests : %s" % first_requests)
+    print("no-op run requests : %s" % noop_requests)
+    print("no-op run          : %s" % spread(module_times))
+    print("ansible ping       : %s" % spread(ping_times))
+    print("ratio (median no-op / median ping): %.2f" % ratio)
+    return ratio
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=7)
+    rounds = parser.parse_args().rounds
+    emu = new_emulator()
+    try:
+        emu.configure_zia(rate_limits=True)
+        tenant = emu.create_tenant()
+        org = emu.create_zia_org()
+        env = base_env(emu, tenant, zia_org=org)
+        connector_args = {"display_name": "Bench connector", "unique_name": "bench-mip", "applications": ["mip"]}
+        measure(emu, "azure_app_connector (applications: [mip])", "mipconnect.zia.azure_app_connector",
+                connector_args, env, rounds)
+        made = playbook_run("mipconnect.zia.azure_app_connector",
+                            dict(connector_args, unique_name="bench-mip-2"), env)
+        account_args = {"name": "Bench MIP", "tenant_id": tenant["tenant_id"], "client_id": made["client_id"],
+                        "client_secret": made["client_secret"], "label_retrieval": True}
+        measure(emu, "mip_account", "mipconnect.zia.mip_account", account_args, env, rounds)
+        reader = emu.create_client(tenant["tenant_id"], graph_roles=["InformationProtectionPolicy.Read.All"])
+        label_env = base_env(emu, tenant, client=reader)
+        csv_path = os.path.join(temp_dir(), "labels.csv")
+        measure(emu, "mip_labels_info (csv export, unchanged file)", "mipconnect.zia.mip_labels_info",
+                {"csv_path": csv_path, "return_labels": False}, label_env, rounds)
+    finally:
+        emu.stop()
+
+
+if __name__ == "__main__":
+    main()
