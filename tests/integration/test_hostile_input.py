@@ -354,3 +354,162 @@ def test_corpus_is_big_enough():
 def test_world_writable_fixture_really_is_world_writable(tmp_path):
     _prepare_files(str(tmp_path))
     assert stat.S_IMODE(os.stat(tmp_path / "world_writable.json").st_mode) & 0o002
+
+
+# Property test over the argument specs ------------------------------------------------------
+#
+# The modules' real main() runs in this process (as ansible-test unit tests run modules), with
+# valid base arguments and ONE option replaced by a value generated as invalid for its spec
+# entry. Every such run must fail, name that option, carry no traceback, and send no request.
+
+GUID_OPTIONS = {"tenant_id", "client_id", "app_id", "auth_client_id", "subscription_id"}
+TEXT_OPTIONS = {"display_name": 120, "unique_name": 120, "secret_description": 100, "name": 255,
+                "name_contains": 255, "account_name": 255, "user_id": 255, "parent": 255}
+URL_OPTIONS = {"authority_url", "graph_url", "arm_url", "power_platform_url", "zia_api_url", "zscaler_token_url"}
+RANGES = {"secret_expires_in_days": (1, 730), "timeout": (1, 600), "max_retries": (0, 20),
+          "replication_timeout": (0, 3600), "certificate_validity_days": (1, 3650),
+          "remove_old_secrets_after": (0, 3650), "wait_timeout": (1, 7200), "validation_wait": (0, 3600),
+          "page_size": (1, 999)}
+BOOLEAN_WORDS = {"yes", "no", "true", "false", "on", "off", "1", "0", "y", "n", "t", "f", "1.0", "0.0"}
+_GUID_RE = __import__("re").compile(r"^\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\s*$")
+_CONTROL = [chr(c) for c in list(range(0, 32)) + [127]]
+
+
+def _is_int(text):
+    try:
+        int(text)
+        return True
+    except ValueError:
+        try:
+            return float(text).is_integer()
+        except ValueError:
+            return False
+
+
+def invalid_values(option, spec):
+    """A strategy of values that are wrong for this option, or None when we cannot tell."""
+    if spec.get("choices"):
+        choices = set(spec["choices"])
+        bad = st.text(min_size=1, max_size=20).filter(lambda v: v not in choices and v.strip() == v and v)
+        return st.lists(bad, min_size=1, max_size=3) if spec.get("type") == "list" else bad
+    kind = spec.get("type", "str")
+    if kind == "bool":
+        return st.text(min_size=1, max_size=12).filter(lambda v: v.lower().strip() not in BOOLEAN_WORDS)
+    if kind == "int":
+        not_number = st.text(min_size=1, max_size=12).filter(lambda v: not _is_int(v.strip()) if v.strip() else True)
+        if option in RANGES:
+            low, high = RANGES[option]
+            return st.one_of(not_number, st.integers(max_value=low - 1), st.integers(min_value=high + 1))
+        return not_number
+    if kind != "str":
+        return None
+    if option in GUID_OPTIONS:
+        return st.text(max_size=40).filter(lambda v: not _GUID_RE.match(v))
+    if option in TEXT_OPTIONS:
+        limit = TEXT_OPTIONS[option]
+        with_control = st.tuples(st.text(max_size=20), st.sampled_from(_CONTROL), st.text(max_size=20)).map(
+            lambda parts: "".join(parts))
+        blank = st.text(alphabet=" ", max_size=5)
+        too_long = st.integers(min_value=limit + 1, max_value=limit + 5000).map(lambda n: "n" * n)
+        return st.one_of(with_control, blank, too_long)
+    if option in URL_OPTIONS:
+        return st.text(max_size=60).filter(lambda v: not v.startswith("https://") or v == "https://")
+    return None
+
+
+MODULE_NAMES = ["azure_app_connector", "mip_account", "mip_account_info", "connector_credentials_info",
+                "mip_labels_info"]
+
+
+def _modules():
+    collection_on_path()
+    import importlib
+
+    return dict((name, importlib.import_module("ansible_collections.mipconnect.zia.plugins.modules." + name))
+                for name in MODULE_NAMES)
+
+
+def _full_spec(name, module):
+    from ansible_collections.mipconnect.zia.plugins.module_utils import module_base as base
+
+    shared = {
+        "azure_app_connector": (base.ENTRA_AUTH_ARGUMENT_SPEC, base.ENTRA_ENDPOINTS_ARGUMENT_SPEC),
+        "mip_account": (base.ZIA_AUTH_ARGUMENT_SPEC, base.ENTRA_ENDPOINTS_ARGUMENT_SPEC),
+        "mip_account_info": (base.ZIA_AUTH_ARGUMENT_SPEC,),
+        "connector_credentials_info": (base.ENTRA_ENDPOINTS_ARGUMENT_SPEC,),
+        "mip_labels_info": (base.ENTRA_AUTH_ARGUMENT_SPEC, base.ENTRA_ENDPOINTS_ARGUMENT_SPEC,
+                            base.ZIA_AUTH_ARGUMENT_SPEC),
+    }[name]
+    spec = dict(base.CONNECTION_ARGUMENT_SPEC)
+    for part in shared:
+        spec.update(part)
+    spec.update(module.ARGUMENT_SPEC)
+    return spec
+
+
+def _base_args(name, tenant, emulator):
+    org = tenant.zia_org
+    zia = {"zscaler_client_id": org["oneapi_client_id"], "zscaler_client_secret": org["oneapi_client_secret"],
+           "zscaler_token_url": emulator.url + "/zslogin/oauth2/v1/token", "zia_api_url": emulator.url + "/zia/api/v1"}
+    return {
+        "azure_app_connector": {"display_name": "Property", "unique_name": "property-test", "create_secret": False},
+        "mip_account": dict(zia, name="Property MIP", tenant_id=tenant.tenant_id, client_id=GUID,
+                            client_secret="not-the-real-secret"),
+        "mip_account_info": dict(zia),
+        "connector_credentials_info": {"tenant_id": tenant.tenant_id, "client_id": GUID,
+                                       "client_secret": "not-the-real-secret"},
+        "mip_labels_info": {},
+    }[name]
+
+
+# Options whose invalid values a module cannot see without its other options (documented coupling).
+NOT_ALONE = {"rotate_before_days", "certificate_renew_before_days"}
+
+
+def _hostile_strategy(name, spec):
+    from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import ZIA_AUTH_ARGUMENT_SPEC
+
+    # mip_labels_info runs with source=graph here: its ZIA options are not used, so not read.
+    unused = set(ZIA_AUTH_ARGUMENT_SPEC) if name == "mip_labels_info" else set()
+    pairs = []
+    for option, entry in sorted(spec.items()):
+        if option in NOT_ALONE or option in unused:
+            continue
+        strategy = invalid_values(option, entry)
+        if strategy is not None:
+            pairs.append(st.tuples(st.just(option), strategy))
+    unknown = st.from_regex(r"\A[a-z][a-z_]{2,20}\Z").filter(lambda o: o not in spec)
+    pairs.append(st.tuples(unknown, st.just("x")))
+    return st.one_of(pairs)
+
+
+@pytest.mark.parametrize("module_name", MODULE_NAMES)
+def test_property_generated_bad_values_are_refused_before_any_request(module_name, emulator, tmp_path_factory):
+    modules = _modules()
+    module = modules[module_name]
+    spec = _full_spec(module_name, module)
+    tenant = Tenant(emulator, tmp_path_factory.mktemp("property-" + module_name))
+    env = tenant.env()
+    base_args = _base_args(module_name, tenant, emulator)
+    seen = []
+
+    @settings(max_examples=100, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(_hostile_strategy(module_name, spec))
+    def check(pair):
+        option, value = pair
+        args = dict(base_args)
+        args[option] = value
+        before = len(emulator.requests())
+        result, text = run_module_inprocess(module, args, env)
+        sent = [(r["method"], r["path"]) for r in emulator.requests()[before:]]
+        seen.append(option)
+        assert result.get("failed"), (option, value, result)
+        assert option in str(result.get("msg")), (option, value, result.get("msg"))
+        assert "exception" not in result, (option, value, result.get("exception"))
+        assert "Traceback" not in text and "Unexpected error" not in text, (option, value, text[-2000:])
+        assert sent == [], (option, value, sent)
+
+    check()
+    print("%s: %d generated bad values over %d options" % (module_name, len(seen), len(set(seen))))
+    assert len(set(seen)) >= 5, seen
