@@ -1,0 +1,101 @@
+"""The roles and playbooks, run by ansible-playbook against the emulator."""
+
+import csv
+import re
+
+from playbook_runs import run_playbook
+
+ACCOUNT = "Contoso MIP"
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9]{3}8Q~[A-Za-z0-9_.~-]{20,}")
+
+
+def onboard_vars(tenant, **extra):
+    variables = {"mip_onboarding_tenant_id": tenant.tenant_id, "mip_onboarding_account_name": ACCOUNT,
+                 "mip_onboarding_export_dir": str(tenant.tmp_path / "labels")}
+    variables.update(extra)
+    return variables
+
+
+def zia_account(tenant, name=ACCOUNT):
+    accounts = [t for t in tenant.emulator.zia_state(tenant.zia_org["org_id"])["tenants"]
+                if t["saasApplication"] == "MIP" and t["tenantName"] == name and not t["tenantDeleted"]]
+    assert len(accounts) <= 1
+    return accounts[0] if accounts else None
+
+
+def connector_app(tenant, unique_name="zscaler-mip-connector"):
+    apps = [a for a in tenant.state()["applications"] if a.get("uniqueName") == unique_name]
+    return apps[0] if apps else None
+
+
+def our_secrets(app):
+    return [c for c in app["passwordCredentials"] if c["displayName"] == "Zscaler connector (mipconnect.zia)"]
+
+
+def test_onboarding_plans_then_onboards_then_changes_nothing(tenant):
+    planned = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant), check=True, diff=True)
+    planned.assert_ok()
+    assert planned.writes == [], planned.writes
+    assert "would create MIP account 'Contoso MIP'" in planned.output
+    assert planned.row(ACCOUNT)["changed"] is True
+    assert connector_app(tenant) is None and zia_account(tenant) is None
+
+    first = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant))
+    first.assert_ok()
+    row = first.row(ACCOUNT)
+    assert row["changed"] is True
+    assert row["status"] == "Active"
+    assert row["label_count"] == 8
+    assert row["secret_expires"] and row["secret_recovered"] is False
+    with open(row["csv_path"], newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == 8
+    account = zia_account(tenant)
+    app = connector_app(tenant)
+    assert account["connectorType"] == "CUSTOM" and account["labelRetrieval"] is True
+    assert account["zscalerAppTenantId"]["name"] == app["appId"] == row["client_id"]
+    assert len(account["labels"]) == 8
+    assert len(our_secrets(app)) == 1
+    assert "ACCOUNT" in first.output and "1 tenant(s), 1 changed" in first.output
+
+    second = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant))
+    second.assert_ok()
+    assert second.writes == [], second.writes
+    assert second.recap()["localhost"]["changed"] == 0
+    assert second.row(ACCOUNT)["changed"] is False
+    assert second.row(ACCOUNT)["label_count"] == 8
+
+    again = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant), check=True, diff=True)
+    again.assert_ok()
+    assert again.writes == []
+    assert again.recap()["localhost"]["changed"] == 0
+
+
+def test_onboarding_completes_a_run_interrupted_before_zia_stored_the_secret(tenant):
+    # The interrupted run: the connector (with its only secret, now lost) exists, the account does not.
+    tenant.make_connector(unique_name="zscaler-mip-connector")
+    assert len(our_secrets(connector_app(tenant))) == 1
+
+    run = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant, mip_onboarding_export_csv=False))
+    run.assert_ok()
+    row = run.row(ACCOUNT)
+    assert row["secret_recovered"] is True
+    assert row["status"] == "Active"
+    assert row["csv_path"] is None
+    assert any("remove client secret" in c for c in row["changes"])
+    # One secret left: the fresh one ZIA validated; the lost one is gone.
+    assert len(our_secrets(connector_app(tenant))) == 1
+    assert zia_account(tenant)["validation"]["status"] == ["CASB_TENANT_VALIDATION_SUCCESS"]
+
+    again = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant, mip_onboarding_export_csv=False))
+    again.assert_ok()
+    assert again.writes == []
+    assert again.row(ACCOUNT)["secret_recovered"] is False
+
+
+def test_onboarding_never_prints_the_secret(tenant):
+    run = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant, mip_onboarding_wait_for="validated",
+                                                                mip_onboarding_export_csv=False),
+                       diff=True, env={"ANSIBLE_VERBOSITY": "3"})
+    run.assert_ok()
+    # The emulated Entra makes secrets like Azure's: three characters, "8Q~", then more.
+    assert not SECRET_PATTERN.search(run.output), SECRET_PATTERN.search(run.output).group(0)
