@@ -46,8 +46,27 @@ if [ ! -s "$info" ]; then
 fi
 echo "demo: emulator running (pid $emulator_pid), connection details in $info"
 
-if [ -f playbooks/demo.yml ]; then
-    MIPCONNECT_EMULATOR_INFO="$PWD/$info" ansible-playbook playbooks/demo.yml "$@"
-else
-    echo "demo: playbooks/demo.yml does not exist yet - nothing to run"
+demo=build/demo
+rm -rf "$demo"
+python scripts/emulator_tenants.py --info "$info" --out-dir "$demo" --names Contoso,Fabrikam
+# shellcheck source=/dev/null
+. "$demo/env.sh"
+export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1} ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_LOCALHOST_WARNING=false
+
+echo "demo: onboarding Contoso and Fabrikam (playbooks/demo.yml -> onboard_mip.yml)"
+start=$SECONDS
+ansible-playbook -i "$demo/inventory.yml" playbooks/demo.yml -e mipconnect_targets=mip_tenants \
+    -e "mipconnect_summary_file=$PWD/$demo/summary.txt" -e "mip_onboarding_export_dir=$PWD/$demo/labels" "$@"
+took=$((SECONDS - start))
+
+echo
+echo "== demo summary (onboarding took ${took}s) =="
+cat "$demo/summary.txt"
+first_csv=$(find "$demo/labels" -name '*.csv' | sort | head -n 1)
+if [ -n "$first_csv" ]; then
+    echo
+    echo "== first lines of $first_csv =="
+    head -n 4 "$first_csv"
 fi
+echo
+echo "A second run against the same tenants changes nothing (tests/integration/test_roles.py checks it)."
