@@ -69,6 +69,9 @@ class TaskOutcome:
         return found
 
 
+JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+")
+
+
 def _is_token(entry):
     return entry["path"].endswith("/oauth2/v2.0/token") or entry["path"].endswith("/oauth2/v1/token")
 
@@ -81,7 +84,7 @@ def base_env(tenant, zia=None, drop=()):
 
 
 def run_batch(tenant, cases, zia=None, drop_env=(), check=False, diff=False, verbosity=0, no_log=False,
-              extra_args=(), timeout=900):
+              extra_args=(), timeout=900, env_extra=None):
     """Run ``cases`` (dicts: id, module, args, optional task keywords in ``task``) as one playbook.
 
     Returns (outcomes by id, full console output, returncode).
@@ -119,8 +122,9 @@ def run_batch(tenant, cases, zia=None, drop_env=(), check=False, diff=False, ver
     if verbosity:
         command.append("-" + "v" * verbosity)
     before = len(emu.requests())
-    proc = subprocess.run(command, env=base_env(tenant, zia, drop_env), capture_output=True, text=True,
-                          timeout=timeout)
+    env = base_env(tenant, zia, drop_env)
+    env.update(env_extra or {})
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
     output = proc.stdout + proc.stderr
     if not result_file.exists():
         raise AssertionError("batch playbook did not finish:\n" + output[-5000:])
@@ -129,9 +133,11 @@ def run_batch(tenant, cases, zia=None, drop_env=(), check=False, diff=False, ver
     per_task = _split_requests(requests, len(cases))
     per_output = _split_output(output, cases)
     outcomes = {}
+    outcomes_playbook = playbook_file
     for index, case in enumerate(cases):
         outcomes[case["id"]] = TaskOutcome(case, results.get("r%d" % index), per_output.get(case["id"], ""),
                                            per_task[index])
+    run_batch.last_files = (str(outcomes_playbook), str(result_file))
     return outcomes, output, proc.returncode
 
 

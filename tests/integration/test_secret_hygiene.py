@@ -1,0 +1,248 @@
+"""Secret hygiene (issue 6, section 2).
+
+Every module runs with canary secrets - the Entra admin client secret, a
+wrong secret, a certificate's private key, the ZIA password and API key, the
+OneAPI client secret and private key, a Power Platform token, and the secrets
+the modules themselves create - at -vvvv with --diff, in check mode, on
+failure paths (wrong secret, wrong tenant, ZIA maintenance, no write contract
+-> manual steps) and through ansible-runner. Then every byte is searched:
+console output, ansible-runner's job events and stdout, registered results
+(except azure_app_connector's designated ``client_secret``), every file the
+modules wrote (the SharePoint private-key JSON excepted, which must be 0600),
+Ansible's temp dirs and the emulator's request log. Any access token (a JWT)
+in those places counts too. Zero hits is the pass.
+"""
+
+import json
+import os
+import shutil
+import stat
+import sys
+
+import pytest
+
+from conftest import collections_path
+from proof_helpers import JWT_RE, canary_hits, run_batch, scan_tree
+
+WRONG_SECRET = "CanaryWrongSecret~Q7zX9pL2vK8mN4rT6yB1"
+UNKNOWN_TENANT = "99999999-9999-4999-9999-999999999999"
+
+
+def _pem_body(pem):
+    """A line from the middle of a PEM: enough to recognise the key anywhere."""
+    lines = [line for line in pem.strip().splitlines() if not line.startswith("-----")]
+    return lines[len(lines) // 2]
+
+
+def _zia_oneapi(tenant):
+    org = tenant.zia_org
+    return {"zscaler_client_id": org["oneapi_client_id"], "zscaler_client_secret": org["oneapi_client_secret"],
+            "zscaler_token_url": tenant.emulator.url + "/zslogin/oauth2/v1/token",
+            "zia_api_url": tenant.emulator.url + "/zia/api/v1"}
+
+
+def _zia_legacy(tenant):
+    org = tenant.zia_org
+    return {"zia_username": org["username"], "zia_password": org["password"], "zia_api_key": org["api_key"],
+            "zia_api_url": tenant.emulator.url + "/zia/api/v1"}
+
+
+def _control(tenant, path, body):
+    """A task that calls the emulator's control API (not logged) to switch a fault on or off."""
+    return {"ansible.builtin.uri": {"url": tenant.emulator.url + path, "method": "POST", "body_format": "json",
+                                   "body": body, "validate_certs": False}}
+
+
+def _cases(tenant, out, key_pem_path):
+    emu = tenant.emulator
+    org = tenant.zia_org
+    private = emu.zia_oneapi_key(org["org_id"])
+    key_file = os.path.join(str(tenant.tmp_path), "oneapi-key.pem")
+    with open(key_file, "w") as handle:
+        handle.write(private["private_key"])
+    os.chmod(key_file, 0o600)
+    power_token = emu.user_token(tenant.tenant_id, audience="https://service.powerapps.com/", admin=True)
+    sharepoint_json = os.path.join(out, "sharepoint-private-key.json")
+    connector = {"display_name": "Canary Connector", "unique_name": "canary-connector",
+                 "applications": ["mip", "sharepoint", "copilot"], "private_key_json_path": sharepoint_json,
+                 "power_platform_token": power_token}
+    connector_creds = {"tenant_id": tenant.tenant_id, "client_id": "{{ r0.client_id }}",
+                       "client_secret": "{{ r0.client_secret }}"}
+    account = dict(_zia_oneapi(tenant), name="Canary MIP", tenant_id=tenant.tenant_id,
+                   client_id="{{ r0.client_id }}", client_secret="{{ r0.client_secret }}",
+                   validation_wait=60, label_retrieval=True, wait_for="validated", wait_timeout=60)
+    app = "mipconnect.zia.azure_app_connector"
+    cases = [
+        # 0: the real run that creates the connector and its secret (no_log, as the module demands)
+        {"id": "create_connector", "module": app, "args": connector, "no_log": True},
+        {"id": "rerun_check_diff", "module": app, "args": connector, "task": {"check_mode": True, "diff": True}},
+        {"id": "rotate_check", "module": app, "args": dict(connector, rotate="always"),
+         "task": {"check_mode": True, "diff": True}},
+        {"id": "rerun_real_diff", "module": app, "args": connector, "task": {"diff": True}},
+        {"id": "wrong_secret", "module": app, "args": dict(connector, auth_client_secret=WRONG_SECRET)},
+        {"id": "wrong_tenant", "module": app, "args": dict(connector, tenant_id=UNKNOWN_TENANT)},
+        {"id": "certificate_auth", "module": app,
+         "args": dict(connector, auth_client_secret="", auth_client_id="{{ r0.client_id }}",
+                      auth_certificate_path=key_pem_path), "task": {"check_mode": True}},
+        {"id": "credentials_ok", "module": "mipconnect.zia.connector_credentials_info",
+         "args": dict(connector_creds, applications=["mip", "sharepoint"], validation_wait=60)},
+        {"id": "credentials_wrong", "module": "mipconnect.zia.connector_credentials_info",
+         "args": dict(connector_creds, client_secret=WRONG_SECRET, fail_on_invalid=True)},
+        {"id": "labels_graph_export", "module": "mipconnect.zia.mip_labels_info",
+         "args": {"auth_client_id": "{{ r0.client_id }}", "auth_client_secret": "{{ r0.client_secret }}",
+                  "csv_path": os.path.join(out, "labels.csv"), "json_path": os.path.join(out, "labels.json")}},
+        {"id": "account_create", "module": "mipconnect.zia.mip_account", "args": account, "task": {"diff": True}},
+        {"id": "account_rotate_legacy_check", "module": "mipconnect.zia.mip_account",
+         "args": dict(dict((k, v) for k, v in account.items() if not k.startswith("zscaler_")),
+                      update_secret="always", **_zia_legacy(tenant)),
+         "task": {"check_mode": True, "diff": True}},
+        {"id": "account_info_details", "module": "mipconnect.zia.mip_account_info",
+         "args": dict(_zia_legacy(tenant), details=True)},
+        {"id": "account_info_private_key", "module": "mipconnect.zia.mip_account_info",
+         "args": {"zscaler_client_id": private["client_id"], "zscaler_private_key": key_file,
+                  "zscaler_token_url": emu.url + "/zslogin/oauth2/v1/token", "zia_api_url": emu.url + "/zia/api/v1",
+                  "details": True}},
+        {"id": "labels_both", "module": "mipconnect.zia.mip_labels_info",
+         "args": dict(_zia_oneapi(tenant), source="both", account_name="Canary MIP",
+                      auth_client_id="{{ r0.client_id }}", auth_client_secret="{{ r0.client_secret }}",
+                      json_path=os.path.join(out, "drift.json"))},
+        {"id": "maintenance_on", "module": "ansible.builtin.uri",
+         "args": _control(tenant, "/_emulator/zia/config", {"maintenance": True})["ansible.builtin.uri"]},
+        {"id": "account_in_maintenance", "module": "mipconnect.zia.mip_account",
+         "args": dict(account, update_secret="always", wait_for="none")},
+        {"id": "maintenance_off", "module": "ansible.builtin.uri",
+         "args": _control(tenant, "/_emulator/zia/config", {"maintenance": False})["ansible.builtin.uri"]},
+        {"id": "contract_off", "module": "ansible.builtin.uri",
+         "args": _control(tenant, "/_emulator/zia/config", {"write_contract": False})["ansible.builtin.uri"]},
+        {"id": "account_manual_steps", "module": "mipconnect.zia.mip_account",
+         "args": dict(account, name="Canary MIP 2", wait_for="none")},
+        {"id": "contract_on", "module": "ansible.builtin.uri",
+         "args": _control(tenant, "/_emulator/zia/config", {"write_contract": True})["ansible.builtin.uri"]},
+        {"id": "account_absent_check", "module": "mipconnect.zia.mip_account",
+         "args": dict(_zia_oneapi(tenant), name="Canary MIP", state="absent"), "task": {"check_mode": True}},
+    ]
+    canaries = {
+        "entra_admin_client_secret": tenant.info["admin_client_secret"],
+        "wrong_secret": WRONG_SECRET,
+        "zia_password": org["password"],
+        "zia_api_key": org["api_key"],
+        "oneapi_client_secret": org["oneapi_client_secret"],
+        "oneapi_private_key": _pem_body(private["private_key"]),
+        "power_platform_token": power_token,
+    }
+    return cases, canaries
+
+
+def _assert_paths_behaved(outcomes):
+    """The runs did what they should, so the scan covers real success and failure paths."""
+    ok = ["create_connector", "rerun_check_diff", "rotate_check", "rerun_real_diff", "certificate_auth",
+          "credentials_ok", "labels_graph_export", "account_create", "account_rotate_legacy_check",
+          "account_info_details", "account_info_private_key", "labels_both", "account_absent_check"]
+    for case_id in ok:
+        assert not outcomes[case_id].result.get("failed"), (case_id, outcomes[case_id].result.get("msg"))
+    failing = {"wrong_secret": "AADSTS7000215", "wrong_tenant": "AADSTS90002", "credentials_wrong": "not valid",
+               "account_in_maintenance": "STATE_READONLY", "account_manual_steps": "Admin Portal"}
+    for case_id, words in failing.items():
+        result = outcomes[case_id].result
+        assert result.get("failed"), (case_id, result)
+        assert words in str(result.get("msg")), (case_id, result.get("msg"))
+    assert outcomes["create_connector"].result["client_secret"]
+    assert outcomes["account_info_details"].result["count"] >= 1
+
+
+def _request_log_hits(canaries, requests):
+    hits = []
+    for entry in requests:
+        text = "%s %s?%s" % (entry["method"], entry["path"], entry.get("query", ""))
+        hits += canary_hits(canaries, text, "request log")
+        if JWT_RE.search(text):
+            hits.append(("request log", "a JWT"))
+    return hits
+
+
+def test_no_canary_secret_anywhere(tenant, tmp_path):
+    out = str(tmp_path / "out")
+    os.makedirs(out)
+    ansible_tmp = tmp_path / "ansible-tmp"
+    # The certificate credential: the SharePoint connector's own key, written by a harness task after run 0.
+    key_pem_path = str(tmp_path / "connector-auth.pem")
+    cases, canaries = _cases(tenant, out, key_pem_path)
+    make_pem = {"id": "harness_pem", "module": "ansible.builtin.copy", "no_log": True,
+                "args": {"content": "{{ (lookup('file', '%s') | from_json).private_key }}"
+                                    "{{ (lookup('file', '%s') | from_json).public_cert }}"
+                                    % ((os.path.join(out, "sharepoint-private-key.json"),) * 2),
+                         "dest": key_pem_path, "mode": "0600"}}
+    cases.insert(1, make_pem)
+    env = {"ANSIBLE_LOCAL_TEMP": str(ansible_tmp / "local"), "ANSIBLE_REMOTE_TEMP": str(ansible_tmp / "remote")}
+    outcomes, output, _rc = run_batch(tenant, cases, verbosity=4, diff=True, env_extra=env)
+    harness_files = set(run_batch.last_files)
+    try:
+        _assert_paths_behaved(outcomes)
+    finally:
+        tenant.emulator.configure_zia(maintenance=False, write_contract=True)
+
+    connector = outcomes["create_connector"].result
+    key_json = os.path.join(out, "sharepoint-private-key.json")
+    assert stat.S_IMODE(os.stat(key_json).st_mode) == 0o600
+    with open(key_json) as handle:
+        stored = json.load(handle)
+    canaries["connector_client_secret"] = connector["client_secret"]
+    canaries["sharepoint_private_key"] = _pem_body(stored["private_key"])
+
+    hits = canary_hits(canaries, output, "console output (-vvvv --diff)")
+    hits += [("console output", "a JWT")] if JWT_RE.search(output) else []
+    for case_id, outcome in outcomes.items():
+        result = dict(outcome.result)
+        if case_id == "create_connector":
+            result.pop("client_secret")  # the one designated place
+        blob = json.dumps(result)
+        hits += canary_hits(canaries, blob, "registered result of %s" % case_id)
+        if JWT_RE.search(blob):
+            hits.append(("registered result of %s" % case_id, "a JWT"))
+    hits += scan_tree(canaries, out, exempt={key_json})
+    hits += scan_tree(canaries, ansible_tmp)
+    everything = tenant.emulator.requests()
+    hits += _request_log_hits(canaries, everything)
+    assert not hits, hits
+    assert harness_files  # the playbook and results file are the harness's own, not scanned
+
+
+def test_no_canary_secret_through_ansible_runner(tenant, tmp_path, monkeypatch):
+    """playbooks/connector.yml through ansible-runner at -vvvv: stdout, every job event JSON, artifacts."""
+    ansible_runner = pytest.importorskip("ansible_runner")
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    data_dir = tmp_path / "runner"
+    (data_dir / "project").mkdir(parents=True)
+    (data_dir / "env").mkdir()
+    playbook_src = os.path.join(collections_path(), "ansible_collections", "mipconnect", "zia", "playbooks",
+                                "connector.yml")
+    shutil.copy(playbook_src, str(data_dir / "project" / "connector.yml"))
+    env = tenant.env()
+    env["ANSIBLE_PYTHON_INTERPRETER"] = sys.executable
+    result = ansible_runner.run(
+        private_data_dir=str(data_dir), playbook="connector.yml", inventory="localhost ansible_connection=local",
+        envvars=dict((k, v) for k, v in env.items() if k.startswith(("ANSIBLE_", "AZURE_", "MIPCONNECT_"))),
+        extravars={"connector_unique_name": "canary-runner", "connector_applications": ["mip"]},
+        verbosity=4, quiet=True, cmdline="--diff")
+    assert result.status == "successful", result.stdout.read()[-3000:]
+    events = list(result.events)
+    created = [e for e in events if e.get("event") == "runner_on_ok"
+               and "azure_app_connector" in json.dumps(e.get("event_data", {}).get("task_action", ""))]
+    assert created, "the connector task did not run"
+    state = tenant.state()
+    ours = [a for a in state["applications"] if a.get("uniqueName") == "canary-runner"]
+    assert len(ours) == 1 and len(ours[0]["passwordCredentials"]) == 1
+    canaries = {"entra_admin_client_secret": tenant.info["admin_client_secret"]}
+    # ansible-runner's own record of its input (artifacts/<id>/command holds the environment we gave it)
+    # is the runner's, as env/ is; everything the play produced is scanned.
+    inputs = set(str(p) for p in (data_dir / "artifacts").rglob("command"))
+    hits = scan_tree(canaries, data_dir / "artifacts", exempt=inputs)
+    hits += canary_hits(canaries, json.dumps(events), "runner events")
+    for path in (data_dir / "artifacts").rglob("*"):
+        if path.is_file() and str(path) not in inputs and JWT_RE.search(path.read_text(errors="replace")):
+            hits.append((str(path), "a JWT"))
+    hits += _request_log_hits(canaries, tenant.emulator.requests())
+    assert not hits, hits
+    # The connector's secret is never shown again, so ansible-runner cannot have it; what it
+    # must not have is the admin secret the playbook authenticated with, nor any token.
+    assert any((data_dir / "artifacts").rglob("job_events/*.json"))
