@@ -26,6 +26,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.errors import (
     InputError,
     token_error_from_response,
 )
+from ansible_collections.mipconnect.zia.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import MsalHttpClient
 
 # Endpoints and token audiences per national cloud.
@@ -112,13 +113,18 @@ def load_certificate_credential(path, password=None):
 class EntraTokenProvider:
     """App-only tokens for one client in one tenant, cached for the module run."""
 
-    def __init__(self, http, endpoints, tenant_id, client_id, client_secret=None, certificate=None):
+    def __init__(self, http, endpoints, tenant_id, client_id, client_secret=None, certificate=None,
+                 shared_cache=False):
         self._http = http
         self.endpoints = endpoints
         self.tenant_id = tenant_id
         self.client_id = client_id
         self._credential = client_secret if client_secret else certificate
         self._app = None
+        self._cache = None
+        if shared_cache:
+            material = client_secret if client_secret else certificate["private_key"]
+            self._cache = TokenCache(endpoints.authority_host, tenant_id, client_id, material.encode("utf-8"))
 
     def _msal_app(self):
         if self._app is None:
@@ -136,6 +142,9 @@ class EntraTokenProvider:
     def token(self, resource):
         """An access token for ``resource`` (e.g. https://graph.microsoft.com)."""
         scope = resource.rstrip("/") + "/.default"
+        cached = self._cache.get(scope) if self._cache else None
+        if cached:
+            return cached
         try:
             result = self._msal_app().acquire_token_for_client(scopes=[scope])
         except ValueError:
@@ -144,6 +153,8 @@ class EntraTokenProvider:
             raise self._discovery_error()
         if "access_token" not in result:
             raise token_error_from_response(result)
+        if self._cache:
+            self._cache.put(scope, result["access_token"], result.get("expires_in", 0))
         return result["access_token"]
 
     def _discovery_error(self):

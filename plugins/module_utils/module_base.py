@@ -48,6 +48,7 @@ ENTRA_AUTH_ARGUMENT_SPEC = dict(
     auth_certificate_path=dict(type="path", fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
     auth_certificate_password=dict(type="str", no_log=True,
                                    fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PASSWORD"])),
+    token_cache=dict(type="bool", default=True, no_log=False),
 )
 
 # The ZIA identity; documented in doc_fragments/zia_auth.py. Option names carry
@@ -181,7 +182,8 @@ class MipConnectModule:
             certificate = entra_auth.load_certificate_credential(p["auth_certificate_path"],
                                                                  p["auth_certificate_password"])
         return entra_auth.EntraTokenProvider(self.http(), endpoints, tenant_id, client_id,
-                                             client_secret=p["auth_client_secret"] or None, certificate=certificate)
+                                             client_secret=p["auth_client_secret"] or None, certificate=certificate,
+                                             shared_cache=p["token_cache"])
 
     def graph_client(self, endpoints, tokens):
         return GraphClient(self.http(), endpoints.graph_url, lambda: tokens.token(endpoints.graph_resource))

@@ -56,9 +56,9 @@ def test_first_run_builds_the_connector_and_second_run_changes_nothing(tenant, a
     assert second.writes == []
     assert second.result["client_id"] == first.result["client_id"]
     if application == "mip":
-        # MSAL's OIDC discovery and token, then application, service principal and
-        # its app role assignments: nothing else.
-        assert len(second.requests) == 5, [r["path"] for r in second.requests]
+        # The token comes from the shared cache; then application, service principal
+        # and its app role assignments: nothing else.
+        assert [r["service"] for r in second.requests] == ["graph"] * 3, [r["path"] for r in second.requests]
 
     state = tenant.state()
     ours = [a for a in state["applications"] if a.get("uniqueName") == args["unique_name"]]
@@ -257,6 +257,16 @@ def test_emulator_rejects_a_graph_request_that_breaks_the_schema(tenant, emulato
     answer = requests.post(emulator.url + "/graph/v1.0/applications", json={"displayName": 5},
                            headers={"Authorization": "Bearer " + token}, verify=emulator.ca_file, timeout=10)
     assert answer.status_code == 400
+
+
+def test_token_cache_can_be_turned_off(tenant):
+    args = connector_args(tenant, ["mip"])
+    assert_ok(tenant.run_module(args))
+    cached = tenant.run_module(args)
+    uncached = tenant.run_module(dict(args, token_cache=False))
+    token_calls = lambda run: [r for r in run.requests if r["path"].endswith("/oauth2/v2.0/token")]  # noqa: E731
+    assert token_calls(cached) == []
+    assert len(token_calls(uncached)) == 1
 
 
 @pytest.mark.parametrize("change, words", [
