@@ -40,4 +40,13 @@ options:
         has not yet replicated an object this run created (0 to 3600).
     type: int
     default: 180
+  token_cache:
+    description:
+      - Share access tokens (Entra and ZIA OneAPI) between the tasks of a play, so each identity asks for a token
+        once per token lifetime instead of once per task.
+      - Tokens are kept under the controller's temp directory in a 0700 directory, one 0600 file per identity,
+        encrypted with a key derived from that identity's own secret or private key; the file name is a hash.
+      - Tokens used to validate a connector's credentials are never cached, so consent changes show at once.
+    type: bool
+    default: true
 """

@@ -41,12 +41,4 @@ options:
       - Password of the PFX or encrypted PEM file in O(auth_certificate_path).
       - Falls back to the E(AZURE_CLIENT_CERTIFICATE_PASSWORD) environment variable.
     type: str
-  token_cache:
-    description:
-      - Share access tokens between the tasks of a play, so each (tenant, client, resource) asks Entra once
-        per token lifetime instead of once per task.
-      - Tokens are kept under the controller's temp directory in a 0700 directory, one 0600 file per identity,
-        encrypted with a key derived from the identity's own secret or certificate key.
-    type: bool
-    default: true
 """

@@ -28,6 +28,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     timeout=dict(type="int", default=30),
     max_retries=dict(type="int", default=5),
     replication_timeout=dict(type="int", default=180),
+    token_cache=dict(type="bool", default=True, no_log=False),
 )
 
 # Where Microsoft's services are; documented in doc_fragments/entra_endpoints.py.
@@ -48,7 +49,6 @@ ENTRA_AUTH_ARGUMENT_SPEC = dict(
     auth_certificate_path=dict(type="path", fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
     auth_certificate_password=dict(type="str", no_log=True,
                                    fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PASSWORD"])),
-    token_cache=dict(type="bool", default=True, no_log=False),
 )
 
 # The ZIA identity; documented in doc_fragments/zia_auth.py. Option names carry

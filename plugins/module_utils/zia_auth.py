@@ -21,6 +21,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
+from ansible_collections.mipconnect.zia.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from
 
 ONEAPI_AUDIENCE = "https://api.zscaler.com"
@@ -52,17 +53,21 @@ class OneApiAuth:
 
     mode = "oneapi"
 
-    def __init__(self, http, token_url, api_url, client_id, client_secret=None, private_key=None):
+    def __init__(self, http, token_url, api_url, client_id, client_secret=None, private_key=None, cache=None):
         self._http = http
         self.token_url = token_url
         self.api_url = api_url
         self._client_id = client_id
         self._client_secret = client_secret
         self._private_key = private_key
+        self._cache = cache
         self._token = None
         self._expires_at = 0
 
     def apply(self, headers):
+        if self._token is None and self._cache is not None:
+            self._token = self._cache.get(ONEAPI_AUDIENCE)
+            self._expires_at = time.time() + 300 if self._token else 0
         if self._token is None or time.time() > self._expires_at - 60:
             self.refresh()
         headers["Authorization"] = "Bearer %s" % self._token
@@ -80,6 +85,8 @@ class OneApiAuth:
         payload = response.json()
         self._token = payload["access_token"]
         self._expires_at = time.time() + int(payload.get("expires_in", 3600))
+        if self._cache is not None:
+            self._cache.put(ONEAPI_AUDIENCE, self._token, int(payload.get("expires_in", 3600)))
 
     def _client_assertion(self):
         import jwt  # PyJWT ships with msal
@@ -175,8 +182,12 @@ def _build_oneapi(http, params):
     private_key = None
     if params.get("zscaler_private_key"):
         private_key = _read_private_key(params["zscaler_private_key"])
+    cache = None
+    if params.get("token_cache", True):
+        material = (params.get("zscaler_client_secret") or private_key).encode("utf-8")
+        cache = TokenCache(token_url, "zia", params["zscaler_client_id"], material)
     return OneApiAuth(http, token_url, (params.get("zia_api_url") or api_url).rstrip("/"),
-                      params["zscaler_client_id"], params.get("zscaler_client_secret"), private_key)
+                      params["zscaler_client_id"], params.get("zscaler_client_secret"), private_key, cache)
 
 
 def _build_legacy(http, params):
