@@ -218,6 +218,8 @@ class MipConnectModule:
                                    exception=traceback.format_exc())
         finally:
             self._close()
+        if not self.ansible._diff:
+            result.pop("diff", None)  # only asked-for diffs reach the output
         self.ansible.exit_json(**result)
 
     def _close(self):

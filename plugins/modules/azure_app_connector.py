@@ -466,10 +466,7 @@ def main():
             endpoints, tokens.tenant_id, spec, module.check_mode,
             replication_timeout=module.params["replication_timeout"],
             secret_output_allowed=module.ansible.no_log)
-        result = reconciler.present() if module.params["state"] == "present" else reconciler.absent()
-        if not module.ansible._diff:
-            result.pop("diff", None)
-        return result
+        return reconciler.present() if module.params["state"] == "present" else reconciler.absent()
 
     module.run(work)
 

@@ -298,10 +298,7 @@ def main():
                                       wait=spec.validation_wait)
 
         reconciler = MipAccountReconciler(module.zia_client(), spec, module.check_mode, validator=validator)
-        result = reconciler.present() if module.params["state"] == "present" else reconciler.absent()
-        if not module.ansible._diff:
-            result.pop("diff", None)
-        return result
+        return reconciler.present() if module.params["state"] == "present" else reconciler.absent()
 
     module.run(work)
 
