@@ -80,8 +80,8 @@ def main(argv=None):
     hosts = {}
     for t in tenants:
         hosts[t["host"]] = {
-            "mip_onboarding_tenant_id": t["tenant_id"],
-            "mip_onboarding_account_name": t["account_name"],
+            "mipconnect_tenant_id": t["tenant_id"],
+            "mipconnect_account_name": t["account_name"],
             "mipconnect_entra_auth": {"auth_client_id": t["admin_client_id"],
                                       "auth_client_secret": t["admin_client_secret"]},
         }

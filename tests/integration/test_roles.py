@@ -99,3 +99,89 @@ def test_onboarding_never_prints_the_secret(tenant):
     run.assert_ok()
     # The emulated Entra makes secrets like Azure's: three characters, "8Q~", then more.
     assert not SECRET_PATTERN.search(run.output), SECRET_PATTERN.search(run.output).group(0)
+
+
+# Rotation ------------------------------------------------------------------
+
+FAST_ONBOARD = {"mip_onboarding_export_csv": False, "mip_onboarding_wait_for": "validated"}
+
+
+def rotation_vars(tenant, **extra):
+    variables = {"mipconnect_tenant_id": tenant.tenant_id, "mipconnect_account_name": ACCOUNT}
+    variables.update(extra)
+    return variables
+
+
+def onboarded(tenant):
+    run = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant, **FAST_ONBOARD))
+    run.assert_ok()
+    return run
+
+
+def zia_secret_works(tenant):
+    """ZIA validates its stored credentials again against Entra (the portal's Reauthorize)."""
+    run = tenant.run_module({"name": ACCOUNT, "reauthorize": True, "wait_for": "validated", "wait_timeout": 60},
+                            module="mipconnect.zia.mip_account", zia="oneapi")
+    return not run.result.get("failed") and zia_account(tenant)["validation"]["status"] == [
+        "CASB_TENANT_VALIDATION_SUCCESS"]
+
+
+def key_ids(tenant):
+    return sorted(c["keyId"] for c in our_secrets(connector_app(tenant)))
+
+
+def test_rotation_not_due_then_forced_then_interrupted_after_add_converges(tenant):
+    onboarded(tenant)
+    original = key_ids(tenant)
+
+    idle = run_playbook(tenant, "rotate_secret.yml", rotation_vars(tenant))
+    idle.assert_ok()
+    assert idle.writes == []
+    assert "no rotation (not due)" in idle.output
+
+    planned = run_playbook(tenant, "rotate_secret.yml", rotation_vars(tenant, connector_secret_rotation_force=True),
+                           check=True)
+    planned.assert_ok()
+    assert planned.writes == []
+    assert "would rotate" in planned.output
+
+    forced = run_playbook(tenant, "rotate_secret.yml", rotation_vars(tenant, connector_secret_rotation_force=True))
+    forced.assert_ok()
+    rotated = key_ids(tenant)
+    assert len(rotated) == 1 and rotated != original
+    assert any(w["service"] == "zia" and w["method"] == "PUT" for w in forced.writes)
+    assert any(w["path"].endswith("/status/activate") for w in forced.writes)
+
+    # Interrupted right after the new secret was added: ZIA still holds the old one, which still works.
+    interrupted = run_playbook(tenant, "rotate_secret.yml", rotation_vars(tenant, connector_secret_rotation_force=True),
+                               tags="rotation_add")
+    interrupted.assert_ok()
+    assert len(key_ids(tenant)) == 2 and rotated[0] in key_ids(tenant)
+    assert zia_secret_works(tenant)
+
+    finished = run_playbook(tenant, "rotate_secret.yml", rotation_vars(tenant))
+    finished.assert_ok()
+    assert "an earlier rotation did not finish (2 secrets)" in finished.output
+    final = key_ids(tenant)
+    assert len(final) == 1 and final[0] not in rotated
+    assert zia_secret_works(tenant)
+
+    settled = run_playbook(tenant, "rotate_secret.yml", rotation_vars(tenant))
+    settled.assert_ok()
+    assert settled.writes == []
+
+
+def test_rotation_interrupted_by_a_zia_failure_keeps_the_working_secret_and_converges(tenant):
+    onboarded(tenant)
+    original = key_ids(tenant)
+    tenant.emulator.add_fault(method="PUT", path=r"/zia/api/v1/casbTenant/\d+$", status=500, times=1)
+    failed = run_playbook(tenant, "rotate_secret.yml", rotation_vars(tenant, connector_secret_rotation_force=True))
+    assert failed.returncode != 0
+    # Nothing was removed: the old secret ZIA holds is still there and works.
+    assert original[0] in key_ids(tenant) and len(key_ids(tenant)) == 2
+    assert zia_secret_works(tenant)
+
+    retried = run_playbook(tenant, "rotate_secret.yml", rotation_vars(tenant))
+    retried.assert_ok()
+    assert len(key_ids(tenant)) == 1 and original[0] not in key_ids(tenant)
+    assert zia_secret_works(tenant)
