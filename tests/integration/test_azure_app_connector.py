@@ -304,3 +304,25 @@ def test_certificate_authentication(tenant):
     assert run.result["changed"] is False
     token_paths = [r for r in run.requests if r["path"].endswith("/oauth2/v2.0/token")]
     assert token_paths and all(r["status"] == 200 for r in token_paths)
+
+
+def test_purge_removes_permissions_no_application_asks_for(tenant):
+    wide = connector_args(tenant, ["mip", "exchange"])
+    made = tenant.run_module(wide)
+    assert_ok(made)
+    narrow = dict(wide, applications=["mip"])
+    kept = tenant.run_module(narrow)
+    assert_ok(kept)
+    assert kept.result["changed"] is False  # without purge, extra permissions stay
+
+    purged = tenant.run_module(dict(narrow, purge_permissions=True), diff=True)
+    assert_ok(purged)
+    assert any(change.startswith("revoke app role") for change in purged.result["changes"])
+    after = purged.result["diff"]["after"]["required_permissions"]
+    assert not [p for p in after if "Mail.Send" in p]
+    assert [p for p in after if "InformationProtectionPolicy.Read.All" in p]
+    claims = token_with_secret(tenant, made.result["client_id"], made.result["client_secret"])
+    assert "Mail.Send" not in claims.get("roles", [])
+    assert "InformationProtectionPolicy.Read.All" in claims["roles"]
+    again = tenant.run_module(dict(narrow, purge_permissions=True))
+    assert again.result["changed"] is False, again.result["changes"]
