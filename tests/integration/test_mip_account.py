@@ -223,3 +223,18 @@ def test_zia_validation_failure_is_reported_then_fixed(tenant, connector):
     assert_ok(fixed)
     assert fixed.result["account"]["status"] in ("Retrieval Pending", "Active")
     assert fixed.result["validation"]["valid"] is True
+
+
+def test_existing_zscaler_defined_account_is_managed(tenant, emulator):
+    emulator.seed_mip_account(tenant.zia_org["org_id"], tenantName="Portal made", enterpriseTenantId=tenant.tenant_id,
+                              connectorType="ZSCALER_DEFINED", labelRetrieval=False)
+    args = {"name": "Portal made", "connector": "zscaler_defined", "label_retrieval": True,
+            "wait_for": "labels_retrieved", "wait_timeout": 60}
+    run = tenant.run_module(args, module=MIP, zia="oneapi")
+    assert_ok(run)
+    assert run.result["changed"] is True
+    assert run.result["account"]["connector"] == "zscaler_defined"
+    assert run.result["account"]["status"] == "Active"
+    assert run.result["account"]["label_count"] > 0
+    again = tenant.run_module(dict(args, wait_for="none"), module=MIP, zia="oneapi")
+    assert again.result["changed"] is False
