@@ -185,3 +185,35 @@ def test_rotation_interrupted_by_a_zia_failure_keeps_the_working_secret_and_conv
     retried.assert_ok()
     assert len(key_ids(tenant)) == 1 and original[0] not in key_ids(tenant)
     assert zia_secret_works(tenant)
+
+
+# Offboarding and export -------------------------------------------------------
+
+def test_export_then_offboarding_removes_account_and_connector(tenant):
+    onboarded(tenant)
+    csv_dir = tenant.tmp_path / "export"
+    export = run_playbook(tenant, "export_labels.yml", rotation_vars(tenant, export_labels_dir=str(csv_dir)))
+    export.assert_ok()
+    assert export.writes == []
+    assert "8 labels in" in export.output
+    assert len((csv_dir / "contoso-mip-labels.csv").read_text().splitlines()) == 9
+
+    offboard = rotation_vars(tenant, mip_offboarding_delete_connector=True)
+    planned = run_playbook(tenant, "offboard.yml", offboard, check=True, diff=True)
+    planned.assert_ok()
+    assert planned.writes == []
+    assert "delete MIP account 'Contoso MIP'" in planned.output
+    assert zia_account(tenant) is not None and connector_app(tenant) is not None
+
+    gone = run_playbook(tenant, "offboard.yml", offboard)
+    gone.assert_ok()
+    assert zia_account(tenant) is None
+    assert connector_app(tenant) is None
+    assert not [sp for sp in tenant.state()["servicePrincipals"] if sp.get("displayName") == "Zscaler MIP Connector"]
+    assert any(w["method"] == "DELETE" and w["service"] == "zia" for w in gone.writes)
+    assert any(w["path"].endswith("/status/activate") for w in gone.writes)
+
+    again = run_playbook(tenant, "offboard.yml", offboard)
+    again.assert_ok()
+    assert again.writes == []
+    assert "nothing to remove" in again.output
