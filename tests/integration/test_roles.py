@@ -217,3 +217,60 @@ def test_export_then_offboarding_removes_account_and_connector(tenant):
     again.assert_ok()
     assert again.writes == []
     assert "nothing to remove" in again.output
+
+
+def test_onboarding_under_a_new_name_keeps_the_secret_the_old_account_uses(tenant):
+    onboarded(tenant)
+    renamed = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant, mip_onboarding_account_name="Contoso Labels",
+                                                                    **FAST_ONBOARD))
+    renamed.assert_ok()
+    assert renamed.row("Contoso Labels")["secret_recovered"] is True
+    assert "Not removing the connector's older client secrets" in renamed.output
+    assert len(key_ids(tenant)) == 2
+    assert zia_secret_works(tenant)  # the old account's secret still works
+
+
+# Reconcile (GitOps) -----------------------------------------------------------
+
+def gitops_tenants(tenant, count):
+    entries = [{"name": "t0", "tenant_id": tenant.tenant_id, "account_name": "T0 MIP"}]
+    for i in range(1, count):
+        made = tenant.emulator.create_tenant()
+        entries.append({"name": "t%d" % i, "tenant_id": made["tenant_id"], "account_name": "T%d MIP" % i,
+                        "entra_auth": {"auth_client_id": made["admin_client_id"],
+                                       "auth_client_secret": made["admin_client_secret"]}})
+    return entries
+
+
+def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tenant):
+    tenants = gitops_tenants(tenant, 3)
+    tenant_ids = {t["tenant_id"] for t in tenants}
+
+    def reconcile(check=False):
+        run = run_playbook(tenant, "reconcile.yml", {"mipconnect_tenants": tenants}, check=check, diff=check)
+        run.requests = [r for r in run.requests if r.get("tenant") in tenant_ids | {None}]
+        run.assert_ok()
+        return run
+
+    plan = reconcile(check=True)
+    assert plan.writes == []
+    assert "3 to change, 0 in sync, 0 failed" in plan.output
+    assert "create MIP account 'T2 MIP'" in plan.output
+
+    applied = reconcile()
+    assert "3 changed, 0 in sync, 0 failed" in applied.output
+    assert sorted(t["tenantName"] for t in tenant.emulator.zia_state(tenant.zia_org["org_id"])["tenants"]
+                  if t["saasApplication"] == "MIP" and not t["tenantDeleted"]) == ["T0 MIP", "T1 MIP", "T2 MIP"]
+
+    settled = reconcile()
+    assert settled.writes == []
+    assert "0 changed, 3 in sync, 0 failed" in settled.output
+
+    tenants[1]["state"] = "absent"
+    tenants[1]["delete_connector"] = True
+    removal_plan = reconcile(check=True)
+    assert removal_plan.writes == []
+    assert "1 to change, 2 in sync" in removal_plan.output and "delete MIP account 'T1 MIP'" in removal_plan.output
+    removed = reconcile()
+    assert "1 changed, 2 in sync" in removed.output
+    assert zia_account(tenant, "T1 MIP") is None
