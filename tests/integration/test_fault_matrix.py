@@ -1,0 +1,513 @@
+"""Fault matrix (issue 6, section 1), the module part.
+
+Each scenario is one test: a fault switched on in the emulator (or a TCP proxy
+that resets connections, or a process killed between two steps), the module
+run through ansible-playbook, then the checks that matter: the run succeeds
+(or fails with a sentence naming the cause), and a re-run converges with no
+duplicate applications, service principals, secrets, grants, role
+assignments or MIP accounts.
+
+The matrix is printed as a table when a worker finishes the module (shown in
+pytest's warnings summary, so also under xdist) and written to
+build/fault-matrix/fault_matrix.md.
+"""
+
+import collections
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import yaml
+
+from helpers import token_with_secret
+from proof_helpers import FaultMatrix
+
+ENTRA_TOKEN = r"/oauth2/v2.0/token$"
+GRAPH_APP_BY_NAME = r"/graph/v1\.0/applications\(uniqueName="
+
+
+def _session_tag():
+    return os.environ.get("PYTEST_XDIST_TESTRUNUID") or "solo-%d" % os.getppid()
+
+
+MATRIX = FaultMatrix(_session_tag())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def matrix_table():
+    yield MATRIX
+    MATRIX.publish()
+
+
+@pytest.fixture
+def scenario(request, emulator):
+    """Clean faults and ZIA config around each scenario, and record its row in the matrix."""
+    emulator.clear_faults()
+    emulator.configure(replication_delay=0)
+    row = {"fault": "", "expectation": "", "started": time.monotonic()}
+    yield row
+    emulator.clear_faults()
+    emulator.configure(replication_delay=0)
+    emulator.configure_zia(rate_limits=True, retry_after_form="header_seconds_suffix", edit_lock_writes=0,
+                           maintenance=False, write_contract=True, activation_seconds=1, label_retrieval_seconds=1,
+                           session_timeout=300)
+    MATRIX.record(request.node.name.replace("test_", "", 1), row["fault"], row["expectation"],
+                  row.get("outcome", "FAILED (see test)"), time.monotonic() - row["started"])
+
+
+def connector(tenant, applications=("mip",), **extra):
+    args = {"display_name": "Fault Connector", "unique_name": "fault-%s" % "-".join(applications).replace("_", "-"),
+            "applications": list(applications)}
+    if "sharepoint" in applications:
+        args["private_key_json_path"] = str(tenant.tmp_path / "sharepoint.json")
+    if "azure_blob_storage" in applications:
+        args["subscription_id"] = tenant.subscription_id
+    args.update(extra)
+    return args
+
+
+def ok(run):
+    assert not run.result.get("failed"), run.result.get("msg") or run.output[-3000:]
+    return run
+
+
+def statuses(run, pattern=""):
+    return [(r["method"], r["status"]) for r in run.requests if pattern in r["path"]]
+
+
+def assert_no_duplicates(tenant, unique_name, secrets=1):
+    """One app, one service principal, no duplicate grant, role assignment or secret."""
+    state = tenant.state()
+    apps = [a for a in state["applications"] if a.get("uniqueName") == unique_name]
+    assert len(apps) == 1, "applications: %d" % len(apps)
+    app = apps[0]
+    sps = [s for s in state["servicePrincipals"] if s.get("appId") == app["appId"]]
+    assert len(sps) == 1, "service principals: %d" % len(sps)
+    sp_id = sps[0]["id"]
+    roles = [(a["resourceId"], a["appRoleId"]) for a in state["appRoleAssignments"] if a.get("principalId") == sp_id]
+    assert len(roles) == len(set(roles)), collections.Counter(roles)
+    grants = [g["resourceId"] for g in state["oauth2PermissionGrants"] if g.get("clientId") == sp_id]
+    assert len(grants) == len(set(grants)), collections.Counter(grants)
+    assignments = [r["properties"]["roleDefinitionId"] for r in state["roleAssignments"]
+                   if r["properties"]["principalId"] == sp_id]
+    assert len(assignments) == len(set(assignments)), collections.Counter(assignments)
+    assert len(app["passwordCredentials"]) == secrets, app["passwordCredentials"]
+    assert len(app.get("keyCredentials") or []) <= 1
+    return app, sps[0], roles, grants, assignments
+
+
+def mip_accounts(tenant):
+    return [t for t in tenant.emulator.zia_state(tenant.zia_org["org_id"])["tenants"]
+            if t.get("saasApplication") == "MIP" and not t.get("tenantDeleted")]
+
+
+def account_args(tenant, client_id, client_secret, **extra):
+    # validate: false - the connector made by the control API holds only the one role ZIA's own
+    # validation needs (InformationProtectionPolicy.Read.All); ZIA still validates it for real.
+    args = {"name": "Fault MIP", "tenant_id": tenant.tenant_id, "client_id": client_id,
+            "client_secret": client_secret, "validate": False}
+    args.update(extra)
+    return args
+
+
+# --- Throttling -------------------------------------------------------------------------------
+
+def test_graph_429_retry_after_seconds_header(tenant, emulator, scenario):
+    scenario.update(fault="Graph 429 Retry-After: 1 (x2) on app lookup", expectation="waits, succeeds, re-run idempotent")
+    emulator.add_fault(method="GET", path=GRAPH_APP_BY_NAME, status=429, headers={"Retry-After": "1"}, times=2)
+    run = ok(tenant.run_module(connector(tenant)))
+    assert statuses(run, "applications(uniqueName=")[:3] == [("GET", 429), ("GET", 429), ("GET", 404)]
+    assert_no_duplicates(tenant, "fault-mip")
+    scenario["outcome"] = "2x429 then 404, created once"
+
+
+@pytest.mark.parametrize("form,headers,body", [
+    ("seconds_suffix", {"Retry-After": "1s"}, None),
+    ("zero_seconds", {"Retry-After": "0 seconds"}, None),
+    ("body", {}, {"code": "RATE_LIMIT_EXCEEDED", "message": "Rate Limit (2/SECOND) exceeded", "Retry-After": "1 seconds"}),
+])
+def test_zia_429_retry_after_forms(tenant, emulator, scenario, form, headers, body):
+    scenario.update(fault="ZIA 429 (%s) x2 on /casbTenant/lite" % form, expectation="waits as told, succeeds")
+    emulator.add_fault(method="GET", path=r"/zia/api/v1/casbTenant/lite", status=429, headers=headers, body=body,
+                       times=2)
+    started = time.monotonic()
+    run = ok(tenant.run_module({}, module="mipconnect.zia.mip_account_info", zia="oneapi"))
+    assert statuses(run, "/casbTenant/lite") == [("GET", 429), ("GET", 429), ("GET", 200)]
+    assert [w for w in run.writes if w["service"] != "zidentity"] == []
+    scenario["outcome"] = "2x429 then 200 in %.1fs" % (time.monotonic() - started)
+
+
+def test_zia_real_rate_limit_with_configured_form(tenant, emulator, scenario):
+    """ZIA's own limiter (not a fault) with the '0 seconds' form: the client paces itself under it."""
+    scenario.update(fault="ZIA rate limiter, retry_after_form=header_zero_seconds",
+                    expectation="module paces itself: no 429 reaches the user")
+    emulator.configure_zia(retry_after_form="header_zero_seconds")
+    run = ok(tenant.run_module({"details": True}, module="mipconnect.zia.mip_account_info", zia="legacy"))
+    assert all(status != 429 for _m, status in statuses(run, "/zia/"))
+    scenario["outcome"] = "%d ZIA calls, none throttled" % len(statuses(run, "/zia/"))
+
+
+def test_entra_token_endpoint_429(tenant, emulator, scenario):
+    scenario.update(fault="Entra token endpoint 429 Retry-After: 1", expectation="token retried, run succeeds")
+    emulator.add_fault(method="POST", path=ENTRA_TOKEN, status=429, headers={"Retry-After": "1"}, times=1)
+    run = ok(tenant.run_module(connector(tenant), check=True))
+    assert ("POST", 429) in statuses(run, "/oauth2/v2.0/token")
+    scenario["outcome"] = "429 then token"
+
+
+# --- Server errors, resets, timeouts --------------------------------------------------------------
+
+def test_graph_503_then_success(tenant, emulator, scenario):
+    scenario.update(fault="Graph 503 x2 on app lookup (no Retry-After)", expectation="backoff, succeeds")
+    emulator.add_fault(method="GET", path=GRAPH_APP_BY_NAME, status=503, times=2)
+    ok(tenant.run_module(connector(tenant)))
+    assert_no_duplicates(tenant, "fault-mip")
+    scenario["outcome"] = "retried with backoff, created once"
+
+
+def test_graph_504_on_get_is_retried(tenant, emulator, scenario):
+    scenario.update(fault="Graph 504 x1 on GET", expectation="GET retried, succeeds")
+    emulator.add_fault(method="GET", path=GRAPH_APP_BY_NAME, status=504, times=1)
+    run = ok(tenant.run_module(connector(tenant), check=True))
+    assert statuses(run, "applications(uniqueName=")[:2] == [("GET", 504), ("GET", 404)]
+    scenario["outcome"] = "504 then 404 (check mode)"
+
+
+def test_graph_504_on_add_password_is_not_repeated_and_rerun_converges(tenant, emulator, scenario):
+    scenario.update(fault="Graph 504 on POST addPassword", expectation="no blind repeat; clear error; re-run: 1 secret")
+    emulator.add_fault(method="POST", path=r"/addPassword$", status=504, times=1)
+    first = tenant.run_module(connector(tenant))
+    assert first.result["failed"]
+    assert "504" in first.result["msg"]
+    assert statuses(first, "/addPassword") == [("POST", 504)]
+    second = ok(tenant.run_module(connector(tenant)))
+    assert second.result["client_secret"]
+    assert_no_duplicates(tenant, "fault-mip")
+    scenario["outcome"] = "failed once (504), re-run added the one secret"
+
+
+def test_zia_503_on_token_then_success(tenant, emulator, scenario):
+    scenario.update(fault="OneAPI token endpoint 503 x1", expectation="retried, succeeds")
+    emulator.add_fault(method="POST", path=r"/zslogin/oauth2/v1/token$", status=503, times=1)
+    run = ok(tenant.run_module({}, module="mipconnect.zia.mip_account_info", zia="oneapi"))
+    assert statuses(run, "/zslogin/")[:2] == [("POST", 503), ("POST", 200)]
+    scenario["outcome"] = "503 then token"
+
+
+class ResettingProxy:
+    """A TCP proxy to the emulator that resets the first ``resets`` connections (RST), then forwards."""
+
+    def __init__(self, target_port, resets=1):
+        self.target_port = target_port
+        self.resets = resets
+        self.reset_count = 0
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.port = self.server.getsockname()[1]
+        self._stop = False
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while not self._stop:
+            try:
+                client, _addr = self.server.accept()
+            except OSError:
+                return
+            if self.reset_count < self.resets:
+                self.reset_count += 1
+                client.recv(1024)
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        self._stop = True
+        self.server.close()
+
+
+def test_connection_reset_on_graph_is_retried(tenant, emulator, scenario):
+    scenario.update(fault="TCP reset of the first Graph connection", expectation="GET retried on a new connection")
+    proxy = ResettingProxy(emulator.port, resets=1)
+    try:
+        run = ok(tenant.run_module(connector(tenant, graph_url="https://127.0.0.1:%d/graph" % proxy.port)))
+    finally:
+        proxy.close()
+    assert proxy.reset_count == 1
+    assert_no_duplicates(tenant, "fault-mip")
+    assert run.result["client_secret"]
+    scenario["outcome"] = "1 reset, created once"
+
+
+def test_slow_response_within_timeout(tenant, emulator, scenario):
+    scenario.update(fault="Graph answers after 2 s, timeout 10", expectation="waits, succeeds")
+    emulator.add_fault(method="GET", path=GRAPH_APP_BY_NAME, status=0, delay=2, times=1)
+    ok(tenant.run_module(connector(tenant, timeout=10), check=True))
+    scenario["outcome"] = "succeeded"
+
+
+def test_read_timeout_on_get_is_retried(tenant, emulator, scenario):
+    scenario.update(fault="Graph GET answers after 4 s, timeout 2", expectation="read timeout, GET retried, succeeds")
+    emulator.add_fault(method="GET", path=GRAPH_APP_BY_NAME, status=0, delay=4, times=1)
+    ok(tenant.run_module(connector(tenant, timeout=2)))
+    assert_no_duplicates(tenant, "fault-mip")
+    scenario["outcome"] = "retried after timeout, created once"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a read timeout on POST addPassword (Entra created the secret, the answer never arrived) fails the run "
+    "correctly without repeating the POST, but the secret stays on the application; the re-run (rotate: never) "
+    "counts it as 'ours', adds none and returns no client_secret: the connector keeps a secret whose value nobody "
+    "has (orphaned) and the user gets no usable secret until rotate: always"))
+def test_read_timeout_on_add_password_leaves_no_orphaned_secret(tenant, emulator, scenario):
+    scenario.update(fault="POST addPassword answered after 4 s, timeout 2 (write happened)",
+                    expectation="no blind repeat; re-run delivers a working secret, no orphan")
+    scenario["outcome"] = "XFAIL: orphaned secret, none delivered"
+    emulator.add_fault(method="POST", path=r"/addPassword$", status=0, delay=4, times=1)
+    first = tenant.run_module(connector(tenant, timeout=2))
+    assert first.result["failed"]
+    assert "Could not reach" in first.result["msg"]
+    assert len(statuses(first, "/addPassword")) <= 1
+    second = ok(tenant.run_module(connector(tenant)))
+    app, _sp, _roles, _grants, _assignments = assert_no_duplicates(tenant, "fault-mip")
+    # Whatever the module keeps, the user must end up holding a secret that works, and no other.
+    assert second.result.get("client_secret"), "no run delivered the connector's secret"
+    assert token_with_secret(tenant, second.result["client_id"], second.result["client_secret"])
+
+
+# --- Replication delay --------------------------------------------------------------------------
+
+def test_graph_replication_delay_after_app_sp_and_grant_creation(tenant, emulator, scenario):
+    scenario.update(fault="replication_delay 2 s (app, SP, grants invisible)",
+                    expectation="retries while replicating; one of each; re-run no writes")
+    emulator.configure(replication_delay=2)
+    first = ok(tenant.run_module(connector(tenant, applications=("mip", "azure_blob_storage"),
+                                           unique_name="fault-repl")))
+    retried = [r for r in first.requests if r["status"] in (400, 404) and r["method"] != "GET"]
+    assert retried, "no replication error was met: the scenario did not exercise the delay"
+    time.sleep(2)
+    second = ok(tenant.run_module(connector(tenant, applications=("mip", "azure_blob_storage"),
+                                            unique_name="fault-repl")))
+    assert second.writes == [], second.writes
+    assert_no_duplicates(tenant, "fault-repl")
+    scenario["outcome"] = "%d not-yet answers retried; re-run clean" % len(retried)
+
+
+def test_arm_principal_not_found(tenant, emulator, scenario):
+    scenario.update(fault="ARM PUT roleAssignment 400 PrincipalNotFound x2",
+                    expectation="retried while replicating; 2 assignments")
+    emulator.add_fault(method="PUT", path=r"/roleAssignments/", status=400, times=2, body={
+        "error": {"code": "PrincipalNotFound", "message": "Principal fault does not exist in the directory."}})
+    run = ok(tenant.run_module(connector(tenant, applications=("azure_blob_storage",))))
+    assert [s for _m, s in statuses(run, "/roleAssignments/") if s == 400] == [400, 400]
+    _app, _sp, _roles, _grants, assignments = assert_no_duplicates(tenant, "fault-azure-blob-storage")
+    assert len(assignments) == 2
+    scenario["outcome"] = "2x PrincipalNotFound then created"
+
+
+# --- ZIA sessions, locks, maintenance, activation --------------------------------------------------
+
+def _connector_for_zia(tenant):
+    """A consented connector made through the control API (no module run): ZIA validates it for real."""
+    made = tenant.emulator.create_client(tenant.tenant_id, graph_roles=["InformationProtectionPolicy.Read.All"])
+    return made["client_id"], made["client_secret"]
+
+
+def test_zia_session_expiry_mid_run(tenant, emulator, scenario):
+    scenario.update(fault="legacy session_timeout 1 s, wait_for labels_retrieved",
+                    expectation="re-login on SESSION_NOT_VALID, succeeds")
+    client_id, secret = _connector_for_zia(tenant)
+    emulator.configure_zia(session_timeout=1, label_retrieval_seconds=3)
+    run = ok(tenant.run_module(account_args(tenant, client_id, secret, label_retrieval=True,
+                                            wait_for="labels_retrieved", wait_timeout=60),
+                               module="mipconnect.zia.mip_account", zia="legacy"))
+    expired = [r for r in run.requests if r["status"] == 401 and "/zia/" in r["path"]]
+    logins = [r for r in run.requests if r["method"] == "POST" and r["path"].endswith("/authenticatedSession")]
+    assert expired and len(logins) >= 2, (expired, logins)
+    assert len(mip_accounts(tenant)) == 1
+    scenario["outcome"] = "%d expiries, %d logins" % (len(expired), len(logins))
+
+
+def test_zia_edit_lock(tenant, emulator, scenario):
+    scenario.update(fault="edit_lock_writes 2", expectation="waits for the lock; one account")
+    client_id, secret = _connector_for_zia(tenant)
+    emulator.configure_zia(edit_lock_writes=2)
+    run = ok(tenant.run_module(account_args(tenant, client_id, secret), module="mipconnect.zia.mip_account",
+                               zia="oneapi"))
+    assert [s for _m, s in statuses(run, "/casbTenant") if s == 409] == [409, 409]
+    assert len(mip_accounts(tenant)) == 1
+    scenario["outcome"] = "2x409 EDIT_LOCK then saved"
+
+
+def test_zia_maintenance_mode_is_a_clear_error_and_rerun_converges(tenant, emulator, scenario):
+    scenario.update(fault="maintenance (writes 403 STATE_READONLY)",
+                    expectation="clear error, nothing saved; re-run after: one account")
+    client_id, secret = _connector_for_zia(tenant)
+    emulator.configure_zia(maintenance=True)
+    first = tenant.run_module(account_args(tenant, client_id, secret), module="mipconnect.zia.mip_account",
+                              zia="oneapi")
+    assert first.result["failed"]
+    assert "maintenance" in first.result["msg"].lower(), first.result["msg"]
+    assert mip_accounts(tenant) == []
+    emulator.configure_zia(maintenance=False)
+    ok(tenant.run_module(account_args(tenant, client_id, secret), module="mipconnect.zia.mip_account", zia="oneapi"))
+    again = ok(tenant.run_module(account_args(tenant, client_id, secret), module="mipconnect.zia.mip_account",
+                                 zia="oneapi"))
+    assert again.result["changed"] is False
+    assert len(mip_accounts(tenant)) == 1
+    scenario["outcome"] = "failed clearly, then 1 account, then no change"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "ZiaClient.activate() waits a fixed 120 s (no option; wait_timeout is not used): an activation stuck in "
+    "PENDING/INPROGRESS holds the task for two minutes before the clear error; with wait_timeout: 5 the module "
+    "is still waiting when Ansible's task timeout (10 s) kills it"))
+def test_zia_activation_stuck_past_the_timeout(tenant, emulator, scenario):
+    scenario.update(fault="activation_seconds 600 (stuck INPROGRESS), wait_timeout 5",
+                    expectation="clear activation timeout error within wait_timeout")
+    scenario["outcome"] = "XFAIL: fixed 120 s activation wait"
+    client_id, secret = _connector_for_zia(tenant)
+    emulator.configure_zia(activation_seconds=600)
+    run = _run_with_task_timeout(tenant, account_args(tenant, client_id, secret, wait_timeout=5), 10)
+    assert run["failed"]
+    assert "activation" in run["msg"].lower(), run["msg"]
+
+
+def _run_with_task_timeout(tenant, args, seconds):
+    """mip_account with Ansible's task keyword timeout; returns the registered result."""
+    result_file = tenant.tmp_path / "timeout-result.json"
+    playbook = [{"name": "t", "hosts": "localhost", "gather_facts": False, "tasks": [
+        {"name": "mip_account", "mipconnect.zia.mip_account": args, "register": "result", "ignore_errors": True,
+         "no_log": True, "timeout": seconds},
+        {"name": "save", "ansible.builtin.copy": {"content": "{{ result | to_json }}", "dest": str(result_file),
+                                                  "mode": "0600"}, "no_log": True}]}]
+    path = tenant.tmp_path / "timeout.yml"
+    path.write_text(yaml.safe_dump(playbook, sort_keys=False))
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c",
+                    "local", str(path)], env=tenant.env(zia="oneapi"), capture_output=True, text=True, timeout=120)
+    import json
+
+    result = json.loads(result_file.read_text())
+    if result.get("censored"):
+        result["msg"] = "(censored) task timed out" if "timed out" in json.dumps(result) else result["censored"]
+    return result
+
+
+# --- Crashes between steps, then a re-run ----------------------------------------------------------
+
+def _run_and_kill(tenant, emulator, args, method, path, module="mipconnect.zia.azure_app_connector", zia=None):
+    """Start the module; when it sends the request of the next step, kill the whole process group.
+
+    The request is held by a 20 s delaying fault that then answers 503, so the step is NOT done:
+    the crash lands exactly between the previous step and this one.
+    """
+    emulator.add_fault(method=method, path=path, status=503, delay=20, times=1)
+    playbook = [{"name": "crash", "hosts": "localhost", "gather_facts": False, "tasks": [
+        {"name": "module", module: args, "no_log": True}]}]
+    book = tenant.tmp_path / "crash.yml"
+    book.write_text(yaml.safe_dump(playbook, sort_keys=False))
+    proc = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
+                             "-c", "local", str(book)], env=tenant.env(zia=zia), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    try:
+        while any(f["path"] == path for f in emulator.faults.describe()):
+            assert proc.poll() is None, "the run ended before reaching the step (%s %s)" % (method, path)
+            assert time.monotonic() < deadline, "the step was never reached"
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    emulator.clear_faults()
+
+
+CRASH_POINTS = [
+    # (name, applications, method, path of the step that never happens)
+    ("after_app_before_sp", ("mip",), "POST", r"/graph/v1\.0/servicePrincipals$"),
+    ("after_sp_before_grants", ("mip",), "POST", r"/appRoleAssignedTo$"),
+    ("after_grants_before_secret", ("mip",), "POST", r"/addPassword$"),
+    ("after_secret_before_certificate_upload", ("sharepoint",), "PATCH", r"/graph/v1\.0/applications/[0-9a-f-]+$"),
+    ("after_secret_before_role_assignments", ("azure_blob_storage",), "PUT", r"/roleAssignments/"),
+    ("after_app_role_grants_before_delegated_grant", ("azure_blob_storage",), "POST", r"/oauth2PermissionGrants$"),
+]
+ORPHAN_BUG = ("a crash after addPassword succeeded (the secret exists in Entra, the module never returned it) "
+              "leaves a secret nobody holds: the re-run (rotate: never) counts it as ours, adds none and returns "
+              "no client_secret, so the onboarding has no usable connector secret")
+
+
+@pytest.mark.parametrize("name,applications,method,path", [
+    pytest.param(*point, id=point[0],
+                 marks=[pytest.mark.xfail(strict=True, reason=ORPHAN_BUG)] if point[0].startswith("after_secret")
+                 else []) for point in CRASH_POINTS])
+def test_crash_between_connector_steps_then_rerun_converges(tenant, emulator, scenario, name, applications,
+                                                           method, path):
+    scenario.update(fault="SIGKILL %s (%s)" % (name.replace("_", " "), "+".join(applications)),
+                    expectation="re-run converges: no duplicates, a working secret delivered")
+    if name.startswith("after_secret"):
+        scenario["outcome"] = "XFAIL: orphaned secret, none delivered"
+    args = connector(tenant, applications=applications)
+    _run_and_kill(tenant, emulator, args, method, path)
+    rerun = ok(tenant.run_module(args))
+    app, _sp, roles, grants, assignments = assert_no_duplicates(tenant, args["unique_name"])
+    again = ok(tenant.run_module(args))
+    assert again.result["changed"] is False and again.writes == [], (again.result.get("changes"), again.writes)
+    secret = rerun.result.get("client_secret")
+    assert secret, "the re-run delivered no client secret"
+    assert token_with_secret(tenant, rerun.result["client_id"], secret)
+    if "azure_blob_storage" in applications:
+        assert len(assignments) == 2 and grants
+    scenario.setdefault("outcome", "converged: %d grants, %d role assignments, 1 secret" % (
+        len(roles) + len(grants), len(assignments)))
+
+
+STAGED_BUG = ("a crash after the account was saved but before POST /status/activate leaves the change staged "
+              "(ZIA status PENDING); the re-run finds the account as wanted, reports changed=false and never "
+              "activates, so the account stays inactive in ZIA until someone activates by hand "
+              "(mip_account only activates when it made a change itself; it never reads GET /status)")
+
+
+@pytest.mark.parametrize("name,method,path", [
+    pytest.param("after_validation_before_save", "POST", r"/zia/api/v1/casbTenant$", id="after_validation_before_save"),
+    pytest.param("after_save_before_activation", "POST", r"/zia/api/v1/status/activate$",
+                 id="after_save_before_activation", marks=pytest.mark.xfail(strict=True, reason=STAGED_BUG)),
+])
+def test_crash_between_mip_account_steps_then_rerun_converges(tenant, emulator, scenario, name, method, path):
+    scenario.update(fault="SIGKILL mip_account %s" % name.replace("_", " "),
+                    expectation="re-run: one account, activated, then no change")
+    client_id, secret = _connector_for_zia(tenant)
+    args = account_args(tenant, client_id, secret)
+    _run_and_kill(tenant, emulator, args, method, path, module="mipconnect.zia.mip_account", zia="oneapi")
+    rerun = ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    again = ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    assert len(mip_accounts(tenant)) == 1
+    assert again.result["changed"] is False, again.result.get("changes")
+    status = tenant.emulator.zia_state(tenant.zia_org["org_id"])["status"]
+    scenario["outcome"] = "1 account; re-run changed=%s; ZIA status %s" % (rerun.result["changed"], status)
+    # A crash after the save left the change staged (PENDING): the re-run must still activate it.
+    assert status != "PENDING", "the staged change of the crashed run was never activated"
