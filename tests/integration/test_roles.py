@@ -274,3 +274,28 @@ def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tena
     removed = reconcile()
     assert "1 changed, 2 in sync" in removed.output
     assert zia_account(tenant, "T1 MIP") is None
+
+
+# SaaS connector -----------------------------------------------------------------
+
+def test_saas_connector_prepares_entra_and_prints_the_portal_steps(tenant):
+    out = tenant.tmp_path / "saas"
+    variables = {"mipconnect_tenant_id": tenant.tenant_id, "saas_connector_output_dir": str(out),
+                 "saas_connector_applications": ["exchange", "sharepoint", "teams", "azure_blob_storage"],
+                 "saas_connector_subscription_id": tenant.subscription_id}
+    first = run_playbook(tenant, "saas_connector.yml", variables)
+    first.assert_ok()
+    secret_file = out / "zscaler-saas-connector-client-secret.txt"
+    assert oct(secret_file.stat().st_mode & 0o777) == "0o600"
+    secret = secret_file.read_text().strip()
+    assert secret and secret not in first.output
+    assert (out / "zscaler-saas-connector-private-key.json").exists()
+    assert "add-casb-tenants" in first.output, first.output[-3000:]
+    assert "paste it from %s" % secret_file in first.output
+    app = connector_app(tenant, "zscaler-saas-connector")
+    assert app["keyCredentials"] and len(tenant.state()["roleAssignments"]) >= 2
+
+    second = run_playbook(tenant, "saas_connector.yml", variables)
+    second.assert_ok()
+    assert second.writes == []
+    assert secret_file.read_text().strip() == secret
