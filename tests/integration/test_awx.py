@@ -1,0 +1,105 @@
+"""onboard_mip.yml through ansible-runner, with a private data dir laid out as AWX lays it out.
+
+AWX renders each credential type's injectors with the credential's inputs
+into the job's environment (env/envvars), puts the survey answers in
+env/extravars, checks the project out under project/ and runs the playbook
+with ansible-runner. This test does the same with the credential types in
+awx/credential_types/, against the emulator.
+"""
+
+import json
+import os
+import re
+import shutil
+import sys
+
+import ansible_runner
+import jinja2
+import yaml
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CREDENTIAL_TYPES = os.path.join(REPO_ROOT, "awx", "credential_types")
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9]{3}8Q~[A-Za-z0-9_.~-]{20,}")
+
+
+def credential_type(name):
+    with open(os.path.join(CREDENTIAL_TYPES, name + ".yml")) as handle:
+        return yaml.safe_load(handle)
+
+
+def inject(kind, inputs):
+    """What AWX does: required inputs present, defaults filled, injectors rendered."""
+    spec = credential_type(kind)
+    fields = {f["id"]: f for f in spec["inputs"]["fields"]}
+    assert set(inputs) <= set(fields), set(inputs) - set(fields)
+    for required in spec["inputs"].get("required", []):
+        assert inputs.get(required), "%s needs %s" % (kind, required)
+    values = dict((k, f.get("default", "")) for k, f in fields.items())
+    values.update(inputs)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    return dict((k, env.from_string(v).render(**values)) for k, v in spec["injectors"]["env"].items())
+
+
+def test_credential_types_are_well_formed():
+    for name in ("entra_admin", "zia_oneapi", "zia_legacy"):
+        spec = credential_type(name)
+        assert spec["kind"] == "cloud" and spec["name"].startswith("mipconnect ")
+        ids = [f["id"] for f in spec["inputs"]["fields"]]
+        assert set(spec["inputs"]["required"]) <= set(ids)
+        secret_fields = {f["id"] for f in spec["inputs"]["fields"] if f.get("secret")}
+        assert secret_fields, name
+        for variable in spec["injectors"]["env"]:
+            assert re.match(r"^(AZURE|ZSCALER|ZIA)_[A-Z_]+$", variable)
+
+
+def test_onboard_mip_through_ansible_runner_as_awx_runs_it(tenant, tmp_path, monkeypatch):
+    emu = tenant.emulator
+    org = tenant.zia_org
+    envvars = {}
+    envvars.update(inject("entra_admin", {"client_id": tenant.info["admin_client_id"],
+                                          "client_secret": tenant.info["admin_client_secret"]}))
+    envvars.update(inject("zia_oneapi", {"client_id": org["oneapi_client_id"],
+                                         "client_secret": org["oneapi_client_secret"],
+                                         "vanity_domain": org["vanity"]}))
+    # Not credentials: where the emulator answers instead of Microsoft and Zscaler (a job template's
+    # environment, or an EE setting, would carry proxies and CA bundles the same way).
+    envvars.update({
+        "AZURE_AUTHORITY_HOST": emu.url + "/entra", "MIPCONNECT_GRAPH_URL": emu.url + "/graph",
+        "MIPCONNECT_ZIA_API_URL": emu.url + "/zia/api/v1",
+        "MIPCONNECT_ZSCALER_TOKEN_URL": emu.url + "/zslogin/oauth2/v1/token",
+        "MIPCONNECT_CA_BUNDLE": emu.ca_file,
+        "ANSIBLE_COLLECTIONS_PATH": tenant.collections, "ANSIBLE_NOCOLOR": "1",
+    })
+
+    data = tmp_path / "awx"
+    shutil.copytree(os.path.join(REPO_ROOT, "playbooks"), str(data / "project" / "playbooks"))
+    (data / "inventory").mkdir(parents=True)
+    (data / "inventory" / "hosts").write_text(
+        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+    (data / "env").mkdir()
+    (data / "env" / "envvars").write_text(yaml.safe_dump(envvars))
+    survey = {"mipconnect_tenant_id": tenant.tenant_id, "mipconnect_account_name": "Contoso MIP",
+              "mip_onboarding_export_dir": str(tmp_path / "labels")}
+    (data / "env" / "extravars").write_text(yaml.safe_dump(survey))
+
+    before = len(emu.requests())
+    # In an execution environment ansible-playbook is on PATH; here it is next to this Python.
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    result = ansible_runner.run(private_data_dir=str(data), playbook="playbooks/onboard_mip.yml", quiet=True)
+    stdout = result.stdout.read()
+    assert result.status == "successful" and result.rc == 0, stdout[-4000:]
+
+    facts = [e["event_data"]["res"]["ansible_facts"]["mip_onboarding_summary"] for e in result.events
+             if e["event"] == "runner_on_ok"
+             and "mip_onboarding_summary" in (e["event_data"].get("res", {}).get("ansible_facts") or {})]
+    assert len(facts) == 1
+    summary = facts[0]
+    assert summary["status"] == "Active" and summary["label_count"] == 8 and summary["changed"] is True
+    assert os.path.exists(summary["csv_path"])
+    accounts = [t for t in emu.zia_state(org["org_id"])["tenants"] if t["tenantName"] == "Contoso MIP"]
+    assert accounts and accounts[0]["enterpriseTenantId"] == tenant.tenant_id
+    assert any(r["service"] == "zidentity" for r in emu.requests()[before:])
+
+    # The connector's secret reached neither the job output nor the job events AWX stores.
+    artifacts = json.dumps(list(result.events)) + stdout
+    assert not SECRET_PATTERN.search(artifacts)
