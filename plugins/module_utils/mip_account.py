@@ -267,10 +267,21 @@ class MipAccountReconciler:
         return spec.status is not None and inactive_now != (spec.status == "inactive")
 
     def _activate(self):
-        if not self.changes or self.check_mode or not self.spec.activate:
+        """Activate after our change; also when ZIA still holds staged changes, so that a run
+        interrupted between saving and activating is finished by the next one."""
+        if not self.spec.activate:
             return {"activated": False, "status": None}
-        result = self.zia.activate()
-        self.changes.append("activate the ZIA configuration")
+        if not self.changes:
+            status = self.zia.activation_status()
+            if status != "PENDING":
+                return {"activated": False, "status": status}
+            self.changes.append("activate the ZIA configuration, which holds changes that were saved but not "
+                                "activated")
+        else:
+            self.changes.append("activate the ZIA configuration")
+        if self.check_mode:
+            return {"activated": False, "status": None}
+        result = self.zia.activate(timeout=self.spec.wait_timeout)
         result["activated"] = True
         return result
 
@@ -318,8 +329,9 @@ class MipAccountReconciler:
     def absent(self):
         raw = self.find()
         if raw is None:
-            return {"changed": False, "changes": [], "account": None,
-                    "diff": {"before": {"exists": False}, "after": {"exists": False}}}
+            activation = self._activate()  # a deletion saved by an interrupted run may await activation
+            return {"changed": bool(self.changes), "changes": self.changes, "account": None,
+                    "activation": activation, "diff": {"before": {"exists": False}, "after": {"exists": False}}}
         before = self._view(raw, None)
         self.changes.append("delete MIP account '%s' (id %s)" % (self.spec.name, raw.get("tenantId")))
         if not self.check_mode:

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 import traceback
 
@@ -145,6 +146,9 @@ class MipConnectModule:
             require_range("timeout", p["timeout"], 1, 600)
             require_range("max_retries", p["max_retries"], 0, 20)
             require_range("replication_timeout", p["replication_timeout"], 0, 3600)
+            if p["ca_bundle"] and not os.access(p["ca_bundle"], os.R_OK):
+                raise InputError("ca_bundle", "%s does not exist or cannot be read; give a PEM file of CA "
+                                              "certificates." % p["ca_bundle"])
             settings = transport.HttpSettings(
                 timeout=p["timeout"], ca_bundle=p["ca_bundle"], validate_certs=p["validate_certs"],
                 max_retries=p["max_retries"], replication_timeout=p["replication_timeout"])

@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
@@ -33,6 +34,9 @@ ONEAPI_CLOUDS = {
 # Legacy clouds (the name in the admin portal's URL).
 LEGACY_CLOUDS = ("zscaler", "zscalerone", "zscalertwo", "zscalerthree", "zscloud", "zscalerbeta",
                  "zscalergov", "zscalerten", "zspreview")
+
+
+_VANITY_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
 
 def obfuscate_api_key(api_key, timestamp_ms):
@@ -178,6 +182,10 @@ def _build_oneapi(http, params):
         if not vanity:
             raise InputError("zscaler_vanity_domain", "is required for OneAPI: the part before .zslogin.net "
                                                       "in your ZIdentity URL.")
+        if not _VANITY_RE.match(vanity):
+            # It becomes part of a host name that receives the client secret.
+            raise InputError("zscaler_vanity_domain", "must be a single DNS label (letters, digits, hyphens), "
+                                                      "the part before .zslogin.net, not a URL.")
         token_url = "https://%s.%s/oauth2/v1/token" % (vanity, login_suffix)
     private_key = None
     if params.get("zscaler_private_key"):
@@ -209,8 +217,15 @@ def _build_legacy(http, params):
 
 
 def _read_private_key(path):
+    """The PEM text of the OneAPI client's private key, checked to be one."""
+    from cryptography.hazmat.primitives import serialization
+
     try:
         with open(path, "r") as handle:
-            return handle.read()
+            pem = handle.read()
+        serialization.load_pem_private_key(pem.encode("utf-8"), password=None)
     except (IOError, OSError) as exc:
         raise InputError("zscaler_private_key", "cannot read %s (%s)." % (path, exc.strerror))
+    except (ValueError, TypeError, UnicodeError):
+        raise InputError("zscaler_private_key", "%s is not an unencrypted PEM private key." % path)
+    return pem

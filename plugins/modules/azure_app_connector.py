@@ -79,27 +79,15 @@ options:
     default: [mip]
   extra_permissions:
     description:
-      - Permissions to request in addition to those of O(applications).
+      - Permissions to request in addition to those of O(applications), each a dictionary with the keys
+        C(resource) (required; the resource API as its appId GUID or one of C(microsoft_graph),
+        C(sharepoint_online), C(office365_management_apis), C(rights_management), C(mip_sync_service),
+        C(azure_storage), C(azure_service_management)), C(permission) (required; the permission's value, for
+        example C(User.Read.All)) and C(type) (C(Role) for an application permission, the default, or C(Scope)
+        for a delegated one).
     type: list
-    elements: dict
+    elements: raw
     default: []
-    suboptions:
-      resource:
-        description:
-          - The resource API, as its appId GUID or one of C(microsoft_graph), C(sharepoint_online),
-            C(office365_management_apis), C(rights_management), C(mip_sync_service), C(azure_storage),
-            C(azure_service_management).
-        type: str
-        required: true
-      permission:
-        description: The permission's value, for example C(User.Read.All).
-        type: str
-        required: true
-      type:
-        description: V(Role) for an application permission, V(Scope) for a delegated one.
-        type: str
-        choices: [Role, Scope]
-        default: Role
   purge_permissions:
     description:
       - Remove requested permissions and granted app roles that neither O(applications) nor
@@ -339,6 +327,7 @@ changes:
   sample: ["create application 'Zscaler MIP Connector' (uniqueName zscaler-mip)", "create service principal for the application"]
 """
 
+from ansible_collections.mipconnect.zia.plugins.module_utils import certificate as certs
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.connector import ConnectorReconciler, ConnectorSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
@@ -359,11 +348,9 @@ ARGUMENT_SPEC = dict(
     sign_in_audience=dict(type="str", default="AzureADMultipleOrgs", choices=["AzureADMultipleOrgs", "AzureADMyOrg"]),
     redirect_uris=dict(type="list", elements="str", default=["https://console.zscaler.com"]),
     applications=dict(type="list", elements="str", default=["mip"], choices=catalog.APPLICATION_NAMES),
-    extra_permissions=dict(type="list", elements="dict", default=[], options=dict(
-        resource=dict(type="str", required=True),
-        permission=dict(type="str", required=True),
-        type=dict(type="str", default="Role", choices=["Role", "Scope"]),
-    )),
+    # Elements are checked by check_extra_permissions: ansible-core's own dict
+    # conversion error does not name the option.
+    extra_permissions=dict(type="list", elements="raw", default=[]),
     purge_permissions=dict(type="bool", default=False),
     grant_admin_consent=dict(type="bool", default=True),
     consent_for=dict(type="str", choices=["mip_account", "saas_tenant"]),
@@ -387,10 +374,7 @@ def build_spec(params):
     applications = sorted(set(p["applications"]))
     if p["state"] == "present" and not applications and not p["extra_permissions"]:
         raise InputError("applications", "is empty and so is extra_permissions: name at least one application.")
-    for index, extra in enumerate(p["extra_permissions"]):
-        if extra["resource"] not in catalog.RESOURCES:
-            require_guid("extra_permissions[%d].resource" % index, extra["resource"])
-        require_text("extra_permissions[%d].permission" % index, extra["permission"], 200)
+    p["extra_permissions"] = check_extra_permissions(p["extra_permissions"])
     for uri in p["redirect_uris"]:
         require_https_url("redirect_uris", uri, allow_localhost_http=True)
     if not p["redirect_uris"]:
@@ -430,6 +414,33 @@ def build_spec(params):
     )
 
 
+def check_extra_permissions(entries):
+    """Each entry must be {resource, permission, type?}; return them normalised."""
+    checked = []
+    for index, entry in enumerate(entries):
+        option = "extra_permissions[%d]" % index
+        if not isinstance(entry, dict):
+            raise InputError(option, "must be a dictionary like {resource: microsoft_graph, permission: "
+                                     "User.Read.All, type: Role}, not %r." % (entry,))
+        unknown = sorted(set(entry) - set(("resource", "permission", "type")))
+        if unknown:
+            raise InputError(option, "has unknown keys %s; the keys are resource, permission and type."
+                             % ", ".join(unknown))
+        for key in ("resource", "permission"):
+            if not isinstance(entry.get(key), str):
+                raise InputError("%s.%s" % (option, key), "is required and must be a string.")
+        resource = entry["resource"]
+        if resource not in catalog.RESOURCES:
+            resource = require_guid("%s.resource" % option, resource)
+        kind = entry.get("type", "Role")
+        if kind not in ("Role", "Scope"):
+            raise InputError("%s.type" % option, "must be Role (application permission) or Scope (delegated).")
+        checked.append({"resource": resource, "permission": require_text("%s.permission" % option,
+                                                                         entry["permission"], 200),
+                        "type": kind})
+    return checked
+
+
 def _check_application_needs(p, applications):
     import os
 
@@ -441,8 +452,14 @@ def _check_application_needs(p, applications):
         directory = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
             raise InputError("private_key_json_path", "directory %s does not exist or is not writable." % directory)
-        if os.path.exists(path) and not os.access(path, os.R_OK):
-            raise InputError("private_key_json_path", "%s exists but cannot be read." % path)
+        if os.path.isdir(path):
+            raise InputError("private_key_json_path", "%s is a directory; give the path of the JSON file." % path)
+        if os.path.exists(path):
+            if os.stat(path).st_mode & 0o022:
+                raise InputError("private_key_json_path", "%s can be written by other users, so its private key "
+                                                          "cannot be trusted. Remove it or fix its mode (0600)."
+                                 % path)
+            certs.load_json_file(path)  # a file that is not ours fails here, before any remote call
     if "azure_blob_storage" in applications and not p["subscription_id"]:
         raise InputError("subscription_id", "is required for azure_blob_storage: the storage roles are assigned "
                                             "at the subscription's scope.")

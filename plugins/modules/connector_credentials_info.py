@@ -104,7 +104,7 @@ labels_probe:
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
-from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ENTRA_ENDPOINTS_ARGUMENT_SPEC,
     MipConnectModule,
@@ -131,6 +131,8 @@ def main():
         tenant_id = require_guid("tenant_id", p["tenant_id"])
         client_id = require_guid("client_id", p["client_id"])
         require_range("validation_wait", p["validation_wait"], 0, 3600)
+        if not p["client_secret"].strip():
+            raise InputError("client_secret", "is empty.")
         result = validate_connector(module.http(), module.entra_endpoints(), tenant_id, client_id,
                                     p["client_secret"], applications=p["applications"],
                                     probe_labels=p["probe_labels"], wait=p["validation_wait"])

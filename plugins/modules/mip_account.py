@@ -92,7 +92,12 @@ options:
     type: bool
     default: false
   activate:
-    description: Activate the ZIA configuration after a change. Check mode never activates.
+    description:
+      - Activate the ZIA configuration after a change, waiting up to O(wait_timeout) for it to be ACTIVE.
+      - Also activates when this run changed nothing but ZIA reports saved, not yet activated changes
+        (C(PENDING)), so that a run interrupted between saving and activating is completed by the next one.
+        Those staged changes may include other admins' edits.
+      - Check mode never activates.
     type: bool
     default: true
   wait_for:
@@ -104,7 +109,7 @@ options:
     choices: [active, labels_retrieved, none, validated]
     default: none
   wait_timeout:
-    description: Seconds O(wait_for) waits, 1 to 7200.
+    description: Seconds O(wait_for), and activation, may wait, 1 to 7200.
     type: int
     default: 600
 notes:

@@ -200,34 +200,7 @@ ZIA_CASES = [
 ]
 
 # Known bugs: case id -> the precise behaviour (strict xfail; fix the module and remove the entry).
-KNOWN_BUGS = {
-    "sharepoint_path_is_directory": "a private_key_json_path that is a directory passes the early check (its parent "
-                                    "is writable) and is only read in ensure_certificate, after the application, "
-                                    "its service principal and the consent grants were written: 'cannot read ... "
-                                    "(Is a directory)' comes after remote writes",
-    "extra_permissions_strings": "extra_permissions: ['User.Read.All'] (strings, not dicts) fails with ansible-core's "
-                                 "'dictionary requested, could not parse JSON or key=value', which does not name the "
-                                 "option (the module could check the element type itself with elements: raw)",
-    "ca_bundle_missing": "a ca_bundle path that does not exist is not checked: requests raises OSError at the first "
-                         "request and the module fails with 'Unexpected error in mipconnect.zia: OSError' and a "
-                         "traceback, not with a message naming ca_bundle",
-    "sharepoint_path_world_writable": "an existing world-writable private-key JSON file (mode 0666) is accepted and "
-                                      "the run goes on to write to Entra; the private key may have been planted or "
-                                      "read by others, so it should be refused (naming private_key_json_path) "
-                                      "before any request",
-    "sharepoint_path_garbage_file": "an existing private_key_json_path that is not a private-key JSON file is only "
-                                    "read in ensure_certificate, after the application, its service principal "
-                                    "and the admin consent grants were written: the input error comes after "
-                                    "remote writes",
-    "cred_secret_empty": "connector_credentials_info accepts client_secret: '' and sends a token request to Entra "
-                         "with an empty secret, returning valid=false instead of refusing the option",
-    "acct_private_key_garbage": "a zscaler_private_key file that is not a PEM key is read without checking; "
-                                "jwt.encode raises at the first ZIA request and the module fails with "
-                                "'Unexpected error in mipconnect.zia' and a traceback",
-    "info_vanity_injection": "zscaler_vanity_domain is pasted into https://<vanity>.zslogin.net/oauth2/v1/token "
-                             "unchecked: '127.0.0.1:PORT/path#' sends the OneAPI client secret to another host "
-                             "(here the emulator, and the module succeeds) instead of refusing the option",
-}
+KNOWN_BUGS = {}
 
 
 def _fill(value, values):
