@@ -39,14 +39,23 @@ class RateLimiter:
         self._clock = clock
         self._recent = {}
 
-    def wait(self, method):
+    def _recent_of(self, method):
         kind = method if method in RATE_LIMITS else "POST"
         count, window = RATE_LIMITS[kind]
-        recent = self._recent.setdefault(kind, collections.deque(maxlen=count))
+        return self._recent.setdefault(kind, collections.deque(maxlen=count)), count, window
+
+    def wait(self, method):
+        """Sleep until one more request of this kind fits in the window."""
+        recent, count, window = self._recent_of(method)
         if len(recent) == count:
             remaining = window - (self._clock() - recent[0])
             if remaining > 0:
                 self._sleep(remaining)
+
+    def record(self, method):
+        """Count a request when its answer arrives: ZIA counts it when it got it, which is
+        later than when we sent it, so counting from the send would run ahead of ZIA."""
+        recent, _count, _window = self._recent_of(method)
         recent.append(self._clock())
 
 
@@ -67,8 +76,11 @@ class ZiaClient:
             self.limiter.wait(method)
             headers = {"Accept": "application/json"}
             self.auth.apply(headers)
-            response = self.http.request(method, self.base_url + path, headers=headers, params=params, json=json,
-                                         service=SERVICE)
+            try:
+                response = self.http.request(method, self.base_url + path, headers=headers, params=params,
+                                             json=json, service=SERVICE)
+            finally:
+                self.limiter.record(method)
             if response.status_code == 401 and not relogged:
                 # An expired legacy session (SESSION_NOT_VALID) or OneAPI token: log in again once.
                 relogged = True
