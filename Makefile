@@ -6,6 +6,7 @@
 #   make units     ansible-test units (tests/unit) on the built collection
 #   make lint      ansible-lint, production profile (.ansible-lint)
 #   make pytest    pytest: tests/emulator_tests and tests/integration (-n 2)
+#   make molecule  molecule scenarios of the roles (localhost, against the emulator)
 #   make install   build the collection and install it under build/collections
 #   make demo      run playbooks/demo.yml against the local emulator
 #   make venv      create .venv and install requirements (stamp-guarded)
@@ -29,11 +30,12 @@ SANITY_ARGS ?=
 UNITS_ARGS ?=
 LINT_ARGS ?=
 PYTEST_ARGS ?=
+MOLECULE_ARGS ?=
 
 # Tools (ansible-test, ansible-galaxy, ansible-playbook, ...) come from .venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test venv install sanity units lint pytest demo clean
+.PHONY: help test venv install sanity units lint pytest molecule demo clean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -67,6 +69,9 @@ lint: install
 
 pytest: install
 	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" scripts/run_pytest.sh -n "$(PYTEST_WORKERS)" $(PYTEST_ARGS)
+
+molecule: install
+	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" scripts/run_molecule.sh $(MOLECULE_ARGS)
 
 demo: install
 	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" scripts/demo.sh

@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 make_cmd=${1:-make}
-suites=(sanity units lint pytest)
+suites=(sanity units lint pytest molecule)
 
 names=()
 times=()
