@@ -248,7 +248,7 @@ def _private_key_json():
 
 
 def _cache_dir():
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or "solo-%d" % os.getppid()
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or "solo-%d" % os.getpid()
     path = os.path.join(REPO_ROOT, "build", "hostile-input", run)
     os.makedirs(path, exist_ok=True)
     return path
