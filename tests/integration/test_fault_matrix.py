@@ -424,21 +424,25 @@ def _descendants(root):
 
 
 def _run_and_kill(tenant, emulator, args, method, path, module="mipconnect.zia.azure_app_connector", zia=None):
-    """Start the module; when it sends the request of the next step, kill the whole process group.
-
-    The request is held by a delaying fault that then answers 503, so the step is NOT done:
-    the crash lands exactly between the previous step and this one.
-    """
-    emulator.add_fault(method=method, path=path, status=503, delay=HOLD_SECONDS, times=1)
-    logged = len(emulator.requests())
+    """Start the module; when it sends the request of the next step, kill it and every process under it."""
     playbook = [{"name": "crash", "hosts": "localhost", "gather_facts": False, "tasks": [
         {"name": "module", module: args, "no_log": True}]}]
     book = tenant.tmp_path / "crash.yml"
     book.write_text(yaml.safe_dump(playbook, sort_keys=False))
-    proc = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
-                             "-c", "local", str(book)], env=tenant.env(zia=zia), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+               str(book)]
+    _kill_at_step(emulator, command, tenant.env(zia=zia), method, path, str(tenant.tmp_path))
+
+
+def _kill_at_step(emulator, command, env, method, path, cwd):
+    """Run ``command``; the request of the step at (method, path) is held by a delaying fault that then
+    answers 503, so that step is NOT done; the moment it arrives, SIGKILL everything: the crash lands
+    exactly between the previous step and this one."""
+    emulator.add_fault(method=method, path=path, status=503, delay=HOLD_SECONDS, times=1)
+    logged = len(emulator.requests())
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True, cwd=cwd)
+    deadline = time.monotonic() + 120
     try:
         while any(f["path"] == path for f in emulator.faults.describe()):
             assert proc.poll() is None, "the run ended before reaching the step (%s %s)" % (method, path)
@@ -519,3 +523,84 @@ def test_crash_between_mip_account_steps_then_rerun_converges(tenant, emulator, 
     scenario["outcome"] = "1 account; re-run changed=%s; ZIA status %s" % (rerun.result["changed"], status)
     # A crash after the save left the change staged (PENDING): the re-run must still activate it.
     assert status != "PENDING", "the staged change of the crashed run was never activated"
+
+
+# --- Crashes in the roles (onboard_mip.yml, rotate_secret.yml), then a re-run -------------------------
+
+OUR_SECRET = "Zscaler connector (mipconnect.zia)"
+ROLE_ACCOUNT = "Crash MIP"
+
+
+def _playbook_command(tenant, playbook, variables):
+    from playbook_runs import PLAYBOOKS
+
+    index = len(list(tenant.tmp_path.glob("crash-vars-*.json")))
+    vars_file = tenant.tmp_path / ("crash-vars-%d.json" % index)
+    vars_file.write_text(__import__("json").dumps(variables))
+    return [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+            os.path.join(PLAYBOOKS, playbook), "-e", "@" + str(vars_file)]
+
+
+def _onboard_vars(tenant):
+    return {"mip_onboarding_tenant_id": tenant.tenant_id, "mip_onboarding_account_name": ROLE_ACCOUNT,
+            "mip_onboarding_export_csv": False, "mip_onboarding_wait_for": "validated"}
+
+
+def _rotation_vars(tenant, **extra):
+    return dict({"mipconnect_tenant_id": tenant.tenant_id, "mipconnect_account_name": ROLE_ACCOUNT}, **extra)
+
+
+def _role_state(tenant):
+    """(our secrets' key ids, the one MIP account) after asserting nothing is duplicated."""
+    app, _sp, _roles, _grants, _assignments = assert_no_duplicates(
+        tenant, "zscaler-mip-connector", secrets=len(
+            [a for a in tenant.state()["applications"] if a.get("uniqueName") == "zscaler-mip-connector"][0]
+            ["passwordCredentials"]))
+    ours = sorted(c["keyId"] for c in app["passwordCredentials"] if c["displayName"] == OUR_SECRET)
+    accounts = [a for a in mip_accounts(tenant) if a["tenantName"] == ROLE_ACCOUNT]
+    assert len(accounts) == 1, accounts
+    return ours, accounts[0]
+
+
+ROLE_CRASHES = [
+    # (name, playbook, method, path of the step that never happens)
+    ("onboard_after_grants_before_secret", "onboard_mip.yml", "POST", r"/addPassword$"),
+    ("onboard_after_secret_before_zia_save", "onboard_mip.yml", "POST", r"/zia/api/v1/casbTenant$"),
+    ("onboard_after_zia_save_before_activation", "onboard_mip.yml", "POST", r"/zia/api/v1/status/activate$"),
+    ("rotate_after_add_before_zia_store", "rotate_secret.yml", "PUT", r"/zia/api/v1/casbTenant/\d+$"),
+    ("rotate_after_zia_store_before_removal", "rotate_secret.yml", "POST", r"/removePassword$"),
+]
+
+
+@pytest.mark.parametrize("name,playbook,method,path", ROLE_CRASHES, ids=[c[0] for c in ROLE_CRASHES])
+def test_crash_between_role_steps_then_rerun_converges(tenant, emulator, scenario, name, playbook, method, path):
+    from playbook_runs import run_playbook
+
+    scenario.update(fault="SIGKILL %s" % name.replace("_", " "),
+                    expectation="old secret works until the new one is validated; re-run: 1 secret, 1 account, "
+                                "validated; then no writes")
+    original = None
+    if playbook == "rotate_secret.yml":
+        run_playbook(tenant, "onboard_mip.yml", _onboard_vars(tenant)).assert_ok()
+        original, _account = _role_state(tenant)
+        assert len(original) == 1
+        variables = _rotation_vars(tenant, connector_secret_rotation_force=True)
+    else:
+        variables = _onboard_vars(tenant)
+    _kill_at_step(emulator, _playbook_command(tenant, playbook, variables), tenant.env(zia="oneapi"), method, path,
+                  str(tenant.tmp_path))
+    if original is not None:
+        # Mid-rotation: the secret ZIA holds is still on the application.
+        ours, account = _role_state(tenant)
+        assert set(original) <= set(ours) or account["validation"]["status"] == ["CASB_TENANT_VALIDATION_SUCCESS"]
+    rerun = run_playbook(tenant, playbook, _rotation_vars(tenant) if original is not None else _onboard_vars(tenant))
+    rerun.assert_ok()
+    ours, account = _role_state(tenant)
+    assert len(ours) == 1, ours
+    assert account["validation"]["status"] == ["CASB_TENANT_VALIDATION_SUCCESS"], account["validation"]
+    assert tenant.emulator.zia_state(tenant.zia_org["org_id"])["status"] == "ACTIVE"
+    again = run_playbook(tenant, playbook, _rotation_vars(tenant) if original is not None else _onboard_vars(tenant))
+    again.assert_ok()
+    assert again.writes == [], [(w["method"], w["path"]) for w in again.writes]
+    scenario["outcome"] = "converged: 1 secret (%s), 1 validated account, re-run no writes" % (
+        "rotated" if original and ours != original else "kept" if original else "new")
