@@ -246,3 +246,82 @@ def test_no_canary_secret_through_ansible_runner(tenant, tmp_path, monkeypatch):
     # The connector's secret is never shown again, so ansible-runner cannot have it; what it
     # must not have is the admin secret the playbook authenticated with, nor any token.
     assert any((data_dir / "artifacts").rglob("job_events/*.json"))
+
+
+# The playbooks and roles ---------------------------------------------------------------------------
+
+# The emulated Entra makes secrets like Azure's: three characters, "8Q~", then more.
+AZURE_SECRET_RE = __import__("re").compile(r"[A-Za-z0-9]{3}8Q~[A-Za-z0-9_.~-]{20,}")
+
+
+def _pattern_hits(text, where):
+    hits = []
+    if AZURE_SECRET_RE.search(text):
+        hits.append((where, "an Azure-style client secret"))
+    if JWT_RE.search(text):
+        hits.append((where, "a JWT"))
+    return hits
+
+
+def _playbook_hygiene(tenant, runs, canaries, exempt, harness):
+    hits = []
+    for label, run in runs:
+        hits += canary_hits(canaries, run.output, "output of %s" % label)
+        hits += _pattern_hits(run.output, "output of %s" % label)
+        hits += _request_log_hits(canaries, run.requests)
+    for path in tenant.tmp_path.rglob("*"):
+        if not path.is_file() or str(path) in exempt or path.name in harness or path.name.startswith(harness):
+            continue
+        text = path.read_text(errors="replace")
+        hits += canary_hits(canaries, text, str(path)) + _pattern_hits(text, str(path))
+    return hits
+
+
+def test_playbooks_onboard_rotate_export_offboard_leak_nothing(tenant):
+    from playbook_runs import run_playbook
+
+    org = tenant.zia_org
+    canaries = {"entra_admin_client_secret": tenant.info["admin_client_secret"], "zia_password": org["password"],
+                "zia_api_key": org["api_key"]}
+    env = {"ANSIBLE_VERBOSITY": "4", "ANSIBLE_LOCAL_TEMP": str(tenant.tmp_path / "ansible-local"),
+           "ANSIBLE_REMOTE_TEMP": str(tenant.tmp_path / "ansible-remote")}
+    onboard = {"mip_onboarding_tenant_id": tenant.tenant_id, "mip_onboarding_account_name": "Canary MIP",
+               "mip_onboarding_export_dir": str(tenant.tmp_path / "labels"), "mip_onboarding_wait_for": "validated"}
+    rotation = {"mipconnect_tenant_id": tenant.tenant_id, "mipconnect_account_name": "Canary MIP"}
+    runs = []
+    for label, playbook, variables, check in [
+        ("onboard plan", "onboard_mip.yml", onboard, True),
+        ("onboard", "onboard_mip.yml", onboard, False),
+        ("rotate (forced)", "rotate_secret.yml", dict(rotation, connector_secret_rotation_force=True), False),
+        ("export labels", "export_labels.yml", dict(rotation, export_labels_dir=str(tenant.tmp_path / "export")),
+         False),
+        ("offboard plan", "offboard.yml", dict(rotation, mip_offboarding_delete_connector=True), True),
+    ]:
+        run = run_playbook(tenant, playbook, variables, check=check, diff=True, zia="legacy", env=env)
+        run.assert_ok()
+        runs.append((label, run))
+    assert list((tenant.tmp_path / "labels").glob("*.csv")), "the onboarding exported no labels"
+    hits = _playbook_hygiene(tenant, runs, canaries, exempt=set(), harness=("vars-",))
+    assert not hits, hits
+
+
+def test_playbook_saas_connector_leaks_nothing_but_its_0600_secret_file(tenant):
+    from playbook_runs import run_playbook
+
+    out = tenant.tmp_path / "saas"
+    variables = {"mipconnect_tenant_id": tenant.tenant_id, "saas_connector_output_dir": str(out),
+                 "saas_connector_applications": ["sharepoint", "teams"]}
+    run = run_playbook(tenant, "saas_connector.yml", variables, diff=True, env={"ANSIBLE_VERBOSITY": "4"})
+    run.assert_ok()
+    secret_file = out / "zscaler-saas-connector-client-secret.txt"
+    key_file = out / "zscaler-saas-connector-private-key.json"
+    for path in (secret_file, key_file):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    # The pattern scan is only worth something if it recognises a real secret of the emulated Entra.
+    assert AZURE_SECRET_RE.search(secret_file.read_text())
+    canaries = {"entra_admin_client_secret": tenant.info["admin_client_secret"],
+                "saas_connector_secret": secret_file.read_text().strip(),
+                "saas_private_key": _pem_body(json.loads(key_file.read_text())["private_key"])}
+    hits = _playbook_hygiene(tenant, [("saas_connector", run)], canaries,
+                             exempt={str(secret_file), str(key_file)}, harness=("vars-",))
+    assert not hits, hits
