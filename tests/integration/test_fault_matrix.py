@@ -123,24 +123,45 @@ def test_graph_429_retry_after_seconds_header(tenant, emulator, scenario):
     emulator.add_fault(method="GET", path=GRAPH_APP_BY_NAME, status=429, headers={"Retry-After": "1"}, times=2)
     run = ok(tenant.run_module(connector(tenant)))
     assert statuses(run, "applications(uniqueName=")[:3] == [("GET", 429), ("GET", 429), ("GET", 404)]
+    lookups = [r for r in run.requests if "applications(uniqueName=" in r["path"]][:3]
+    gaps = [_iso_seconds(b["time"]) - _iso_seconds(a["time"]) for a, b in zip(lookups, lookups[1:])]
+    assert min(gaps) >= 0.9, gaps
     assert_no_duplicates(tenant, "fault-mip")
-    scenario["outcome"] = "2x429 then 404, created once"
+    scenario["outcome"] = "2x429 then 404 (waited %s s), created once" % "/".join("%.2f" % g for g in gaps)
+
+
+ZERO_SECONDS_BUG = ("'Retry-After: 0 seconds' is ZIA's form for a wait under one second (the emulator README: sleep a "
+                    "second), but transport.parse_retry_after reads it as 0 and the client retries at once, straight "
+                    "back into the same 1-second window")
+
+
+def _iso_seconds(stamp):
+    import datetime
+
+    return datetime.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
 
 
 @pytest.mark.parametrize("form,headers,body", [
-    ("seconds_suffix", {"Retry-After": "1s"}, None),
-    ("zero_seconds", {"Retry-After": "0 seconds"}, None),
-    ("body", {}, {"code": "RATE_LIMIT_EXCEEDED", "message": "Rate Limit (2/SECOND) exceeded", "Retry-After": "1 seconds"}),
+    pytest.param("seconds_suffix", {"Retry-After": "1s"}, None, id="seconds_suffix"),
+    pytest.param("zero_seconds", {"Retry-After": "0 seconds"}, None, id="zero_seconds",
+                 marks=pytest.mark.xfail(strict=True, reason=ZERO_SECONDS_BUG)),
+    pytest.param("body", {}, {"code": "RATE_LIMIT_EXCEEDED", "message": "Rate Limit (2/SECOND) exceeded",
+                              "Retry-After": "1 seconds"}, id="body"),
 ])
 def test_zia_429_retry_after_forms(tenant, emulator, scenario, form, headers, body):
-    scenario.update(fault="ZIA 429 (%s) x2 on /casbTenant/lite" % form, expectation="waits as told, succeeds")
+    scenario.update(fault="ZIA 429 (%s) x2 on /casbTenant/lite" % form,
+                    expectation="waits >= 1 s each time, succeeds")
     emulator.add_fault(method="GET", path=r"/zia/api/v1/casbTenant/lite", status=429, headers=headers, body=body,
                        times=2)
-    started = time.monotonic()
     run = ok(tenant.run_module({}, module="mipconnect.zia.mip_account_info", zia="oneapi"))
-    assert statuses(run, "/casbTenant/lite") == [("GET", 429), ("GET", 429), ("GET", 200)]
+    lite = [r for r in run.requests if "/casbTenant/lite" in r["path"]]
+    assert [(r["method"], r["status"]) for r in lite] == [("GET", 429), ("GET", 429), ("GET", 200)]
     assert [w for w in run.writes if w["service"] != "zidentity"] == []
-    scenario["outcome"] = "2x429 then 200 in %.1fs" % (time.monotonic() - started)
+    gaps = [_iso_seconds(b["time"]) - _iso_seconds(a["time"]) for a, b in zip(lite, lite[1:])]
+    scenario["outcome"] = "2x429 then 200; waited %s s" % "/".join("%.2f" % g for g in gaps)
+    if form == "zero_seconds":
+        scenario["outcome"] = "XFAIL: " + scenario["outcome"]
+    assert min(gaps) >= 0.9, gaps
 
 
 def test_entra_token_endpoint_429(tenant, emulator, scenario):
