@@ -92,6 +92,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tenants", type=int, default=20)
     parser.add_argument("--forks", type=int, default=10)
+    parser.add_argument("--zia-throttle", type=int, default=None,
+                        help="hosts talking to ZIA at once in reconcile.yml (default: the playbook's, 2)")
     parser.add_argument("--json")
     args = parser.parse_args()
     installed = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or os.path.join(REPO, "build", "collections")
@@ -109,10 +111,13 @@ def main():
         results.append(run(emu, env, workdir, "onboard 1 tenant, no-op", "onboard_mip.yml", one_vars))
         tenants = [tenant_entry(emu, i + 1) for i in range(args.tenants)]
         gitops = {"mipconnect_tenants": tenants}
+        if args.zia_throttle is not None:
+            gitops["mipconnect_zia_throttle"] = args.zia_throttle
         results.append(run(emu, env, workdir, "reconcile %d from scratch" % args.tenants, "reconcile.yml", gitops,
                            forks=args.forks))
         results.append(run(emu, env, workdir, "reconcile %d, no-op" % args.tenants, "reconcile.yml", gitops,
                            forks=args.forks))
+    print("forks %d, ZIA throttle %s" % (args.forks, args.zia_throttle if args.zia_throttle is not None else "2 (default)"))
     print("%-32s %8s %7s %7s %7s %7s %7s %5s %5s" % ("run", "seconds", "reads", "writes", "logins", "zia rd",
                                                      "zia wr", "act", "429"))
     for r in results:
