@@ -525,6 +525,27 @@ def test_crash_between_connector_steps_then_rerun_converges(tenant, emulator, sc
         len(roles) + len(grants), len(assignments)))
 
 
+def test_zia_read_timeout_on_account_create_then_rerun_converges(tenant, emulator, scenario):
+    scenario.update(fault="ZIA POST /casbTenant answered after 4 s, timeout 2 (the save happened)",
+                    expectation="clear error, no blind repeat; re-run: one account, activated, validated")
+    client_id, secret = _connector_for_zia(tenant)
+    emulator.add_fault(method="POST", path=r"/zia/api/v1/casbTenant$", status=0, delay=4, times=1)
+    args = account_args(tenant, client_id, secret, timeout=2)
+    first = tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi")
+    assert first.result["failed"]
+    assert "Could not reach" in first.result["msg"], first.result["msg"]
+    time.sleep(3)  # the emulator finishes the held save
+    assert len([r for r in emulator.requests() if r["method"] == "POST" and r["path"].endswith("/casbTenant")]) >= 1
+    ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    again = ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    assert again.result["changed"] is False, again.result.get("changes")
+    accounts = mip_accounts(tenant)
+    assert len(accounts) == 1
+    assert accounts[0]["validation"]["status"] == ["CASB_TENANT_VALIDATION_SUCCESS"]
+    assert tenant.emulator.zia_state(tenant.zia_org["org_id"])["status"] == "ACTIVE"
+    scenario["outcome"] = "failed clearly; re-run activated the one account; then no change"
+
+
 @pytest.mark.parametrize("name,method,path", [
     pytest.param("after_validation_before_save", "POST", r"/zia/api/v1/casbTenant$", id="after_validation_before_save"),
     pytest.param("after_save_before_activation", "POST", r"/zia/api/v1/status/activate$",
