@@ -37,6 +37,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiEr
 
 USER_AGENT = "mipconnect.zia-ansible-collection"
 RETRY_STATUSES = (429, 503, 504)
+MIN_THROTTLE_WAIT = 1.0
 IDEMPOTENT_METHODS = ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
 
 _SECONDS_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|second|seconds)?\s*$", re.IGNORECASE)
@@ -160,7 +161,11 @@ class HttpClient:
 
     def _wait_for(self, response, attempt):
         wait = retry_after_of(response)
-        return backoff_delay(attempt) if wait is None else wait
+        if wait is None:
+            return backoff_delay(attempt)
+        # ZIA says "0 seconds" when less than a second is left; asking again at
+        # once only earns another 429.
+        return max(wait, MIN_THROTTLE_WAIT)
 
     def close(self):
         self.session.close()

@@ -27,6 +27,7 @@ PAGE_SIZE = 100
 # ZIA's documented limits: (requests, per seconds) for each kind of request.
 RATE_LIMITS = {"GET": (2, 1.0), "POST": (1, 1.0), "PUT": (1, 1.0), "DELETE": (1, 60.0)}
 EDIT_LOCK_RETRIES = 6
+MAX_RELOGINS = 2
 # Fields of tenantAuthorizationInfo that are not secret; everything else is dropped.
 SAFE_AUTHORIZATION_FIELDS = ("type", "clientId", "tenantId")
 
@@ -70,7 +71,7 @@ class ZiaClient:
 
     def call(self, method, path, params=None, json=None, missing_ok=False):
         """One API call with re-login, edit-lock waits and readable errors."""
-        relogged = False
+        relogins = 0
         lock_attempt = 0
         while True:
             self.limiter.wait(method)
@@ -81,9 +82,11 @@ class ZiaClient:
                                              json=json, service=SERVICE)
             finally:
                 self.limiter.record(method)
-            if response.status_code == 401 and not relogged:
-                # An expired legacy session (SESSION_NOT_VALID) or OneAPI token: log in again once.
-                relogged = True
+            if response.status_code == 401 and relogins < MAX_RELOGINS:
+                # An expired legacy session (SESSION_NOT_VALID) or OneAPI token: log in again.
+                # More than once, since a short idle timeout can expire a fresh session
+                # on a busy controller; never endlessly, since refused credentials stay refused.
+                relogins += 1
                 self.auth.refresh()
                 continue
             if response.status_code == 404 and missing_ok:

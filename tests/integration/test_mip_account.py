@@ -176,7 +176,7 @@ def test_throttling_and_edit_lock_are_survived(tenant, emulator, connector):
 
 
 def test_session_expiry_mid_run_logs_in_again(tenant, emulator, connector):
-    emulator.configure_zia(session_timeout=1)
+    emulator.configure_zia(session_timeout=2)
     try:
         run = tenant.run_module(account_args(tenant, connector, wait_for="labels_retrieved", wait_timeout=60),
                                 module=MIP, zia="legacy")
