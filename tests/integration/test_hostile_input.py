@@ -86,7 +86,7 @@ ENTRA_CASES = [
                                              private_key_json_path="{tmp}/no/such/dir/key.json"),
      "private_key_json_path", False),
     ("sharepoint_path_is_directory", APP, app(applications=["sharepoint"], unique_name="hostile-dir",
-                                             private_key_json_path="{tmp}/adir"),
+                                              private_key_json_path="{tmp}/adir"),
      "private_key_json_path", False),
     ("sharepoint_path_world_writable", APP, app(applications=["sharepoint"], unique_name="hostile-world",
                                                 private_key_json_path="{tmp}/world_writable.json"),
@@ -245,7 +245,7 @@ def _batch(name, cases, emulator, tmp_path_factory):
                            "zia_user": org["username"], "zia_password": org["password"], "zia_key": org["api_key"]})
             batch = [{"id": case_id, "module": module, "args": _fill(args, values)}
                      for case_id, module, args, _option, _reads in cases]
-            outcomes, output, _rc = run_batch(tenant, batch)
+            outcomes, _output, _rc = run_batch(tenant, batch)
             data = dict((k, {"result": o.result, "output": o.output, "requests": o.requests})
                         for k, o in outcomes.items())
             data["__tmp__"] = tmp

@@ -55,7 +55,7 @@ def _zia_legacy(tenant):
 def _control(tenant, path, body):
     """A task that calls the emulator's control API (not logged) to switch a fault on or off."""
     return {"ansible.builtin.uri": {"url": tenant.emulator.url + path, "method": "POST", "body_format": "json",
-                                   "body": body, "validate_certs": False}}
+                                    "body": body, "validate_certs": False}}
 
 
 def _cases(tenant, out, key_pem_path):
