@@ -179,12 +179,12 @@ def test_no_canary_secret_anywhere(tenant, tmp_path):
                          "dest": key_pem_path, "mode": "0600"}}
     cases.insert(1, make_pem)
     env = {"ANSIBLE_LOCAL_TEMP": str(ansible_tmp / "local"), "ANSIBLE_REMOTE_TEMP": str(ansible_tmp / "remote")}
-    outcomes, output, _rc = run_batch(tenant, cases, verbosity=4, diff=True, env_extra=env)
-    harness_files = set(run_batch.last_files)
     try:
-        _assert_paths_behaved(outcomes)
-    finally:
+        outcomes, output, _rc = run_batch(tenant, cases, verbosity=4, diff=True, env_extra=env)
+    finally:  # the batch switches maintenance and the write contract on and off; never leave them switched
         tenant.emulator.configure_zia(maintenance=False, write_contract=True)
+    harness_files = set(run_batch.last_files)
+    _assert_paths_behaved(outcomes)
 
     connector = outcomes["create_connector"].result
     key_json = os.path.join(out, "sharepoint-private-key.json")
