@@ -271,6 +271,19 @@ def test_connection_reset_on_graph_is_retried(tenant, emulator, scenario):
     scenario["outcome"] = "1 reset, created once"
 
 
+def test_connection_reset_on_zia_is_retried(tenant, emulator, scenario):
+    scenario.update(fault="TCP reset of the first ZIA API connection", expectation="GET retried on a new connection")
+    proxy = ResettingProxy(emulator.port, resets=1)
+    try:
+        run = ok(tenant.run_module({"zia_api_url": "https://127.0.0.1:%d/zia/api/v1" % proxy.port},
+                                   module="mipconnect.zia.mip_account_info", zia="oneapi"))
+    finally:
+        proxy.close()
+    assert proxy.reset_count == 1
+    assert statuses(run, "/casbTenant/lite") == [("GET", 200)]
+    scenario["outcome"] = "1 reset, then read"
+
+
 def test_read_timeout_on_get_is_retried(tenant, emulator, scenario):
     scenario.update(fault="Graph GET answers after 4 s, timeout 2", expectation="read timeout, GET retried, succeeds")
     emulator.add_fault(method="GET", path=GRAPH_APP_BY_NAME, status=0, delay=4, times=1)

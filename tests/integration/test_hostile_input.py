@@ -91,6 +91,9 @@ ENTRA_CASES = [
     ("sharepoint_path_world_writable", APP, app(applications=["sharepoint"], unique_name="hostile-world",
                                                 private_key_json_path="{tmp}/world_writable.json"),
      "private_key_json_path", False),
+    ("sharepoint_path_group_writable", APP, app(applications=["sharepoint"], unique_name="hostile-group",
+                                                private_key_json_path="{tmp}/group_writable.json"),
+     "private_key_json_path", False),
     ("sharepoint_path_garbage_file", APP, app(applications=["sharepoint"], unique_name="hostile-garbage",
                                               private_key_json_path="{tmp}/garbage.json"),
      "private_key_json_path", False),
@@ -200,6 +203,10 @@ def _prepare_files(tmp):
     with open(path, "w") as handle:
         json.dump(_private_key_json(), handle)
     os.chmod(path, 0o666)
+    path = os.path.join(tmp, "group_writable.json")
+    with open(path, "w") as handle:
+        json.dump(_private_key_json(), handle)
+    os.chmod(path, 0o660)
 
 
 def _private_key_json():
