@@ -153,8 +153,6 @@ def test_zia_429_retry_after_forms(tenant, emulator, scenario, form, headers, bo
     assert [w for w in run.writes if w["service"] != "zidentity"] == []
     gaps = [_iso_seconds(b["time"]) - _iso_seconds(a["time"]) for a, b in zip(lite, lite[1:])]
     scenario["outcome"] = "2x429 then 200; waited %s s" % "/".join("%.2f" % g for g in gaps)
-    if form == "zero_seconds":
-        scenario["outcome"] = "XFAIL: " + scenario["outcome"]
     assert min(gaps) >= 0.9, gaps
 
 
