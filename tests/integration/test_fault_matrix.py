@@ -428,7 +428,7 @@ def _run_with_task_timeout(tenant, args, seconds):
 
 # --- Crashes between steps, then a re-run ----------------------------------------------------------
 
-HOLD_SECONDS = 3
+HOLD_SECONDS = 2
 
 
 def _descendants(root):
