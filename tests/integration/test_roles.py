@@ -28,6 +28,11 @@ def connector_app(tenant, unique_name="zscaler-mip-connector"):
     return apps[0] if apps else None
 
 
+def connector_app_in(tenant, tenant_id, unique_name):
+    apps = [a for a in tenant.emulator.state(tenant_id)["applications"] if a.get("uniqueName") == unique_name]
+    return apps[0] if apps else None
+
+
 def our_secrets(app):
     return [c for c in app["passwordCredentials"] if c["displayName"] == "Zscaler connector (mipconnect.zia)"]
 
@@ -263,7 +268,9 @@ def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tena
     tenant_ids = {t["tenant_id"] for t in tenants}
 
     def reconcile(check=False):
-        run = run_playbook(tenant, "reconcile.yml", {"mipconnect_tenants": tenants}, check=check, diff=check)
+        run = run_playbook(tenant, "reconcile.yml", {"mipconnect_tenants": tenants,
+                                                      "reconcile_saas_output_dir": str(tenant.tmp_path / "saas")},
+                           check=check, diff=check)
         run.requests = [r for r in run.requests if r.get("tenant") in tenant_ids | {None}]
         run.assert_ok()
         return run
@@ -281,6 +288,13 @@ def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tena
     settled = reconcile()
     assert settled.writes == []
     assert "0 changed, 3 in sync, 0 failed" in settled.output
+
+    # A SaaS connector for one tenant, next to its MIP account.
+    tenants[2]["applications"] = ["mip", "teams", "exchange"]
+    saas = reconcile()
+    assert "1 changed, 2 in sync" in saas.output and "t2 [SaaS: teams, exchange]: changed" in saas.output
+    assert connector_app_in(tenant, tenants[2]["tenant_id"], "zscaler-saas-connector") is not None
+    assert "0 changed, 3 in sync" in reconcile().output
 
     tenants[1]["state"] = "absent"
     tenants[1]["delete_connector"] = True
