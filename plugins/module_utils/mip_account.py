@@ -120,6 +120,7 @@ class MipAccountReconciler:
         self._sleep = sleep
         self._clock = clock
         self.changes = []
+        self.warnings = []  # shown by Ansible under the task
         self.validation = None
 
     # Reading ---------------------------------------------------------------
@@ -180,6 +181,7 @@ class MipAccountReconciler:
             "account": describe(raw, validation, label_count=len(labels) if raw.get("tenantId") else None),
             "validation": self.validation,
             "activation": activation,
+            "warnings": self.warnings,
             "diff": {"before": before, "after": self._view(raw, validation, secret_sent)},
         }
 
@@ -195,10 +197,12 @@ class MipAccountReconciler:
 
     def _create(self):
         spec = self.spec
-        if not spec.client_id or not spec.client_secret or not spec.tenant_id:
+        # In check mode the secret may not exist yet (a plan made before the connector): plan without it.
+        if not spec.client_id or not spec.tenant_id or not (spec.client_secret or self.check_mode):
             raise InputError("client_secret", "creating a custom MIP account needs client_id, client_secret and "
                                               "tenant_id.")
-        self._validate_credentials()
+        if spec.client_secret:
+            self._validate_credentials()
         body = contract.account_body(spec.name, spec.tenant_id, contract.CUSTOM, spec.client_id,
                                      spec.client_secret, label_retrieval=bool(spec.label_retrieval),
                                      inactive=spec.status == "inactive")
@@ -222,8 +226,13 @@ class MipAccountReconciler:
             raise InputError("tenant_id", "MIP account '%s' belongs to Entra tenant %s, not %s. Use another name, "
                                           "or delete the account first."
                              % (spec.name, raw["enterpriseTenantId"], spec.tenant_id))
+        client_changes = bool(spec.client_id and current_client and spec.client_id != current_client)
+        if spec.connector == "custom" and client_changes and spec.client_secret is None:
+            self.warnings.append("MIP account '%s' uses client id %s, not %s; it was left as it is because no "
+                                 "client_secret was given for %s." % (spec.name, current_client, spec.client_id,
+                                                                      spec.client_id))
         send_secret = spec.connector == "custom" and spec.client_secret is not None and (
-            spec.update_secret == "always" or (spec.client_id and spec.client_id != current_client))
+            spec.update_secret == "always" or client_changes)
         if send_secret:
             wanted.append("set client id %s and its client secret" % spec.client_id)
         if spec.label_retrieval is not None and bool(raw.get("labelRetrieval")) != spec.label_retrieval:

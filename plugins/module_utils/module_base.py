@@ -224,6 +224,8 @@ class MipConnectModule:
             self._close()
         if not self.ansible._diff:
             result.pop("diff", None)  # only asked-for diffs reach the output
+        for warning in result.pop("warnings", []):
+            self.ansible.warn(warning)
         self.ansible.exit_json(**result)
 
     def _close(self):

@@ -38,6 +38,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiEr
 USER_AGENT = "mipconnect.zia-ansible-collection"
 RETRY_STATUSES = (429, 503, 504)
 MIN_THROTTLE_WAIT = 1.0
+THROTTLE_JITTER = 0.5  # seconds, at most, added to a wait a service asked for
 IDEMPOTENT_METHODS = ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
 
 _SECONDS_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|second|seconds)?\s*$", re.IGNORECASE)
@@ -107,8 +108,9 @@ class HttpSettings:
 class HttpClient:
     """A requests Session with our TLS, timeout and retry rules."""
 
-    def __init__(self, settings, sleep=time.sleep):
+    def __init__(self, settings, sleep=time.sleep, jitter=random.random):
         self.settings = settings
+        self._jitter = jitter
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self._sleep = sleep
@@ -164,8 +166,9 @@ class HttpClient:
         if wait is None:
             return backoff_delay(attempt)
         # ZIA says "0 seconds" when less than a second is left; asking again at
-        # once only earns another 429.
-        return max(wait, MIN_THROTTLE_WAIT)
+        # once only earns another 429. A little jitter keeps parallel processes
+        # that were told the same wait from coming back in lockstep.
+        return max(wait, MIN_THROTTLE_WAIT) + self._jitter() * THROTTLE_JITTER
 
     def close(self):
         self.session.close()

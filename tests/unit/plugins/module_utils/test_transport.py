@@ -46,9 +46,9 @@ class ScriptedSession:
         pass
 
 
-def make_client(script, **settings):
+def make_client(script, jitter=0.0, **settings):
     sleeps = []
-    client = transport.HttpClient(transport.HttpSettings(**settings), sleep=sleeps.append)
+    client = transport.HttpClient(transport.HttpSettings(**settings), sleep=sleeps.append, jitter=lambda: jitter)
     client.session = ScriptedSession(script)
     return client, sleeps
 
@@ -83,6 +83,12 @@ def test_429_is_retried_after_the_wait_asked(header, wait):
     assert response.status_code == 200
     assert sleeps == [wait]
     assert len(client.session.calls) == 2
+
+
+def test_throttled_waits_get_jitter_so_parallel_runs_do_not_return_together():
+    client, sleeps = make_client([FakeResponse(429, {"Retry-After": "3"}), FakeResponse(200, body={})], jitter=1.0)
+    client.request("GET", "https://x.example/")
+    assert sleeps == [3.0 + transport.THROTTLE_JITTER]
 
 
 def test_retry_after_in_a_json_body_is_used_when_no_header():
