@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ZIA API client: rate limits, edit locks, sessions, activation, MIP reads.
 
-ZIA documents per-method limits (GET 2/s, POST/PUT 1/s, DELETE 1/min) and
-answers 429 past them; the client paces itself to stay inside them rather
-than lean on 429s. Changes take effect only after activation.
+ZIA documents per-kind limits (GET 2/s, POST and PUT together 1/s, DELETE
+1/min, activation 10/min) and answers 429 past them; the client paces itself
+to stay inside them rather than lean on 429s. Changes take effect only after activation.
 
 Reads of MIP accounts use the documented endpoints only. The write contract
 (which ZIA does not document) is in ``zia_mip_contract.py``.
@@ -24,39 +24,50 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.transport import ap
 SERVICE = "Zscaler Internet Access"
 MIP = "MIP"
 PAGE_SIZE = 100
-# ZIA's documented limits: (requests, per seconds) for each kind of request.
-RATE_LIMITS = {"GET": (2, 1.0), "POST": (1, 1.0), "PUT": (1, 1.0), "DELETE": (1, 60.0)}
+# ZIA's documented limits, per kind of request: (requests, per seconds). POST and PUT share
+# one window; activation has its own (10 a minute) and does not count as a write.
+RATE_LIMITS = {"GET": (2, 1.0), "WRITE": (1, 1.0), "DELETE": (1, 60.0), "ACTIVATE": (10, 60.0)}
+ACTIVATE_PATH = "/status/activate"
 EDIT_LOCK_RETRIES = 6
 MAX_RELOGINS = 2
 # Fields of tenantAuthorizationInfo that are not secret; everything else is dropped.
 SAFE_AUTHORIZATION_FIELDS = ("type", "clientId", "tenantId")
 
 
+def limit_kind(method, path=""):
+    """The rate-limit window a request counts against, as ZIA counts it."""
+    if path.rstrip("/").endswith(ACTIVATE_PATH):
+        return "ACTIVATE"
+    if method in ("GET", "HEAD"):
+        return "GET"
+    return "DELETE" if method == "DELETE" else "WRITE"
+
+
 class RateLimiter:
-    """Keeps one module's requests inside ZIA's per-method limits (a sliding window)."""
+    """Keeps one module's requests inside ZIA's per-kind limits (a sliding window)."""
 
     def __init__(self, sleep=time.sleep, clock=time.monotonic):
         self._sleep = sleep
         self._clock = clock
         self._recent = {}
 
-    def _recent_of(self, method):
-        kind = method if method in RATE_LIMITS else "POST"
+    def _recent_of(self, method, path):
+        kind = limit_kind(method, path)
         count, window = RATE_LIMITS[kind]
         return self._recent.setdefault(kind, collections.deque(maxlen=count)), count, window
 
-    def wait(self, method):
+    def wait(self, method, path=""):
         """Sleep until one more request of this kind fits in the window."""
-        recent, count, window = self._recent_of(method)
+        recent, count, window = self._recent_of(method, path)
         if len(recent) == count:
             remaining = window - (self._clock() - recent[0])
             if remaining > 0:
                 self._sleep(remaining)
 
-    def record(self, method):
+    def record(self, method, path=""):
         """Count a request when its answer arrives: ZIA counts it when it got it, which is
         later than when we sent it, so counting from the send would run ahead of ZIA."""
-        recent, _count, _window = self._recent_of(method)
+        recent, _count, _window = self._recent_of(method, path)
         recent.append(self._clock())
 
 
@@ -74,14 +85,14 @@ class ZiaClient:
         relogins = 0
         lock_attempt = 0
         while True:
-            self.limiter.wait(method)
+            self.limiter.wait(method, path)
             headers = {"Accept": "application/json"}
             self.auth.apply(headers)
             try:
                 response = self.http.request(method, self.base_url + path, headers=headers, params=params,
                                              json=json, service=SERVICE)
             finally:
-                self.limiter.record(method)
+                self.limiter.record(method, path)
             if response.status_code == 401 and relogins < MAX_RELOGINS:
                 # An expired legacy session (SESSION_NOT_VALID) or OneAPI token: log in again.
                 # More than once, since a short idle timeout can expire a fresh session
@@ -101,12 +112,12 @@ class ZiaClient:
                 continue
             raise _explained(err)
 
-    def pages(self, path, params=None, page_size=PAGE_SIZE):
+    def pages(self, path, params=None, page_size=PAGE_SIZE, missing_ok=False):
         """Yield items of a paged list (plain arrays) until a short page."""
         page = 1
         while True:
             query = dict(params or {}, page=page, pageSize=page_size)
-            items = self.call("GET", path, params=query) or []
+            items = self.call("GET", path, params=query, missing_ok=missing_ok) or []
             yield from items
             if len(items) < page_size:
                 return
@@ -143,7 +154,10 @@ class ZiaClient:
         return scrub_validation_status(status)
 
     def label_policy(self, tenant_id):
-        return self.call("GET", "/casbTenant/%s/tags/policy" % tenant_id, missing_ok=True) or []
+        """The labels ZIA holds for the account (every page), without those marked deleted:
+        a label scan keeps labels gone from Purview, with ``deleted: true``."""
+        return [tag for tag in self.pages("/casbTenant/%s/tags/policy" % tenant_id, missing_ok=True)
+                if not tag.get("deleted")]
 
     def close(self):
         self.auth.logout()

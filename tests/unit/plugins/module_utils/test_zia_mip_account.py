@@ -1,0 +1,321 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ZIA client's limiter and label count, legacy auth errors, and the MIP account
+reconciler's manual paths, against a fake ZIA (no HTTP)."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.mipconnect.zia.plugins.module_utils import zia_auth
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import MipAccountReconciler, MipAccountSpec
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia import RateLimiter, ZiaClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia_mip_contract import ManualStepsRequired
+
+TENANT = "0a6e7c3d-1f8b-4c2e-9d7a-5b3f2e1c0d9e"
+CLIENT = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+OTHER_CLIENT = "11111111-2222-4333-8444-555555555555"
+
+
+class Clock:
+    def __init__(self, start=1000.0):
+        self.now = start
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(round(seconds, 3))
+        self.now += seconds
+
+
+# --- rate limiter ----------------------------------------------------------------------
+
+
+def test_post_and_put_share_one_write_window():
+    clock = Clock()
+    limiter = RateLimiter(sleep=clock.sleep, clock=clock)
+    for method, path in (("POST", "/casbTenant"), ("PUT", "/casbTenant/1"), ("POST", "/casbTenant")):
+        limiter.wait(method, path)
+        limiter.record(method, path)
+    assert clock.sleeps == [1.0, 1.0]  # a PUT right after a POST waits, as ZIA counts them together
+
+
+def test_activation_has_its_own_window_of_ten_a_minute():
+    clock = Clock()
+    limiter = RateLimiter(sleep=clock.sleep, clock=clock)
+    limiter.wait("POST", "/casbTenant")
+    limiter.record("POST", "/casbTenant")
+    for _activation in range(10):
+        limiter.wait("POST", "/status/activate")
+        limiter.record("POST", "/status/activate")
+    assert clock.sleeps == []  # neither the write before nor each other hold the first ten back
+    limiter.wait("POST", "/status/activate")
+    assert clock.sleeps == [60.0]
+    limiter.record("POST", "/status/activate")
+    limiter.wait("PUT", "/casbTenant/1")
+    assert clock.sleeps == [60.0]  # activations do not use up the write window
+
+
+# --- label count -------------------------------------------------------------------------
+
+
+class Response:
+    def __init__(self, status, payload):
+        self.status_code = status
+        self._payload = payload
+        self.content = b"x"
+        self.headers = {}
+        self.reason = ""
+        self.text = ""
+
+    def json(self):
+        return self._payload
+
+
+class PagedHttp:
+    def __init__(self, items):
+        self.items = items
+        self.calls = []
+
+    def request(self, method, url, headers=None, params=None, json=None, service=None):
+        self.calls.append((method, url, dict(params or {})))
+        if "/missing/" in url:
+            return Response(404, {"code": "RESOURCE_NOT_FOUND", "message": "no"})
+        page, size = params["page"], params["pageSize"]
+        return Response(200, self.items[(page - 1) * size:page * size])
+
+
+class NoAuth:
+    api_url = "https://zia.example/api/v1"
+
+    def apply(self, headers):
+        pass
+
+    def refresh(self):
+        pass
+
+    def logout(self):
+        pass
+
+
+def test_label_policy_reads_every_page_and_leaves_out_deleted_labels():
+    tags = [{"tagId": i, "tagName": "L%d" % i, "deleted": i % 10 == 0} for i in range(1, 151)]
+    http = PagedHttp(tags)
+    clock = Clock()
+    client = ZiaClient(http, NoAuth(), sleep=clock.sleep, clock=clock)
+    labels = client.label_policy(42)
+    assert len(labels) == 150 - 15
+    assert [c[2]["page"] for c in http.calls] == [1, 2]
+
+
+def test_label_policy_of_an_unknown_account_is_empty():
+    clock = Clock()
+    client = ZiaClient(PagedHttp([]), NoAuth(), sleep=clock.sleep, clock=clock)
+    client.base_url = "https://zia.example/api/v1/missing"
+    assert client.label_policy(42) == []
+
+
+# --- legacy auth options -----------------------------------------------------------------
+
+
+def test_legacy_without_cloud_names_the_options_to_set():
+    params = {"zia_username": "admin@example.com", "zia_password": "pw", "zia_api_key": "abcdefghijkl"}
+    with pytest.raises(InputError) as caught:
+        zia_auth.build_zia_auth(None, params)
+    assert caught.value.option == "zia_cloud"
+    assert "'None'" not in str(caught.value)
+    assert "zia_api_url" in str(caught.value) and "ZIA_CLOUD" in str(caught.value)
+
+
+# --- the reconciler against a fake ZIA ---------------------------------------------------
+
+
+def account(tenant_id=7, name="Contoso MIP", validated_at=500, label_retrieval=True, inactive=False):
+    return {"tenantId": tenant_id, "tenantName": name, "saasApplication": "MIP", "enterpriseTenantId": TENANT,
+            "connectorType": "CUSTOM", "labelRetrieval": label_retrieval, "tenantInactive": inactive,
+            "status": ["CASB_TENANT_ACTIVE", "CASB_TENANT_VALIDATION_SUCCESS"],
+            "lastTenantValidationTime": validated_at}
+
+
+class FakeZia:
+    """Accounts by id; writes answer 404 (no write contract) unless ``contract`` is set; ``on_poll``
+    lets a test play the person in the portal."""
+
+    def __init__(self, accounts, contract=False, client_id=CLIENT):
+        self.accounts = dict((a["tenantId"], a) for a in accounts)
+        self.contract = contract
+        self.client_id = client_id
+        self.writes = []
+        self.polls = 0
+        self.on_poll = None
+
+    def mip_accounts(self):
+        self.polls += 1
+        if self.on_poll:
+            self.on_poll(self, self.polls)
+        return [dict(a) for a in self.accounts.values()]
+
+    def validation_status(self, tenant_id):
+        raw = self.accounts.get(tenant_id) or {}
+        return {"status": ["CASB_TENANT_VALIDATION_SUCCESS"],
+                "lastTenantValidationTime": raw.get("lastTenantValidationTime"),
+                "tenantAuthorizationInfo": {"clientId": self.client_id}}
+
+    def label_policy(self, tenant_id):
+        return [{"tagId": 1, "deleted": False}]
+
+    def call(self, method, path, json=None, **_kwargs):
+        self.writes.append((method, path))
+        if not self.contract:
+            raise ApiError("Zscaler Internet Access", 404, code="RESOURCE_NOT_FOUND")
+        if method == "DELETE":
+            self.accounts.pop(int(path.rsplit("/", 1)[1]))
+            return {}
+        raw = self.accounts[int(path.rsplit("/", 1)[1])]
+        raw.update(dict((k, v) for k, v in json.items() if k in ("labelRetrieval", "tenantInactive")))
+        return dict(raw)
+
+    def activation_status(self):
+        return "ACTIVE"
+
+    def activate(self, timeout=120):
+        return {"status": "ACTIVE", "seconds": 0.0}
+
+
+def reconciler(zia, **spec):
+    clock = Clock()
+    options = dict(name="Contoso MIP", tenant_id=TENANT, client_id=CLIENT, client_secret="s3cret-value",
+                   wait_for="validated", wait_timeout=20, validate=False)
+    options.update(spec)
+    return MipAccountReconciler(zia, MipAccountSpec(**options), False, sleep=clock.sleep, clock=clock,
+                                wall_clock=lambda: 1000.0)
+
+
+@pytest.mark.parametrize("change", [dict(update_secret="always"), dict(reauthorize=True),
+                                    dict(client_id=OTHER_CLIENT)])
+def test_manual_credential_change_is_not_done_without_a_fresh_validation(change):
+    zia = FakeZia([account(validated_at=500)])
+    with pytest.raises(ManualStepsRequired) as caught:
+        reconciler(zia, **change).present()
+    assert zia.writes == [("PUT", "/casbTenant/7")]
+    assert zia.polls > 2  # it waited before giving up
+    assert "s3cret-value" not in str(caught.value)
+    assert caught.value.partial_result["changed"] is False
+
+
+def test_manual_secret_rotation_is_done_once_the_portal_validated_after_the_start():
+    zia = FakeZia([account(validated_at=500)])
+
+    def person(fake, polls):
+        if polls == 4:
+            fake.accounts[7]["lastTenantValidationTime"] = 1003
+
+    zia.on_poll = person
+    result = reconciler(zia, update_secret="always").present()
+    assert result["changed"] is False
+    assert result["diff"]["after"]["client_secret"] == "********"
+    assert zia.polls >= 4
+
+
+def test_manual_client_id_change_also_needs_the_new_client_id():
+    zia = FakeZia([account(validated_at=500)])
+
+    def person(fake, polls):
+        if polls == 3:
+            fake.accounts[7]["lastTenantValidationTime"] = 1003  # validated, still the old client
+        if polls == 6:
+            fake.client_id = OTHER_CLIENT
+
+    zia.on_poll = person
+    reconciler(zia, client_id=OTHER_CLIENT).present()
+    assert zia.polls >= 6
+
+
+def test_manual_create_with_wait_then_asks_for_label_retrieval():
+    zia = FakeZia([])
+
+    def person(fake, polls):
+        if polls == 3:
+            fake.accounts[9] = account(tenant_id=9, validated_at=1002, label_retrieval=False)
+
+    zia.on_poll = person
+    with pytest.raises(ManualStepsRequired) as caught:
+        reconciler(zia, label_retrieval=True, wait_timeout=10).present()
+    assert zia.writes == [("POST", "/casbTenant"), ("PUT", "/casbTenant/9")]
+    assert any("label retrieval on" in step.lower() for step in caught.value.steps)
+
+
+def test_manual_create_with_wait_reports_no_secret_sent():
+    zia = FakeZia([])
+
+    def person(fake, polls):
+        if polls == 3:
+            fake.accounts[9] = account(tenant_id=9, validated_at=1002)
+
+    zia.on_poll = person
+    result = reconciler(zia, label_retrieval=True, update_secret="always").present()
+    assert zia.writes == [("POST", "/casbTenant")]  # the person entered the secret; not asked again
+    assert result["changed"] is False
+    assert result["diff"]["after"]["client_secret"] == "********"
+    assert result["account"]["id"] == 9
+
+
+def test_manual_create_steps_say_label_retrieval_and_status():
+    with pytest.raises(ManualStepsRequired) as caught:
+        reconciler(FakeZia([]), label_retrieval=True, status="inactive", wait_for="none").present()
+    text = " ".join(caught.value.steps)
+    assert "Label Retrieval to On" in text and "Tenant Inactive" in text
+
+
+def test_absent_reports_no_change_when_a_person_deleted_it_while_waiting():
+    zia = FakeZia([account()])
+
+    def person(fake, polls):
+        if polls == 3:
+            fake.accounts.clear()
+
+    zia.on_poll = person
+    result = reconciler(zia, state="absent").absent()
+    assert result["changed"] is False
+    assert zia.writes == [("DELETE", "/casbTenant/7")]
+
+
+def test_absent_failure_carries_a_partial_result():
+    zia = FakeZia([account()])
+    with pytest.raises(ManualStepsRequired) as caught:
+        reconciler(zia, wait_for="none").absent()
+    assert caught.value.partial_result == {"changed": False, "changes": []}  # nothing was deleted
+
+
+def test_absent_with_the_contract_changes():
+    zia = FakeZia([account()], contract=True)
+    assert reconciler(zia, wait_for="none").absent()["changed"] is True
+
+
+def test_names_match_without_regard_to_case_and_duplicates_name_both():
+    zia = FakeZia([account(name="CONTOSO mip")], contract=True)
+    result = reconciler(zia, wait_for="none", status="inactive", client_secret=None).present()
+    assert result["account"]["id"] == 7
+    assert result["account"]["name"] == "CONTOSO mip"  # the name was kept, not re-cased
+    assert any("CONTOSO mip" in w for w in result["warnings"])
+    zia = FakeZia([account(name="Contoso MIP"), account(tenant_id=8, name="contoso mip")])
+    with pytest.raises(MipConnectError) as caught:
+        reconciler(zia, wait_for="none").present()
+    assert "'Contoso MIP' (id 7)" in str(caught.value) and "'contoso mip' (id 8)" in str(caught.value)
+
+
+def test_failed_validation_is_in_the_failure_result():
+    invalid = {"valid": False, "reason": "Admin consent is missing", "aadsts": None,
+               "missing_permissions": {"Microsoft Graph": ["InformationProtectionPolicy.Read.All"]},
+               "granted_roles": {}, "labels_probe": None}
+    zia = FakeZia([], contract=True)
+    rec = reconciler(zia, validate=True, wait_for="none")
+    rec.validator = lambda client_id, secret, tenant: invalid
+    with pytest.raises(MipConnectError) as caught:
+        rec.present()
+    assert caught.value.partial_result["validation"] == invalid
+    assert zia.writes == []
