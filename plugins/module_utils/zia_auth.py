@@ -205,6 +205,11 @@ def _build_legacy(http, params):
     api_url = params.get("zia_api_url")
     if not api_url:
         cloud = params.get("zia_cloud")
+        if not cloud:
+            raise InputError("zia_cloud", "is required with zia_username (legacy API): the cloud name in your "
+                                          "admin portal URL, one of %s (or the ZIA_CLOUD environment variable). "
+                                          "Alternatively give the API base URL as zia_api_url (or "
+                                          "MIPCONNECT_ZIA_API_URL)." % ", ".join(LEGACY_CLOUDS))
         if cloud not in LEGACY_CLOUDS:
             raise InputError("zia_cloud", "'%s' is not a ZIA cloud; use the name in your admin portal URL, one of %s."
                              % (cloud, ", ".join(LEGACY_CLOUDS)))
