@@ -111,14 +111,27 @@ class MipAccountSpec:
         self.consent_url = kwargs.get("consent_url")
 
 
+def _validated_since(raw, since):
+    """Whether ZIA's read model shows a validation at or after ``since`` (epoch seconds)."""
+    try:
+        validated_at = int(raw.get("lastTenantValidationTime") or 0)
+    except (TypeError, ValueError):
+        return False
+    return validated_at >= int(since)
+
+
 class MipAccountReconciler:
-    def __init__(self, zia, spec, check_mode, validator=None, sleep=time.sleep, clock=time.monotonic):
+    def __init__(self, zia, spec, check_mode, validator=None, sleep=time.sleep, clock=time.monotonic,
+                 wall_clock=time.time):
         self.zia = zia
         self.spec = spec
         self.check_mode = check_mode
         self.validator = validator  # callable(client_id, secret, tenant_id) -> validation result
         self._sleep = sleep
         self._clock = clock
+        # When this run started, in ZIA's terms (epoch seconds): a validation at or after it
+        # is one a person did in the portal while we waited.
+        self.started = wall_clock()
         self.changes = []
         self.warnings = []  # shown by Ansible under the task
         self.validation = None
@@ -126,12 +139,18 @@ class MipAccountReconciler:
     # Reading ---------------------------------------------------------------
 
     def find(self):
-        """The one account with this name; two of them is an error a person must resolve."""
-        matches = [a for a in self.zia.mip_accounts() if a.get("tenantName") == self.spec.name]
+        """The one account with this name; two of them is an error a person must resolve.
+
+        ZIA keeps account names unique without regard to case, so names are matched that way.
+        """
+        wanted = self.spec.name.lower()
+        matches = [a for a in self.zia.mip_accounts() if (a.get("tenantName") or "").lower() == wanted]
         if len(matches) > 1:
             raise MipConnectError(
-                "Two MIP accounts are named '%s' (ids %s); account names must be unique."
-                % (self.spec.name, " and ".join(str(m.get("tenantId")) for m in matches[:2])),
+                "Two MIP accounts are named '%s': %s; account names must be unique (ZIA compares them "
+                "without regard to case)."
+                % (self.spec.name, " and ".join("'%s' (id %s)" % (m.get("tenantName"), m.get("tenantId"))
+                                                for m in matches[:2])),
                 hint="Rename or delete one in the ZIA Admin Portal, then re-run.")
         return matches[0] if matches else None
 
@@ -152,8 +171,14 @@ class MipAccountReconciler:
         try:
             return self._present()
         except MipConnectError as err:
-            err.partial_result = {"changed": bool(self.changes), "changes": list(self.changes)}
-            raise
+            raise self._with_partial_result(err)
+
+    def _with_partial_result(self, err):
+        """What this run did before it failed, and our validation (no secret in it) when there was one."""
+        err.partial_result = {"changed": bool(self.changes), "changes": list(self.changes)}
+        if self.validation is not None:
+            err.partial_result["validation"] = self.validation
+        return err
 
     def _present(self):
         spec = self.spec
@@ -165,8 +190,13 @@ class MipAccountReconciler:
         validation_before = self.zia.validation_status(raw["tenantId"]) if raw else None
         before = self._view(raw, validation_before)
         if raw is None:
-            raw = self._create()
-            secret_sent = True
+            raw, secret_sent = self._create()
+            if not secret_sent and not self.check_mode:
+                # A person added the account in the portal while we waited: what they may have
+                # left out (label retrieval, status) is set, or asked of them, like any update.
+                self.warnings.append("MIP account '%s' was added in the ZIA Admin Portal while this run waited; "
+                                     "this run did not write it." % spec.name)
+                raw, _sent = self._update(raw, self.zia.validation_status(raw["tenantId"]), just_created=True)
         else:
             raw, secret_sent = self._update(raw, validation_before)
         activation = self._activate()
@@ -192,10 +222,12 @@ class MipAccountReconciler:
             return
         self.validation = self.validator(spec.client_id, spec.client_secret, spec.tenant_id)
         if not self.validation["valid"]:
+            # The validation result goes into the failure result (see present()).
             raise MipConnectError("The connector's credentials did not validate, so nothing was saved in ZIA: %s"
                                   % self.validation["reason"])
 
     def _create(self):
+        """(the account, whether we sent its secret): created by us, planned, or added by a person."""
         spec = self.spec
         # In check mode the secret may not exist yet (a plan made before the connector): plan without it.
         if not spec.client_id or not spec.tenant_id or not (spec.client_secret or self.check_mode):
@@ -206,19 +238,23 @@ class MipAccountReconciler:
         body = contract.account_body(spec.name, spec.tenant_id, contract.CUSTOM, spec.client_id,
                                      spec.client_secret, label_retrieval=bool(spec.label_retrieval),
                                      inactive=spec.status == "inactive")
-        steps = contract.add_custom_account_steps(spec.name, spec.tenant_id, spec.client_id, spec.consent_url)
+        steps = contract.add_custom_account_steps(spec.name, spec.tenant_id, spec.client_id, spec.consent_url,
+                                                  label_retrieval=bool(spec.label_retrieval),
+                                                  inactive=spec.status == "inactive")
         self.changes.append("create MIP account '%s' (custom connector, client id %s)" % (spec.name, spec.client_id))
         if self.check_mode:
             return {"tenantName": spec.name, "enterpriseTenantId": spec.tenant_id, "connectorType": contract.CUSTOM,
                     "labelRetrieval": bool(spec.label_retrieval), "tenantInactive": spec.status == "inactive",
-                    "status": []}
+                    "status": []}, bool(spec.client_secret)
         try:
-            return contract.create_account(self.zia, body, steps)
+            return contract.create_account(self.zia, body, steps), True
         except contract.ManualStepsRequired as err:
             self.changes.pop()
-            return self._wait_for_portal(err)
+            return self._wait_for_portal(err), False
 
-    def _update(self, raw, validation):
+    def _update(self, raw, validation, just_created=False):
+        """(the account, whether we sent a secret). ``just_created``: a person has just entered
+        the credentials in the portal, so update_secret: always does not ask for them again."""
         spec = self.spec
         current_client = ((validation or {}).get("tenantAuthorizationInfo") or {}).get("clientId")
         wanted = []
@@ -232,7 +268,7 @@ class MipAccountReconciler:
                                  "client_secret was given for %s." % (spec.name, current_client, spec.client_id,
                                                                       spec.client_id))
         send_secret = spec.connector == "custom" and spec.client_secret is not None and (
-            spec.update_secret == "always" or client_changes)
+            (spec.update_secret == "always" and not just_created) or client_changes)
         if send_secret:
             wanted.append("set client id %s and its client secret" % spec.client_id)
         if spec.label_retrieval is not None and bool(raw.get("labelRetrieval")) != spec.label_retrieval:
@@ -246,8 +282,11 @@ class MipAccountReconciler:
             return raw, False
         if send_secret:
             self._validate_credentials()
+        if raw.get("tenantName") and raw["tenantName"] != spec.name:
+            self.warnings.append("MIP account '%s' is named '%s' in ZIA (names are compared without regard to "
+                                 "case); the name was kept." % (spec.name, raw["tenantName"]))
         body = contract.account_body(
-            spec.name, raw.get("enterpriseTenantId"), raw.get("connectorType") or contract.CUSTOM,
+            raw.get("tenantName") or spec.name, raw.get("enterpriseTenantId"), raw.get("connectorType") or contract.CUSTOM,
             spec.client_id if send_secret else None, spec.client_secret if send_secret else None,
             label_retrieval=spec.label_retrieval, inactive=None if spec.status is None else spec.status == "inactive",
             reauthorize=spec.reauthorize)
@@ -259,21 +298,36 @@ class MipAccountReconciler:
             if spec.status is not None:
                 predicted["tenantInactive"] = spec.status == "inactive"
             return predicted, send_secret
-        steps = contract.edit_account_steps(spec.name, wanted)
+        steps = contract.edit_account_steps(raw.get("tenantName") or spec.name, wanted)
         try:
             return contract.update_account(self.zia, raw["tenantId"], body, steps), send_secret
         except contract.ManualStepsRequired as err:
             self.changes.pop()
             if spec.wait_for == "none":
                 raise
-            return self._wait_until(lambda a: a is not None and not self._still_differs(a), err), False
+            # A new secret or client id, or a reauthorization, cannot be seen in the read model:
+            # only a validation the portal did after this run started tells that a person did it.
+            revalidate = send_secret or bool(spec.reauthorize)
+            return self._wait_until(lambda a: a is not None and not self._still_differs(a, revalidate), err), False
 
-    def _still_differs(self, raw):
+    def _still_differs(self, raw, revalidate=False):
         spec = self.spec
         if spec.label_retrieval is not None and bool(raw.get("labelRetrieval")) != spec.label_retrieval:
             return True
         inactive_now = TENANT_INACTIVE in (raw.get("status") or []) or bool(raw.get("tenantInactive"))
-        return spec.status is not None and inactive_now != (spec.status == "inactive")
+        if spec.status is not None and inactive_now != (spec.status == "inactive"):
+            return True
+        if revalidate:
+            # /casbTenant/lite may show 0 here (the recorded MIP entry does); the validation
+            # status has its own lastTenantValidationTime.
+            validation = None
+            if not _validated_since(raw, self.started) or spec.client_id:
+                validation = self.zia.validation_status(raw["tenantId"]) or {}
+                if not (_validated_since(raw, self.started) or _validated_since(validation, self.started)):
+                    return True
+            info = (validation or {}).get("tenantAuthorizationInfo") or {}
+            return bool(spec.client_id and info.get("clientId")) and info["clientId"] != spec.client_id
+        return False
 
     def _activate(self):
         """Activate after our change; also when ZIA still holds staged changes, so that a run
@@ -336,6 +390,12 @@ class MipAccountReconciler:
     # Removal -----------------------------------------------------------------
 
     def absent(self):
+        try:
+            return self._absent()
+        except MipConnectError as err:
+            raise self._with_partial_result(err)
+
+    def _absent(self):
         raw = self.find()
         if raw is None:
             activation = self._activate()  # a deletion saved by an interrupted run may await activation
@@ -347,10 +407,10 @@ class MipAccountReconciler:
             try:
                 contract.delete_account(self.zia, raw["tenantId"], contract.delete_account_steps(self.spec.name))
             except contract.ManualStepsRequired as err:
+                self.changes.pop()
                 if self.spec.wait_for == "none":
                     raise
-                self.changes.pop()
                 self._wait_until(lambda account: account is None, err)
         activation = self._activate()
-        return {"changed": True, "changes": self.changes, "account": describe(raw), "activation": activation,
+        return {"changed": bool(self.changes), "changes": self.changes, "account": describe(raw), "activation": activation,
                 "diff": {"before": before, "after": {"exists": False}}}

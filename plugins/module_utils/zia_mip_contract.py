@@ -85,7 +85,7 @@ def _verb(method):
     return {"POST": "create", "PUT": "update", "DELETE": "delete"}[method]
 
 
-def add_custom_account_steps(name, entra_tenant_id, client_id, consent_url):
+def add_custom_account_steps(name, entra_tenant_id, client_id, consent_url, label_retrieval=False, inactive=False):
     return [
         "Open %s and click Add MIP Account." % PORTAL_MENU,
         "Open this admin consent URL in another tab and click Accept: %s" % consent_url,
@@ -93,7 +93,10 @@ def add_custom_account_steps(name, entra_tenant_id, client_id, consent_url):
         "Enter Client ID %s, the Client Secret (from your vault; it is not shown here) and Tenant ID %s, "
         "then click Validate." % (client_id, entra_tenant_id),
         "Under Account Name enter '%s'." % name,
-        "Click Save, then activate the change.",
+        "Click Save.",
+        "Click the Edit icon of MIP account '%s', set Label Retrieval to %s and the status to %s, then click "
+        "Save." % (name, "On" if label_retrieval else "Off", "Tenant Inactive" if inactive else "Active"),
+        "Activate the change.",
     ]
 
 

@@ -1,5 +1,9 @@
 """mip_account, mip_account_info and connector_credentials_info against the emulated ZIA and Entra."""
 
+import datetime
+import threading
+import time
+
 import pytest
 
 MIP = "mipconnect.zia.mip_account"
@@ -78,6 +82,10 @@ def test_wrong_secret_fails_validation_and_saves_nothing(tenant, connector):
     assert "AADSTS7000215" in run.result["msg"]
     assert "nothing was saved" in run.result["msg"]
     assert zia_writes(run) == []
+    assert run.result["validation"]["valid"] is False
+    assert run.result["validation"]["aadsts"] == 7000215
+    assert run.result["changed"] is False
+    assert "not-the-secret" not in str(run.result)
 
 
 def test_missing_consent_names_the_permissions(tenant):
@@ -89,6 +97,9 @@ def test_missing_consent_names_the_permissions(tenant):
     assert run.result["failed"]
     assert "InformationProtectionPolicy.Read.All" in run.result["msg"]
     assert "UnifiedPolicy.Tenant.Read" in run.result["msg"]
+    missing = run.result["validation"]["missing_permissions"]
+    assert "InformationProtectionPolicy.Read.All" in missing["Microsoft Graph"]
+    assert made.result["client_secret"] not in str(run.result)
 
 
 def test_update_inactive_then_delete(tenant, connector):
@@ -125,6 +136,22 @@ def test_duplicate_names_are_an_error_naming_both(tenant, emulator, connector):
     assert "Two MIP accounts are named 'Twins'" in run.result["msg"]
 
 
+def test_names_match_without_regard_to_case(tenant, emulator, connector):
+    first = emulator.seed_mip_account(tenant.zia_org["org_id"], tenantName="Twins", connectorType="ZSCALER_DEFINED",
+                                      enterpriseTenantId=tenant.tenant_id)
+    one = tenant.run_module({"name": "TWINS", "connector": "zscaler_defined"}, module=MIP, zia="oneapi")
+    assert_ok(one)
+    assert one.result["account"]["id"] == first["tenantId"]
+    assert one.result["changed"] is False and zia_writes(one) == []
+
+    second = emulator.seed_mip_account(tenant.zia_org["org_id"], tenantName="twins", connectorType="ZSCALER_DEFINED",
+                                       enterpriseTenantId=tenant.tenant_id)
+    run = tenant.run_module({"name": "Twins", "connector": "zscaler_defined"}, module=MIP, zia="oneapi")
+    assert run.result["failed"]
+    assert "'Twins' (id %s)" % first["tenantId"] in run.result["msg"]
+    assert "'twins' (id %s)" % second["tenantId"] in run.result["msg"]
+
+
 def test_zscaler_defined_creation_stops_with_portal_steps(tenant):
     run = tenant.run_module({"name": "ZS defined", "connector": "zscaler_defined"}, module=MIP, zia="oneapi")
     assert run.result["failed"]
@@ -147,18 +174,107 @@ def test_manual_path_when_the_write_contract_is_missing(tenant, emulator, connec
     assert run.result["changed"] is False
 
 
+def _seed_after_refused_write(emulator, org_id, method, **fields):
+    """A person adding the account in the Admin Portal a second after the module's write was refused."""
+    seeded = {}
+    start = len(emulator.requests())
+
+    def refused():
+        return any(r["service"] == "zia" and r["method"] == method and r["status"] == 404
+                   and "/casbTenant" in r["path"] for r in emulator.requests()[start:])
+
+    def person():
+        deadline = time.time() + 120
+        while not refused() and time.time() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)
+        seeded["account"] = emulator.seed_mip_account(org_id, **fields)
+        seeded["at"] = time.time()
+
+    thread = threading.Thread(target=person, daemon=True)
+    thread.start()
+    return thread, seeded
+
+
+def _at(entry):
+    return datetime.datetime.strptime(entry["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
+
+
 def test_manual_path_with_wait_sees_the_portal_change(tenant, emulator, connector):
-    """A person adds the account in the portal (seeded here) while the module waits."""
+    """No write API: the module tries, waits, and a person adds the account in the portal meanwhile."""
     emulator.configure_zia(write_contract=False)
-    emulator.seed_mip_account(tenant.zia_org["org_id"], tenantName="Contoso MIP", enterpriseTenantId=tenant.tenant_id,
-                              connectorType="CUSTOM", labelRetrieval=True)
+    thread, seeded = _seed_after_refused_write(emulator, tenant.zia_org["org_id"], "POST", tenantName="Contoso MIP",
+                                               enterpriseTenantId=tenant.tenant_id, connectorType="CUSTOM",
+                                               clientId=connector[0], clientSecret=connector[1],
+                                               labelRetrieval=True)
     try:
-        run = tenant.run_module(account_args(tenant, connector, wait_for="active", wait_timeout=30),
-                                module=MIP, zia="oneapi")
+        run = tenant.run_module(account_args(tenant, connector, wait_for="active", wait_timeout=60),
+                                module=MIP, zia="oneapi", diff=True)
     finally:
+        thread.join()
         emulator.configure_zia(write_contract=True)
     assert_ok(run)
-    assert run.result["account"]["name"] == "Contoso MIP"
+    attempts = zia_writes(run)
+    assert [(r["method"], r["path"], r["status"]) for r in attempts] == [("POST", "/zia/api/v1/casbTenant", 404)]
+    # It waited: it read the list again after the person had added the account, and returned that account.
+    listed_after = [r for r in run.requests if r["path"].endswith("/casbTenant/lite") and _at(r) > seeded["at"]]
+    assert listed_after
+    assert run.result["account"]["id"] == seeded["account"]["tenantId"]
+    assert run.result["account"]["status"] == "Active"
+    # Nothing was written by the module, and it does not say otherwise.
+    assert run.result["changed"] is False
+    assert not any("create" in change for change in run.result["changes"])
+    assert run.result["diff"]["after"]["client_secret"] == "********"
+    assert connector[1] not in run.output
+
+
+def test_manual_create_steps_name_label_retrieval_and_status(tenant, emulator, connector):
+    emulator.configure_zia(write_contract=False)
+    try:
+        run = tenant.run_module(account_args(tenant, connector, status="inactive"), module=MIP, zia="oneapi")
+    finally:
+        emulator.configure_zia(write_contract=True)
+    assert run.result["failed"]
+    steps = " ".join(run.result["error"]["manual_steps"])
+    assert "Label Retrieval to On" in steps
+    assert "Tenant Inactive" in steps
+
+
+def test_manual_create_with_wait_then_sets_what_the_person_left_out(tenant, emulator, connector):
+    """The person adds the account without Label Retrieval: the module asks for it, and waits again."""
+    emulator.configure_zia(write_contract=False)
+    thread, _seeded = _seed_after_refused_write(emulator, tenant.zia_org["org_id"], "POST",
+                                                tenantName="Contoso MIP", enterpriseTenantId=tenant.tenant_id,
+                                                connectorType="CUSTOM", clientId=connector[0],
+                                                clientSecret=connector[1], labelRetrieval=False)
+    try:
+        run = tenant.run_module(account_args(tenant, connector, wait_for="active", wait_timeout=12),
+                                module=MIP, zia="oneapi")
+    finally:
+        thread.join()
+        emulator.configure_zia(write_contract=True)
+    assert run.result["failed"]
+    assert [r["method"] for r in zia_writes(run)] == ["POST", "PUT"]
+    assert all(r["status"] == 404 for r in zia_writes(run))
+    assert any("label retrieval on" in step.lower() for step in run.result["error"]["manual_steps"])
+    assert run.result["changed"] is False
+
+
+def test_manual_secret_rotation_with_wait_is_not_reported_done(tenant, emulator, connector):
+    """A new secret cannot be seen in the read model: without a fresh validation it is not done."""
+    assert_ok(tenant.run_module(account_args(tenant, connector), module=MIP, zia="oneapi"))
+    emulator.configure_zia(write_contract=False)
+    try:
+        run = tenant.run_module(account_args(tenant, connector, update_secret="always", wait_for="validated",
+                                             wait_timeout=5), module=MIP, zia="oneapi")
+    finally:
+        emulator.configure_zia(write_contract=True)
+    assert run.result["failed"], run.result
+    assert [(r["method"], r["status"]) for r in zia_writes(run)] == [("PUT", 404)]
+    assert any("client secret" in step for step in run.result["error"]["manual_steps"])
+    assert run.result["changed"] is False
+    assert connector[1] not in run.output
 
 
 def test_throttling_and_edit_lock_are_survived(tenant, emulator, connector):
