@@ -187,6 +187,9 @@ account:
     label_retrieval:
       description: Whether Label Retrieval is on, when ZIA says.
       type: bool
+    inactive:
+      description: Whether the account is Tenant Inactive.
+      type: bool
     validation_status:
       description: Result of ZIA's last validation.
       type: str
@@ -200,10 +203,13 @@ account:
       description: Time of the last successful label scan (UTC, ISO 8601).
       type: str
     label_count:
-      description: Number of labels ZIA holds for the account.
+      description: Number of labels ZIA holds for the account, not counting labels it marks deleted.
       type: int
 validation:
-  description: Our validation of the connector's credentials against Microsoft, when credentials were sent.
+  description:
+    - Our validation of the connector's credentials against Microsoft, when credentials were to be sent.
+    - Also in the failure result when the validation failed, so that a task with C(ignore_errors) can read why.
+    - Holds no secret or token.
   returned: when credentials were validated
   type: dict
   contains:
@@ -217,17 +223,66 @@ validation:
       description: The AADSTS error code, when Microsoft refused a token.
       type: int
     missing_permissions:
-      description: Per resource API, the application permissions not consented.
+      description: Per resource API (by display name), the application permissions not consented.
       type: dict
+    granted_roles:
+      description: Per resource API (by display name), the application permissions the token carried.
+      type: dict
+    labels_probe:
+      description: The one sensitivity labels request made with the connector's token; null when not made.
+      type: dict
+      contains:
+        ok:
+          description: Whether the labels endpoint answered.
+          type: bool
+        endpoint:
+          description: The Graph path asked.
+          type: str
+        status:
+          description: The HTTP status of the answer.
+          type: int
+        labels_seen:
+          description: Labels in the answer (at most one is asked for), when it succeeded.
+          type: int
+        error:
+          description: The error, when it failed.
+          type: str
 activation:
   description: Whether the ZIA configuration was activated, its final status and how long it took.
-  returned: state=present or a deletion
+  returned: always
   type: dict
+  contains:
+    activated:
+      description: Whether this run activated the ZIA configuration (never in check mode).
+      type: bool
+    status:
+      description:
+        - ZIA's configuration status, C(ACTIVE) after an activation; C(PENDING) or C(INPROGRESS) when it was
+          not activated and ZIA said so; null when not asked (check mode, O(activate=false)).
+      type: str
+    seconds:
+      description: How long the activation took, when this run activated.
+      type: float
+      returned: when activated
 changes:
   description: What was changed, or would be in check mode.
   returned: always
   type: list
   elements: str
+diff:
+  description:
+    - The account before and after, in the shape of RV(account) without times, counts and ZIA's raw statuses;
+      shown with C(--diff).
+    - The client secret is never shown, C(client_secret) is C(********), or C((changed)) when this run sent one.
+  returned: with --diff
+  type: dict
+  contains:
+    before:
+      description: The account before the run; C({exists: false}) when there was none.
+      type: dict
+    after:
+      description: The account after the run (or as planned in check mode); C({exists: false}) when there is none.
+      type: dict
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent

@@ -26,7 +26,9 @@ attributes:
     description: Only reads; runs the same in check mode.
 options:
   name:
-    description: Only the account with exactly this Account Name.
+    description:
+      - Only the account with this Account Name, compared without regard to case (ZIA keeps names unique
+        that way).
     type: str
   name_contains:
     description: Only accounts whose name contains this text (case-insensitive).
@@ -67,6 +69,50 @@ accounts:
   returned: always
   type: list
   elements: dict
+  contains:
+    id:
+      description: ZIA's id of the account (C(tenantId) in the API).
+      type: int
+    name:
+      description: Account Name.
+      type: str
+    tenant_id:
+      description: Entra tenant GUID (C(enterpriseTenantId)).
+      type: str
+    connector:
+      description: C(custom) or C(zscaler_defined) when ZIA says.
+      type: str
+    client_id:
+      description: Client ID of a custom connector; only with O(details=true), when ZIA reports it.
+      type: str
+    statuses:
+      description: ZIA's status values, kept as they come.
+      type: list
+      elements: str
+    status:
+      description: The portal's wording, one of Validation Successful, Validation Failed, Active, Retrieval Pending, Tenant Inactive.
+      type: str
+    label_retrieval:
+      description: Whether Label Retrieval is on, when ZIA says.
+      type: bool
+    inactive:
+      description: Whether the account is Tenant Inactive.
+      type: bool
+    validation_status:
+      description: Result of ZIA's last validation; only with O(details=true).
+      type: str
+    validation_message:
+      description: ZIA's reason for that result; only with O(details=true).
+      type: str
+    last_validation_time:
+      description: Time of the last validation (UTC, ISO 8601), when known.
+      type: str
+    last_label_scan_time:
+      description: Time of the last successful label scan (UTC, ISO 8601), when known.
+      type: str
+    label_count:
+      description: Number of labels ZIA holds for the account, not counting deleted ones; only with O(details=true).
+      type: int
 count:
   description: Number of matching accounts.
   returned: always
@@ -92,7 +138,7 @@ ARGUMENT_SPEC = dict(
 
 
 def matches(raw, name, name_contains, tenant_id, status):
-    if name is not None and raw.get("tenantName") != name:
+    if name is not None and (raw.get("tenantName") or "").lower() != name.lower():
         return False
     if name_contains is not None and name_contains.lower() not in (raw.get("tenantName") or "").lower():
         return False
