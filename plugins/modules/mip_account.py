@@ -278,10 +278,10 @@ diff:
   type: dict
   contains:
     before:
-      description: The account before the run; C({exists: false}) when there was none.
+      description: "The account before the run; C({exists: false}) when there was none."
       type: dict
     after:
-      description: The account after the run (or as planned in check mode); C({exists: false}) when there is none.
+      description: "The account after the run (or as planned in check mode); C({exists: false}) when there is none."
       type: dict
 """
 
