@@ -56,11 +56,19 @@ options:
     description: Read the labels available to this user (object id or UPN) instead of the whole tenant.
     type: str
   active_only:
-    description: Only active labels.
+    description:
+      - Only active labels.
+      - Graph v1.0 does not say whether a label is active (its C(sensitivityLabel) has no C(isActive)): with
+        O(endpoint=v1.0), or V(auto) when v1.0 answered, labels are kept, since the filter cannot tell.
+        RV(filters_not_evaluated) counts them and a warning says so. Use the beta endpoint (C(InformationProtectionPolicy.Read.All)) to
+        filter on it.
     type: bool
     default: false
   appliable_to:
-    description: Only labels whose content formats include all of these.
+    description:
+      - Only labels whose content formats include all of these.
+      - Graph v1.0 and ZIA do not report content formats: their labels are kept, counted in
+        RV(filters_not_evaluated), with a warning, as for O(active_only).
     type: list
     elements: str
     choices: [email, file, meeting, schematizedData, site, team, unifiedGroup]
@@ -138,13 +146,18 @@ labels:
       description: Name of the parent label, when known.
       type: str
     active:
-      description: Whether the label is active.
+      description: Whether the label is active; null when the source does not report it (Graph v1.0).
       type: bool
     appliable:
-      description: Whether the label can be applied to content (false for labels that have sub-labels).
+      description: Whether the label can be applied to content (false for labels that have sub-labels); null
+        when the source does not report it (Graph v1.0, ZIA).
       type: bool
+    color:
+      description: Label color; null when the source does not report it (Graph v1.0, ZIA).
+      type: str
     content_formats:
-      description: Content the label applies to (file, email, ...).
+      description: Content the label applies to (file, email, ...); null when the source does not report it
+        (Graph v1.0, ZIA).
       type: list
       elements: str
     has_protection:
@@ -178,6 +191,13 @@ drift:
       description: Labels whose name differs between Microsoft and ZIA.
       type: list
       elements: dict
+filters_not_evaluated:
+  description:
+    - For O(active_only) and O(appliable_to), how many returned labels the filter could not evaluate because the
+      source does not report the field (Graph v1.0, ZIA); those labels were kept. Empty when every filter applied.
+  returned: always
+  type: dict
+  sample: {"active_only": 8}
 files:
   description: Each file written (or that would be, in check mode), with whether it changed.
   returned: always
@@ -229,6 +249,7 @@ class LabelRun:
         self.labels = [] if p["return_labels"] else None
         self.count = 0
         self.source = None
+        self.unknown = {}
 
     @staticmethod
     def _compile(pattern):
@@ -252,7 +273,8 @@ class LabelRun:
 
     def _keep(self, record):
         p = self.p
-        return label_utils.keep(record, p["active_only"], p["appliable_to"], self.name_regex, p["parent"])
+        return label_utils.keep(record, p["active_only"], p["appliable_to"], self.name_regex, p["parent"],
+                                unknown=self.unknown)
 
     def _emit(self, record):
         record["account"] = self.p["account_name"]
@@ -307,11 +329,23 @@ class LabelRun:
         result.update({
             "changed": any(files.values()),
             "count": self.count,
+            "filters_not_evaluated": dict(self.unknown),
             "files": [{"path": path, "changed": changed} for path, changed in sorted(files.items())],
         })
         if self.labels is not None:
             result["labels"] = self.labels
+        if self.unknown:
+            result["warnings"] = [
+                "%s could not be evaluated on %d label(s): the %s does not report %s; they were kept."
+                % (option, number, self._source_name(result),
+                   "whether a label is active" if option == "active_only" else "content formats")
+                for option, number in sorted(self.unknown.items())]
         return result
+
+    def _source_name(self, result):
+        if self.p["source"] == "zia":
+            return "ZIA account"
+        return "Graph %s endpoint" % result.get("endpoint")
 
 
 def main():

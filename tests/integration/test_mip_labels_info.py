@@ -51,6 +51,33 @@ def test_both_endpoints_give_the_same_labels(tenant):
     assert sorted(map(key, beta.result["labels"])) == sorted(map(key, v1.result["labels"]))
 
 
+def test_v1_records_say_unknown_for_what_v1_does_not_have(tenant):
+    run = run_labels(tenant, {}, reader(tenant, "SensitivityLabels.Read.All"))
+    assert_ok(run)
+    for label in run.result["labels"]:
+        assert label["source"] == "graph_v1.0"
+        assert (label["active"], label["appliable"], label["content_formats"], label["color"]) == (
+            None, None, None, None)
+        assert label["display_name"] and label["priority"] is not None
+    # The sub-labels came from $expand=sublabels, which the module asks for on v1.0.
+    pages = [r for r in run.requests if "sensitivityLabels" in r["path"]]
+    assert pages and "expand=sublabels" in pages[0]["query"], pages
+
+
+def test_v1_filters_that_cannot_be_evaluated_keep_labels_and_say_so(tenant):
+    tenant.emulator.add_labels(tenant.tenant_id, [{"name": "Retired", "isActive": False},
+                                                  {"name": "Mail only", "contentFormats": ["email"]}])
+    run = run_labels(tenant, {"active_only": True, "appliable_to": ["file"]},
+                     reader(tenant, "SensitivityLabels.Read.All"))
+    assert_ok(run)
+    names = {label["name"] for label in run.result["labels"]}
+    assert {"Retired", "Mail only"} <= names
+    assert run.result["count"] == len(tenant.emulator.labels(tenant.tenant_id))
+    assert run.result["filters_not_evaluated"] == {"active_only": run.result["count"],
+                                                   "appliable_to": run.result["count"]}
+    assert any("active_only could not be evaluated" in w for w in run.result.get("warnings", [])), run.output
+
+
 def test_missing_permission_names_it_and_the_consent_url(tenant):
     run = run_labels(tenant, {}, reader(tenant, None))
     assert run.result["failed"]
