@@ -196,6 +196,8 @@ def keep(record, active_only=False, appliable_to=None, name_regex=None, parent=N
         if record.get("active") is None:
             undecided.append("active_only")
     if appliable_to:
+        if record.get("appliable") is False:
+            return False  # a parent of sub-labels, say: no content format makes it appliable
         formats = record.get("content_formats")
         if formats is not None and not set(appliable_to) <= set(formats):
             return False

@@ -66,7 +66,8 @@ options:
     default: false
   appliable_to:
     description:
-      - Only labels whose content formats include all of these.
+      - Only labels that can be applied (not a parent of sub-labels, which Purview does not let anyone apply)
+        and whose content formats include all of these.
       - Graph v1.0 and ZIA do not report content formats: their labels are kept, counted in
         RV(filters_not_evaluated), with a warning, as for O(active_only).
     type: list
