@@ -132,10 +132,37 @@ def test_filters(tenant):
     run = run_labels(tenant, {"parent": "Confidential", "name_pattern": "^All"}, client)
     assert_ok(run)
     assert [label["name"] for label in run.result["labels"]] == ["All Employees"]
-    appliable = run_labels(tenant, {"appliable_to": ["file", "email"], "active_only": True}, client)
-    assert_ok(appliable)
-    assert appliable.result["count"] > 0
-    assert all({"file", "email"} <= set(label["content_formats"]) for label in appliable.result["labels"])
+
+
+def test_active_and_appliable_filters_exclude_what_they_should(tenant):
+    added = tenant.emulator.add_labels(tenant.tenant_id, [
+        {"name": "Retired", "isActive": False},
+        {"name": "Mail only", "contentFormats": ["email"]},
+        {"name": "Files only", "contentFormats": ["file"]},
+        {"name": "Everywhere", "contentFormats": ["file", "email", "site"]},
+        {"name": "Project parent", "contentFormats": ["file", "email"]},
+    ])
+    tenant.emulator.add_labels(tenant.tenant_id, [
+        {"name": "Project child", "parentId": added[4]["id"], "contentFormats": ["file", "email"]}])
+    client = reader(tenant, "InformationProtectionPolicy.Read.All")
+    names = lambda run: {label["name"] for label in run.result["labels"]}  # noqa: E731
+
+    active = run_labels(tenant, {"active_only": True}, client)
+    assert_ok(active)
+    assert "Retired" not in names(active)
+    assert {"Mail only", "Files only", "Everywhere", "Project parent", "Project child"} <= names(active)
+
+    both = run_labels(tenant, {"appliable_to": ["file", "email"]}, client)
+    assert_ok(both)
+    assert not {"Mail only", "Files only"} & names(both)
+    # A parent of sub-labels cannot be applied, whatever its content formats.
+    assert not {"Project parent", "Confidential", "Highly Confidential"} & names(both)
+    assert {"Retired", "Everywhere", "Project child", "Public", "All Employees"} <= names(both)
+    assert both.result["filters_not_evaluated"] == {}
+
+    mail = run_labels(tenant, {"appliable_to": ["email"], "active_only": True}, client)
+    assert_ok(mail)
+    assert "Mail only" in names(mail) and "Files only" not in names(mail) and "Retired" not in names(mail)
 
 
 def test_many_labels_over_many_pages(tenant):
