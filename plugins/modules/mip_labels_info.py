@@ -91,6 +91,12 @@ options:
     description: Return the labels in RV(labels). Turn off for very large tenants when only the files matter.
     type: bool
     default: true
+  return_tree:
+    description:
+      - Also return the labels nested by parent in RV(tree). Filters apply first; a sub-label whose parent was
+        filtered out is a root of the tree. Keeps every label in memory, like O(return_labels).
+    type: bool
+    default: false
   page_size:
     description: Labels per Graph page (1 to 999).
     type: int
@@ -167,6 +173,14 @@ labels:
     source:
       description: C(graph_beta), C(graph_v1.0) or C(zia).
       type: str
+tree:
+  description:
+    - The labels nested by parent, in the order they came, each label record (as in RV(labels)) with a
+      C(children) list of its sub-labels.
+  returned: when return_tree is true
+  type: list
+  elements: dict
+  sample: [{"name": "Confidential", "id": "6f1c...", "children": [{"name": "All Employees", "children": []}]}]
 count:
   description: Number of labels after filtering.
   returned: always
@@ -234,6 +248,7 @@ ARGUMENT_SPEC = dict(
     csv_path=dict(type="path"),
     json_path=dict(type="path"),
     return_labels=dict(type="bool", default=True),
+    return_tree=dict(type="bool", default=False),
     page_size=dict(type="int", default=100),
 )
 
@@ -248,6 +263,7 @@ class LabelRun:
         self.name_regex = self._compile(p["name_pattern"])
         self.export = None
         self.labels = [] if p["return_labels"] else None
+        self.tree_records = [] if p["return_tree"] else None
         self.count = 0
         self.source = None
         self.unknown = {}
@@ -281,9 +297,12 @@ class LabelRun:
         record["account"] = self.p["account_name"]
         self.export.add(record)
         self.count += 1
-        if self.labels is not None:
+        if self.labels is not None or self.tree_records is not None:
             record.pop("account")
+        if self.labels is not None:
             self.labels.append(record)
+        if self.tree_records is not None:
+            self.tree_records.append(record)
 
     def graph_records(self):
         endpoints = self.module.entra_endpoints()
@@ -335,6 +354,8 @@ class LabelRun:
         })
         if self.labels is not None:
             result["labels"] = self.labels
+        if self.tree_records is not None:
+            result["tree"] = label_utils.tree(self.tree_records)
         if self.unknown:
             result["warnings"] = [
                 "%s could not be evaluated on %d label(s): the %s does not report %s; they were kept."

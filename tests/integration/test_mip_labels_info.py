@@ -78,6 +78,22 @@ def test_v1_filters_that_cannot_be_evaluated_keep_labels_and_say_so(tenant):
     assert any("active_only could not be evaluated" in w for w in run.result.get("warnings", [])), run.output
 
 
+@pytest.mark.parametrize("role", ["InformationProtectionPolicy.Read.All", "SensitivityLabels.Read.All"])
+def test_tree_nests_sub_labels_under_their_parent(tenant, role):
+    run = run_labels(tenant, {"return_tree": True, "return_labels": False}, reader(tenant, role))
+    assert_ok(run)
+    assert "labels" not in run.result
+    shown = dict((node["name"], [child["name"] for child in node["children"]]) for node in run.result["tree"])
+    assert shown == {"Public": [], "General": [], "Confidential": ["All Employees", "Anyone (unrestricted)"],
+                     "Highly Confidential": ["All Employees", "Specified People"]}
+    child = run.result["tree"][2]["children"][0]
+    assert child["parent_id"] == run.result["tree"][2]["id"] and child["children"] == []
+    assert "account" not in child
+    filtered = run_labels(tenant, {"return_tree": True, "name_pattern": "^All"}, reader(tenant, role))
+    assert [(n["name"], n["parent_name"]) for n in filtered.result["tree"]] == [
+        ("All Employees", "Confidential"), ("All Employees", "Highly Confidential")]
+
+
 def test_missing_permission_names_it_and_the_consent_url(tenant):
     run = run_labels(tenant, {}, reader(tenant, None))
     assert run.result["failed"]
