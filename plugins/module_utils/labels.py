@@ -132,13 +132,31 @@ class GraphLabelSource:
         self.consent_url = consent_url
         self.page_size = page_size
         self.endpoint = None
+        self.tried = []
 
     def _path(self, endpoint):
         base = BETA_PATH if endpoint == "beta" else V1_PATH
         return "/users/%s%s" % (self.user_id, base) if self.user_id else base
 
+    def _read(self, endpoint):
+        params = {"$top": str(self.page_size)}
+        if endpoint == "v1.0":
+            # sublabels is a navigation property: v1.0 returns it only when expanded.
+            params["$expand"] = "sublabels"
+        for item in self._clients[endpoint].list(self._path(endpoint), params=params):
+            if endpoint == "beta":
+                yield from_beta(item)
+            else:
+                for record in _flatten_v1(item):
+                    yield record
+
     def labels(self):
-        """Yield normalised labels; sets ``self.endpoint`` to the endpoint that answered."""
+        """Yield normalised labels; sets ``self.endpoint`` to the endpoint that answered.
+
+        With ``auto``, an endpoint that answers 403 or 404 before giving any
+        label is left for the other one (roles in a token do not prove the
+        service agrees); ``self.tried`` lists what each endpoint answered.
+        """
         roles = token_claims(self._token_source()).get("roles") or []
         endpoint = choose_endpoint(self.requested, roles)
         if endpoint is None:
@@ -148,24 +166,30 @@ class GraphLabelSource:
                 hint="Grant the application permission InformationProtectionPolicy.Read.All (beta endpoint, what "
                      "Zscaler uses) or SensitivityLabels.Read.All (v1.0) on Microsoft Graph with admin consent%s."
                      % (": %s" % self.consent_url if self.consent_url else ""))
-        self.endpoint = endpoint
-        client = self._clients[endpoint]
-        try:
-            params = {"$top": str(self.page_size)}
-            if endpoint == "v1.0":
-                # sublabels is a navigation property: v1.0 returns it only when expanded.
-                params["$expand"] = "sublabels"
-            for item in client.list(self._path(endpoint), params=params):
-                if endpoint == "beta":
-                    yield from_beta(item)
-                else:
-                    yield from _flatten_v1(item)
-        except ApiError as err:
-            if err.status == 403:
-                needed = BETA_ROLES if endpoint == "beta" else V1_ROLES
-                err.hint = "Reading labels from the %s endpoint needs %s with admin consent%s." % (
-                    endpoint, " or ".join(needed), (": %s" % self.consent_url) if self.consent_url else "")
-            raise
+        order = [endpoint]
+        if self.requested == "auto":
+            order.append("v1.0" if endpoint == "beta" else "beta")
+        self.tried = []
+        for index, current in enumerate(order):
+            started = False
+            try:
+                for record in self._read(current):
+                    started = True
+                    yield record
+            except ApiError as err:
+                if not started and err.status in (403, 404) and index + 1 < len(order):
+                    self.tried.append({"endpoint": current, "status": err.status, "code": err.code})
+                    continue
+                if err.status == 403:
+                    needed = BETA_ROLES if current == "beta" else V1_ROLES
+                    err.hint = "Reading labels from the %s endpoint needs %s with admin consent%s%s." % (
+                        current, " or ".join(needed), (": %s" % self.consent_url) if self.consent_url else "",
+                        "".join("; the %s endpoint answered %s first" % (t["endpoint"], t["status"])
+                                for t in self.tried))
+                raise
+            self.tried.append({"endpoint": current, "status": 200, "code": None})
+            self.endpoint = current
+            return
 
 
 def zia_labels(zia, account_tenant_id):

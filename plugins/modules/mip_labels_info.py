@@ -48,7 +48,9 @@ options:
       - Graph endpoint. V(beta) is C(/security/informationProtection/sensitivityLabels), which
         C(InformationProtectionPolicy.Read.All) (Zscaler's permission) opens. V(v1.0) is
         C(/security/dataSecurityAndGovernance/sensitivityLabels), which needs C(SensitivityLabels.Read.All).
-      - V(auto) picks the one the token's permissions open; RV(endpoint) tells which answered.
+      - V(auto) picks the one the token's permissions open (beta first); when that one answers 403 or 404 before
+        giving any label, it tries the other. RV(endpoint) tells which answered, RV(endpoints_tried) what each
+        endpoint tried answered. V(beta) and V(v1.0) never fall back.
     type: str
     choices: [auto, beta, v1.0]
     default: auto
@@ -189,6 +191,14 @@ endpoint:
   description: The Graph endpoint that answered, C(beta) or C(v1.0).
   returned: when Graph was read
   type: str
+endpoints_tried:
+  description:
+    - The Graph endpoints tried, in order, with the HTTP status each answered (C(code) is Graph's error code);
+      more than one when O(endpoint=auto) fell back.
+  returned: when Graph was read
+  type: list
+  elements: dict
+  sample: [{"endpoint": "beta", "status": 403, "code": "Forbidden"}, {"endpoint": "v1.0", "status": 200, "code": null}]
 drift:
   description: With O(source=both), how ZIA's view differs from Microsoft's.
   returned: when source is both
@@ -339,6 +349,7 @@ class LabelRun:
                     if self._keep(record):
                         self._emit(record)
                 result["endpoint"] = self.source.endpoint
+                result["endpoints_tried"] = self.source.tried
                 if seen is not None:
                     held = [{"id": r["id"], "name": r["name"], "deleted": r["deleted"]} for r in self.zia_records()]
                     result["drift"] = label_utils.drift(seen, held)

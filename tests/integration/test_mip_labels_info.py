@@ -32,6 +32,7 @@ def test_auto_picks_the_endpoint_the_token_opens(tenant, role, endpoint, source)
     run = run_labels(tenant, {}, reader(tenant, role))
     assert_ok(run)
     assert run.result["endpoint"] == endpoint
+    assert run.result["endpoints_tried"] == [{"endpoint": endpoint, "status": 200, "code": None}]
     names = [label["name"] for label in run.result["labels"]]
     expected = [label["name"] for label in tenant.emulator.labels(tenant.tenant_id)]
     assert sorted(names) == sorted(expected)
@@ -92,6 +93,37 @@ def test_tree_nests_sub_labels_under_their_parent(tenant, role):
     filtered = run_labels(tenant, {"return_tree": True, "name_pattern": "^All"}, reader(tenant, role))
     assert [(n["name"], n["parent_name"]) for n in filtered.result["tree"]] == [
         ("All Employees", "Confidential"), ("All Employees", "Highly Confidential")]
+
+
+BETA_PATH = r"^/graph/beta/security/informationProtection/sensitivityLabels"
+BOTH_ROLES = ["InformationProtectionPolicy.Read.All", "SensitivityLabels.Read.All"]
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_auto_falls_back_when_the_chosen_endpoint_refuses(tenant, status):
+    client = tenant.emulator.create_client(tenant.tenant_id, graph_roles=BOTH_ROLES)
+    tenant.emulator.add_fault(method="GET", path=BETA_PATH, status=status, times=1)
+    run = run_labels(tenant, {}, client)
+    assert_ok(run)
+    assert run.result["endpoint"] == "v1.0"
+    assert [(t["endpoint"], t["status"]) for t in run.result["endpoints_tried"]] == [("beta", status),
+                                                                                    ("v1.0", 200)]
+    assert run.result["count"] == len(tenant.emulator.labels(tenant.tenant_id))
+    assert all(label["source"] == "graph_v1.0" for label in run.result["labels"])
+
+
+def test_no_fallback_without_auto_nor_when_both_refuse(tenant):
+    client = tenant.emulator.create_client(tenant.tenant_id, graph_roles=BOTH_ROLES)
+    tenant.emulator.add_fault(method="GET", path=BETA_PATH, status=403, times=1)
+    pinned = run_labels(tenant, {"endpoint": "beta"}, client)
+    assert pinned.result["failed"] and pinned.result["error"]["status"] == 403
+    assert not [r for r in pinned.requests if "dataSecurityAndGovernance" in r["path"]]
+
+    # The token says beta; beta is not there, and v1.0 refuses this token: the error names both.
+    tenant.emulator.add_fault(method="GET", path=BETA_PATH, status=404, times=1)
+    both = run_labels(tenant, {}, reader(tenant, "InformationProtectionPolicy.Read.All"))
+    assert both.result["failed"] and both.result["error"]["status"] == 403
+    assert "SensitivityLabels.Read.All" in both.result["msg"] and "beta endpoint answered 404" in both.result["msg"]
 
 
 def test_missing_permission_names_it_and_the_consent_url(tenant):
