@@ -84,7 +84,10 @@ options:
   csv_path:
     description:
       - Write the labels to this CSV file (UTF-8, header row, mode 0640), with the columns of the portal's download
-        plus ids. Written atomically, only when the content changes.
+        plus ids. Written atomically, only when the content changes; an existing file with the same content but
+        another mode gets mode 0640 (and C(changed=true)).
+      - The C(Account Name) column holds O(account_name) when given; otherwise, with O(source=graph), the Entra
+        tenant id the labels were read from, since no ZIA account is involved.
     type: path
   json_path:
     description: Write the labels to this JSON file (a list of label records), like O(csv_path).
@@ -277,6 +280,7 @@ class LabelRun:
         self.count = 0
         self.source = None
         self.unknown = {}
+        self.account = p["account_name"]
 
     @staticmethod
     def _compile(pattern):
@@ -304,7 +308,7 @@ class LabelRun:
                                 unknown=self.unknown)
 
     def _emit(self, record):
-        record["account"] = self.p["account_name"]
+        record["account"] = self.account
         self.export.add(record)
         self.count += 1
         if self.labels is not None or self.tree_records is not None:
@@ -317,6 +321,8 @@ class LabelRun:
     def graph_records(self):
         endpoints = self.module.entra_endpoints()
         tokens = self.module.entra_token_provider(endpoints)
+        if self.account is None:
+            self.account = tokens.tenant_id
         self.source = label_utils.GraphLabelSource(
             self.module.http(), endpoints.graph_url, lambda: tokens.token(endpoints.graph_resource),
             endpoint=self.p["endpoint"], user_id=self.p["user_id"], page_size=self.p["page_size"],

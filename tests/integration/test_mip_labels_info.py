@@ -164,10 +164,29 @@ def test_csv_and_json_written_once_then_unchanged(tenant):
     with open(json_path, encoding="utf-8") as handle:
         assert len(json.load(handle)) == first.result["count"]
 
+    # source: graph without account_name: the Account Name column names the Entra tenant read.
+    assert {row["Account Name"] for row in rows} == {tenant.tenant_id.lower()}
+
     second = run_labels(tenant, args, client)
     assert_ok(second)
     assert second.result["changed"] is False
     assert all(not f["changed"] for f in second.result["files"])
+
+    # Same content, another mode: check mode says it would change and leaves it; a real run sets 0640.
+    with open(csv_path, "rb") as handle:
+        content = handle.read()
+    os.chmod(csv_path, 0o644)
+    planned_mode = run_labels(tenant, args, client, check=True)
+    assert_ok(planned_mode)
+    assert [(f["path"], f["changed"]) for f in planned_mode.result["files"]] == [(csv_path, True), (json_path, False)]
+    assert stat.S_IMODE(os.stat(csv_path).st_mode) == 0o644
+    fixed_mode = run_labels(tenant, args, client)
+    assert_ok(fixed_mode)
+    assert fixed_mode.result["changed"] is True
+    assert stat.S_IMODE(os.stat(csv_path).st_mode) == 0o640
+    with open(csv_path, "rb") as handle:
+        assert handle.read() == content
+    assert run_labels(tenant, args, client).result["changed"] is False
 
     tenant.emulator.rename_label(tenant.tenant_id, rows[0]["Label ID"], "Renamed label")
     third = run_labels(tenant, args, client)
