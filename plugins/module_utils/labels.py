@@ -147,8 +147,7 @@ class GraphLabelSource:
             if endpoint == "beta":
                 yield from_beta(item)
             else:
-                for record in _flatten_v1(item):
-                    yield record
+                yield from _flatten_v1(item)
 
     def labels(self):
         """Yield normalised labels; sets ``self.endpoint`` to the endpoint that answered.

@@ -60,17 +60,17 @@ options:
   active_only:
     description:
       - Only active labels.
-      - Graph v1.0 does not say whether a label is active (its C(sensitivityLabel) has no C(isActive)): with
-        O(endpoint=v1.0), or V(auto) when v1.0 answered, labels are kept, since the filter cannot tell.
-        RV(filters_not_evaluated) counts them and a warning says so. Use the beta endpoint (C(InformationProtectionPolicy.Read.All)) to
-        filter on it.
+      - Graph v1.0 does not say whether a label is active (its C(sensitivityLabel) has no C(isActive)). With
+        O(endpoint=v1.0), or V(auto) when v1.0 answered, labels are therefore kept, since the filter cannot tell;
+        RV(filters_not_evaluated) counts them and a warning says so. Use the beta endpoint
+        (C(InformationProtectionPolicy.Read.All)) to filter on it.
     type: bool
     default: false
   appliable_to:
     description:
       - Only labels that can be applied (not a parent of sub-labels, which Purview does not let anyone apply)
         and whose content formats include all of these.
-      - Graph v1.0 and ZIA do not report content formats: their labels are kept, counted in
+      - Graph v1.0 and ZIA do not report content formats, so their labels are kept, counted in
         RV(filters_not_evaluated), with a warning, as for O(active_only).
     type: list
     elements: str
