@@ -5,7 +5,8 @@
 
 Rows are written as they arrive, so exporting 10,000 labels needs no more
 memory than exporting ten. The content is hashed while it is written: an
-unchanged file is left alone (``changed: false``), a changed one is replaced
+unchanged file is left alone (``changed: false``) unless its mode is not
+0640, which is then set (``changed: true``); a changed one is replaced
 atomically by rename. In check mode nothing touches the disk; only the hash
 is computed to tell whether the file would change.
 """
@@ -18,6 +19,7 @@ import csv
 import hashlib
 import json
 import os
+import stat
 import tempfile
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
@@ -76,23 +78,31 @@ class _HashingSink:
             self._handle.write(data)
 
     def commit(self):
-        """Replace the file when the content differs; return whether it did (or would)."""
-        changed = _file_hash(self.path) != self.hash.hexdigest()
+        """Replace the file when the content differs, set its mode to FILE_MODE when that differs;
+        return whether either did (or would)."""
+        content_changed = _file_hash(self.path) != self.hash.hexdigest()
+        mode_changed = not content_changed and _file_mode(self.path) != FILE_MODE
         if self._handle is None:
-            return changed
+            return content_changed or mode_changed
         self._handle.close()
-        if changed:
+        if content_changed:
             os.chmod(self._tmp, FILE_MODE)
             os.rename(self._tmp, self.path)
         else:
             os.unlink(self._tmp)
-        return changed
+            if mode_changed:
+                os.chmod(self.path, FILE_MODE)
+        return content_changed or mode_changed
 
     def discard(self):
         if self._handle is not None:
             self._handle.close()
             if os.path.exists(self._tmp):
                 os.unlink(self._tmp)
+
+
+def _file_mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
 
 
 def _file_hash(path):

@@ -9,7 +9,10 @@ Graph has two endpoints with different shapes:
   list where sub-labels carry ``parent``;
 - v1.0 ``/security/dataSecurityAndGovernance/sensitivityLabels``, which needs
   ``SensitivityLabel.Read`` or ``SensitivityLabels.Read.All``: top-level
-  labels with their children nested in ``sublabels``.
+  labels, with their children nested in the navigation property ``sublabels``
+  only when asked for with ``$expand=sublabels``. v1.0's
+  ``microsoft.graph.sensitivityLabel`` has no color, content formats, active
+  or appliable flag: those fields are ``None`` (unknown) in its records.
 
 Both are read page by page and yielded one record at a time, so memory does
 not grow with the number of labels unless the caller keeps them.
@@ -53,17 +56,18 @@ def from_beta(item):
 
 
 def from_v1(item, parent=None):
+    """A v1.0 ``microsoft.graph.sensitivityLabel``; what that type does not have is None (unknown)."""
     return {
         "id": item.get("id"),
         "name": item.get("name"),
         "display_name": item.get("displayName") or item.get("name"),
         "description": item.get("description"),
-        "color": item.get("color"),
+        "color": None,
         "priority": item.get("priority"),
         "tooltip": item.get("toolTip"),
-        "active": item.get("isActive"),
-        "appliable": item.get("isAppliable"),
-        "content_formats": list(item.get("contentFormats") or []),
+        "active": None,
+        "appliable": None,
+        "content_formats": None,
         "has_protection": item.get("hasProtection"),
         "parent_id": (parent or {}).get("id"),
         "parent_name": (parent or {}).get("name"),
@@ -83,7 +87,7 @@ def from_zia(item, names_by_id=None):
         "tooltip": None,
         "active": item.get("isActive"),
         "appliable": None,
-        "content_formats": [],
+        "content_formats": None,
         "has_protection": None,
         "parent_id": parent_id,
         "parent_name": (names_by_id or {}).get(parent_id),
@@ -128,13 +132,30 @@ class GraphLabelSource:
         self.consent_url = consent_url
         self.page_size = page_size
         self.endpoint = None
+        self.tried = []
 
     def _path(self, endpoint):
         base = BETA_PATH if endpoint == "beta" else V1_PATH
         return "/users/%s%s" % (self.user_id, base) if self.user_id else base
 
+    def _read(self, endpoint):
+        params = {"$top": str(self.page_size)}
+        if endpoint == "v1.0":
+            # sublabels is a navigation property: v1.0 returns it only when expanded.
+            params["$expand"] = "sublabels"
+        for item in self._clients[endpoint].list(self._path(endpoint), params=params):
+            if endpoint == "beta":
+                yield from_beta(item)
+            else:
+                yield from _flatten_v1(item)
+
     def labels(self):
-        """Yield normalised labels; sets ``self.endpoint`` to the endpoint that answered."""
+        """Yield normalised labels; sets ``self.endpoint`` to the endpoint that answered.
+
+        With ``auto``, an endpoint that answers 403 or 404 before giving any
+        label is left for the other one (roles in a token do not prove the
+        service agrees); ``self.tried`` lists what each endpoint answered.
+        """
         roles = token_claims(self._token_source()).get("roles") or []
         endpoint = choose_endpoint(self.requested, roles)
         if endpoint is None:
@@ -144,20 +165,30 @@ class GraphLabelSource:
                 hint="Grant the application permission InformationProtectionPolicy.Read.All (beta endpoint, what "
                      "Zscaler uses) or SensitivityLabels.Read.All (v1.0) on Microsoft Graph with admin consent%s."
                      % (": %s" % self.consent_url if self.consent_url else ""))
-        self.endpoint = endpoint
-        client = self._clients[endpoint]
-        try:
-            for item in client.list(self._path(endpoint), params={"$top": str(self.page_size)}):
-                if endpoint == "beta":
-                    yield from_beta(item)
-                else:
-                    yield from _flatten_v1(item)
-        except ApiError as err:
-            if err.status == 403:
-                needed = BETA_ROLES if endpoint == "beta" else V1_ROLES
-                err.hint = "Reading labels from the %s endpoint needs %s with admin consent%s." % (
-                    endpoint, " or ".join(needed), (": %s" % self.consent_url) if self.consent_url else "")
-            raise
+        order = [endpoint]
+        if self.requested == "auto":
+            order.append("v1.0" if endpoint == "beta" else "beta")
+        self.tried = []
+        for index, current in enumerate(order):
+            started = False
+            try:
+                for record in self._read(current):
+                    started = True
+                    yield record
+            except ApiError as err:
+                if not started and err.status in (403, 404) and index + 1 < len(order):
+                    self.tried.append({"endpoint": current, "status": err.status, "code": err.code})
+                    continue
+                if err.status == 403:
+                    needed = BETA_ROLES if current == "beta" else V1_ROLES
+                    err.hint = "Reading labels from the %s endpoint needs %s with admin consent%s%s." % (
+                        current, " or ".join(needed), (": %s" % self.consent_url) if self.consent_url else "",
+                        "".join("; the %s endpoint answered %s first" % (t["endpoint"], t["status"])
+                                for t in self.tried))
+                raise
+            self.tried.append({"endpoint": current, "status": 200, "code": None})
+            self.endpoint = current
+            return
 
 
 def zia_labels(zia, account_tenant_id):
@@ -169,16 +200,35 @@ def zia_labels(zia, account_tenant_id):
         yield record
 
 
-def keep(record, active_only=False, appliable_to=None, name_regex=None, parent=None):
-    """The module's filters."""
-    if active_only and record.get("active") is False:
-        return False
-    if appliable_to and not set(appliable_to) <= set(record.get("content_formats") or []):
-        return False
+def keep(record, active_only=False, appliable_to=None, name_regex=None, parent=None, unknown=None):
+    """The module's filters.
+
+    A label whose field a filter needs is unknown (None) is kept, not dropped:
+    the filter cannot tell, and dropping would hide every v1.0 label. Each
+    filter that could not be fully evaluated on a kept label is counted in
+    ``unknown`` (a dict option -> count), so the caller can say so.
+    """
     if name_regex is not None and not name_regex.search(record.get("name") or ""):
         return False
     if parent is not None and parent not in (record.get("parent_id"), record.get("parent_name")):
         return False
+    undecided = []
+    if active_only:
+        if record.get("active") is False:
+            return False
+        if record.get("active") is None:
+            undecided.append("active_only")
+    if appliable_to:
+        if record.get("appliable") is False:
+            return False  # a parent of sub-labels, say: no content format makes it appliable
+        formats = record.get("content_formats")
+        if formats is not None and not set(appliable_to) <= set(formats):
+            return False
+        if formats is None:
+            undecided.append("appliable_to")
+    if unknown is not None:
+        for option in undecided:
+            unknown[option] = unknown.get(option, 0) + 1
     return True
 
 

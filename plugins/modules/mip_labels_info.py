@@ -48,7 +48,9 @@ options:
       - Graph endpoint. V(beta) is C(/security/informationProtection/sensitivityLabels), which
         C(InformationProtectionPolicy.Read.All) (Zscaler's permission) opens. V(v1.0) is
         C(/security/dataSecurityAndGovernance/sensitivityLabels), which needs C(SensitivityLabels.Read.All).
-      - V(auto) picks the one the token's permissions open; RV(endpoint) tells which answered.
+      - V(auto) picks the one the token's permissions open (beta first); when that one answers 403 or 404 before
+        giving any label, it tries the other. RV(endpoint) tells which answered, RV(endpoints_tried) what each
+        endpoint tried answered. V(beta) and V(v1.0) never fall back.
     type: str
     choices: [auto, beta, v1.0]
     default: auto
@@ -56,11 +58,20 @@ options:
     description: Read the labels available to this user (object id or UPN) instead of the whole tenant.
     type: str
   active_only:
-    description: Only active labels.
+    description:
+      - Only active labels.
+      - Graph v1.0 does not say whether a label is active (its C(sensitivityLabel) has no C(isActive)). With
+        O(endpoint=v1.0), or V(auto) when v1.0 answered, labels are therefore kept, since the filter cannot tell;
+        RV(filters_not_evaluated) counts them and a warning says so. Use the beta endpoint
+        (C(InformationProtectionPolicy.Read.All)) to filter on it.
     type: bool
     default: false
   appliable_to:
-    description: Only labels whose content formats include all of these.
+    description:
+      - Only labels that can be applied (not a parent of sub-labels, which Purview does not let anyone apply)
+        and whose content formats include all of these.
+      - Graph v1.0 and ZIA do not report content formats, so their labels are kept, counted in
+        RV(filters_not_evaluated), with a warning, as for O(active_only).
     type: list
     elements: str
     choices: [email, file, meeting, schematizedData, site, team, unifiedGroup]
@@ -73,7 +84,10 @@ options:
   csv_path:
     description:
       - Write the labels to this CSV file (UTF-8, header row, mode 0640), with the columns of the portal's download
-        plus ids. Written atomically, only when the content changes.
+        plus ids. Written atomically, only when the content changes; an existing file with the same content but
+        another mode gets mode 0640 (and C(changed=true)).
+      - The C(Account Name) column holds O(account_name) when given; otherwise, with O(source=graph), the Entra
+        tenant id the labels were read from, since no ZIA account is involved.
     type: path
   json_path:
     description: Write the labels to this JSON file (a list of label records), like O(csv_path).
@@ -82,6 +96,12 @@ options:
     description: Return the labels in RV(labels). Turn off for very large tenants when only the files matter.
     type: bool
     default: true
+  return_tree:
+    description:
+      - Also return the labels nested by parent in RV(tree). Filters apply first; a sub-label whose parent was
+        filtered out is a root of the tree. Keeps every label in memory, like O(return_labels).
+    type: bool
+    default: false
   page_size:
     description: Labels per Graph page (1 to 999).
     type: int
@@ -138,13 +158,18 @@ labels:
       description: Name of the parent label, when known.
       type: str
     active:
-      description: Whether the label is active.
+      description: Whether the label is active; null when the source does not report it (Graph v1.0).
       type: bool
     appliable:
-      description: Whether the label can be applied to content (false for labels that have sub-labels).
+      description: Whether the label can be applied to content (false for labels that have sub-labels); null
+        when the source does not report it (Graph v1.0, ZIA).
       type: bool
+    color:
+      description: Label color; null when the source does not report it (Graph v1.0, ZIA).
+      type: str
     content_formats:
-      description: Content the label applies to (file, email, ...).
+      description: Content the label applies to (file, email, ...); null when the source does not report it
+        (Graph v1.0, ZIA).
       type: list
       elements: str
     has_protection:
@@ -153,6 +178,14 @@ labels:
     source:
       description: C(graph_beta), C(graph_v1.0) or C(zia).
       type: str
+tree:
+  description:
+    - The labels nested by parent, in the order they came, each label record (as in RV(labels)) with a
+      C(children) list of its sub-labels.
+  returned: when return_tree is true
+  type: list
+  elements: dict
+  sample: [{"name": "Confidential", "id": "6f1c...", "children": [{"name": "All Employees", "children": []}]}]
 count:
   description: Number of labels after filtering.
   returned: always
@@ -161,6 +194,14 @@ endpoint:
   description: The Graph endpoint that answered, C(beta) or C(v1.0).
   returned: when Graph was read
   type: str
+endpoints_tried:
+  description:
+    - The Graph endpoints tried, in order, with the HTTP status each answered (C(code) is Graph's error code);
+      more than one when O(endpoint=auto) fell back.
+  returned: when Graph was read
+  type: list
+  elements: dict
+  sample: [{"endpoint": "beta", "status": 403, "code": "Forbidden"}, {"endpoint": "v1.0", "status": 200, "code": null}]
 drift:
   description: With O(source=both), how ZIA's view differs from Microsoft's.
   returned: when source is both
@@ -178,6 +219,13 @@ drift:
       description: Labels whose name differs between Microsoft and ZIA.
       type: list
       elements: dict
+filters_not_evaluated:
+  description:
+    - For O(active_only) and O(appliable_to), how many returned labels the filter could not evaluate because the
+      source does not report the field (Graph v1.0, ZIA); those labels were kept. Empty when every filter applied.
+  returned: always
+  type: dict
+  sample: {"active_only": 8}
 files:
   description: Each file written (or that would be, in check mode), with whether it changed.
   returned: always
@@ -213,6 +261,7 @@ ARGUMENT_SPEC = dict(
     csv_path=dict(type="path"),
     json_path=dict(type="path"),
     return_labels=dict(type="bool", default=True),
+    return_tree=dict(type="bool", default=False),
     page_size=dict(type="int", default=100),
 )
 
@@ -227,8 +276,11 @@ class LabelRun:
         self.name_regex = self._compile(p["name_pattern"])
         self.export = None
         self.labels = [] if p["return_labels"] else None
+        self.tree_records = [] if p["return_tree"] else None
         self.count = 0
         self.source = None
+        self.unknown = {}
+        self.account = p["account_name"]
 
     @staticmethod
     def _compile(pattern):
@@ -252,19 +304,25 @@ class LabelRun:
 
     def _keep(self, record):
         p = self.p
-        return label_utils.keep(record, p["active_only"], p["appliable_to"], self.name_regex, p["parent"])
+        return label_utils.keep(record, p["active_only"], p["appliable_to"], self.name_regex, p["parent"],
+                                unknown=self.unknown)
 
     def _emit(self, record):
-        record["account"] = self.p["account_name"]
+        record["account"] = self.account
         self.export.add(record)
         self.count += 1
-        if self.labels is not None:
+        if self.labels is not None or self.tree_records is not None:
             record.pop("account")
+        if self.labels is not None:
             self.labels.append(record)
+        if self.tree_records is not None:
+            self.tree_records.append(record)
 
     def graph_records(self):
         endpoints = self.module.entra_endpoints()
         tokens = self.module.entra_token_provider(endpoints)
+        if self.account is None:
+            self.account = tokens.tenant_id
         self.source = label_utils.GraphLabelSource(
             self.module.http(), endpoints.graph_url, lambda: tokens.token(endpoints.graph_resource),
             endpoint=self.p["endpoint"], user_id=self.p["user_id"], page_size=self.p["page_size"],
@@ -297,6 +355,7 @@ class LabelRun:
                     if self._keep(record):
                         self._emit(record)
                 result["endpoint"] = self.source.endpoint
+                result["endpoints_tried"] = self.source.tried
                 if seen is not None:
                     held = [{"id": r["id"], "name": r["name"], "deleted": r["deleted"]} for r in self.zia_records()]
                     result["drift"] = label_utils.drift(seen, held)
@@ -307,11 +366,25 @@ class LabelRun:
         result.update({
             "changed": any(files.values()),
             "count": self.count,
+            "filters_not_evaluated": dict(self.unknown),
             "files": [{"path": path, "changed": changed} for path, changed in sorted(files.items())],
         })
         if self.labels is not None:
             result["labels"] = self.labels
+        if self.tree_records is not None:
+            result["tree"] = label_utils.tree(self.tree_records)
+        if self.unknown:
+            result["warnings"] = [
+                "%s could not be evaluated on %d label(s): the %s does not report %s; they were kept."
+                % (option, number, self._source_name(result),
+                   "whether a label is active" if option == "active_only" else "content formats")
+                for option, number in sorted(self.unknown.items())]
         return result
+
+    def _source_name(self, result):
+        if self.p["source"] == "zia":
+            return "ZIA account"
+        return "Graph %s endpoint" % result.get("endpoint")
 
 
 def main():

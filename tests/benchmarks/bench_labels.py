@@ -5,7 +5,8 @@
 Measured in one run against the emulator:
 - wall time of the module (ansible ad-hoc run, CSV export, labels not returned)
   divided by that of a bare `requests` loop that gets a token, fetches the same
-  pages and writes the same kind of CSV;
+  pages and writes the same CSV (the module's columns and normalisation,
+  imported from module_utils; the two files are checked byte-identical);
 - peak resident memory of the module's process at 1,000 and at 10,000 labels.
 """
 
@@ -21,6 +22,13 @@ import time
 import requests
 
 from harness import adhoc, base_env, new_emulator, spread, temp_dir
+from conftest import collections_path
+
+# The module's own column mapping and label normalisation, imported, not copied: the bare loop
+# must write the very CSV the module writes, or the ratio compares different work.
+sys.path.insert(0, collections_path())
+from ansible_collections.mipconnect.zia.plugins.module_utils.export import CSV_COLUMNS, _cell  # noqa: E402
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels import from_beta  # noqa: E402
 
 PAGE = 100
 
@@ -51,14 +59,15 @@ def bare_loop(emu, tenant_id, client, csv_path):
     url = "%s/graph/beta/security/informationProtection/sensitivityLabels?$top=%d" % (emu.url, PAGE)
     count = 0
     with open(csv_path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Label Name", "Label ID", "Parent Label", "Parent Label ID", "Priority", "Active"])
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([title for title, _key in CSV_COLUMNS])
         while url:
             page = session.get(url, headers=headers, verify=emu.ca_file).json()
             for item in page["value"]:
-                parent = item.get("parent") or {}
-                writer.writerow([item["name"], item["id"], parent.get("name"), parent.get("id"),
-                                 item.get("sensitivity"), item.get("isActive")])
+                record = from_beta(item)
+                # As the module does for source: graph without account_name: the tenant read.
+                record["account"] = tenant_id
+                writer.writerow([_cell(record.get(key)) for _title, key in CSV_COLUMNS])
                 count += 1
             url = page.get("@odata.nextLink")
     return time.perf_counter() - started, count
@@ -98,12 +107,16 @@ def main():
         module_times, bare_times, script_times = [], [], []
         for _round in range(args.rounds):
             # A new path each round: every module run really writes the file.
-            elapsed, count = module_run(emu, tenant, client, os.path.join(temp_dir(), "labels.csv"))
+            module_csv = os.path.join(temp_dir(), "labels.csv")
+            elapsed, count = module_run(emu, tenant, client, module_csv)
             assert count == args.labels, count
             module_times.append(elapsed)
-            elapsed, count = bare_loop(emu, tenant["tenant_id"], client, os.path.join(temp_dir(), "bare.csv"))
+            bare_csv = os.path.join(temp_dir(), "bare.csv")
+            elapsed, count = bare_loop(emu, tenant["tenant_id"], client, bare_csv)
             assert count == args.labels, count
             bare_times.append(elapsed)
+            with open(module_csv, "rb") as mine, open(bare_csv, "rb") as theirs:
+                assert mine.read() == theirs.read(), "the bare loop must write the module's CSV"
             elapsed, count = bare_script(emu, tenant["tenant_id"], client, os.path.join(temp_dir(), "script.csv"))
             assert count == args.labels, count
             script_times.append(elapsed)

@@ -634,11 +634,21 @@ class GraphService:
                 return user
         raise not_found(key)
 
+    def _v1_labels(self, call):
+        """The v1.0 list; `sublabels` is a navigation property, inlined only with $expand=sublabels."""
+        wanted = [name.strip() for name in call.request.args.get("$expand", "").split(",") if name.strip()]
+        for name in wanted:
+            if name != "sublabels":
+                raise ServiceError(
+                    400, "BadRequest", f"Could not find a property named '{name}' on type 'sensitivityLabel'."
+                )
+        return labels.v1_view(call.directory.tenant, expand_sublabels=bool(wanted))
+
     def list_sensitivity_labels(self, call):
         call.require_any(V1_LABEL_PERMISSIONS)
         return self._collection(
             call,
-            labels.v1_view(call.directory.tenant),
+            self._v1_labels(call),
             "security/dataSecurityAndGovernance/sensitivityLabels",
         )
 
@@ -648,6 +658,6 @@ class GraphService:
         # Every label is published to every user here: no per-user label policies.
         return self._collection(
             call,
-            labels.v1_view(call.directory.tenant),
+            self._v1_labels(call),
             f"users('{found['id']}')/security/dataSecurityAndGovernance/sensitivityLabels",
         )

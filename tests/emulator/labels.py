@@ -4,8 +4,9 @@ The store keeps one flat record per label; a sub-label names its parent by
 parentId, one level deep as Purview allows. Graph beta
 (`microsoft.graph.security.sensitivityLabel`) lists every label flat, each with
 its `parent`; Graph v1.0 (`microsoft.graph.sensitivityLabel` in our OpenAPI
-subset) lists the top-level labels with their children in `sublabels`. Each
-shape keeps to its own schema, so clients meet both as they are.
+subset) lists the top-level labels, with their children in the navigation
+property `sublabels` only when asked for with `$expand=sublabels`. Each shape
+keeps to its own schema's properties, so clients meet both as they are.
 """
 
 import random
@@ -250,8 +251,8 @@ def beta_view(tenant):
     return _cached(tenant, _build_beta_view)
 
 
-def v1_view(tenant):
-    return _cached(tenant, _build_v1_view)
+def v1_view(tenant, expand_sublabels=False):
+    return _cached(tenant, _build_v1_expanded_view if expand_sublabels else _build_v1_view)
 
 
 def _build_beta_view(tenant):
@@ -269,7 +270,10 @@ def _build_beta_view(tenant):
     ]
 
 
-def _v1_shape(label, parents):
+def _v1_shape(label):
+    """Only the properties microsoft.graph.sensitivityLabel has in v1.0 (no color, contentFormats,
+    isActive or isAppliable: those are beta's); `sublabels` is a navigation property, added by the
+    view only when the caller asks for $expand=sublabels."""
     return {
         "id": label["id"],
         "name": label["name"],
@@ -277,30 +281,26 @@ def _v1_shape(label, parents):
         "description": label["description"],
         "toolTip": label["tooltip"],
         "autoTooltip": "",
-        "color": label["color"],
         "priority": label["sensitivity"],
-        "contentFormats": list(label["contentFormats"]),
         "hasProtection": label["hasProtection"],
-        "isActive": label["isActive"],
-        "isAppliable": label["id"] not in parents,
         "isDefault": False,
         "isEndpointProtectionEnabled": False,
         "isScopedToUser": False,
         "locale": "en-US",
         "actionSource": "manual",
-        "sublabels": [],
     }
 
 
 def _build_v1_view(tenant):
-    """The top-level labels, each with its sub-labels nested in `sublabels`."""
+    """The top-level labels, without their sub-labels (not asked for with $expand)."""
+    return [_v1_shape(label) for label in ordered(tenant) if not label["parentId"]]
+
+
+def _build_v1_expanded_view(tenant):
+    """The top-level labels, each with its sub-labels nested in `sublabels` ($expand=sublabels)."""
     labels = ordered(tenant)
-    parents = _parents(labels)
-    shaped = {label["id"]: _v1_shape(label, parents) for label in labels}
-    top = []
+    top = {label["id"]: dict(_v1_shape(label), sublabels=[]) for label in labels if not label["parentId"]}
     for label in labels:
         if label["parentId"]:
-            shaped[label["parentId"]]["sublabels"].append(shaped[label["id"]])
-        else:
-            top.append(shaped[label["id"]])
-    return top
+            top[label["parentId"]]["sublabels"].append(_v1_shape(label))
+    return list(top.values())

@@ -5,6 +5,9 @@ import uuid
 
 import pytest
 import requests
+import yaml
+
+from emulator.graph import SCHEMA_FILE
 
 BETA_LABELS = "/graph/beta/security/informationProtection/sensitivityLabels"
 V1_LABELS = "/graph/v1.0/security/dataSecurityAndGovernance/sensitivityLabels"
@@ -86,13 +89,39 @@ def test_beta_list_is_flat_with_parent(api, tenant, reader):
     uuid.UUID(children[0]["id"])
 
 
-def test_v1_list_nests_sublabels(api, tenant, reader):
-    labels, _ = _walk(api, V1_LABELS, reader)
+def _v1_label_properties():
+    """The properties of microsoft.graph.sensitivityLabel in the v1.0 OpenAPI subset, entity's id included."""
+    document = yaml.safe_load(SCHEMA_FILE.read_text())
+    properties = set()
+    for part in document["components"]["schemas"]["microsoft.graph.sensitivityLabel"]["allOf"]:
+        properties |= set(part.get("properties", {}))
+    return properties | {"id"}
+
+
+def test_v1_list_keeps_to_the_v1_schema(api, tenant, reader):
+    allowed = _v1_label_properties()
+    # Beta's fields are not v1.0's: the emulator must not hand them to a v1.0 client.
+    assert not {"color", "contentFormats", "isActive", "isAppliable", "sensitivity", "tooltip"} & allowed
+    for params in ({}, {"$expand": "sublabels"}):
+        labels, _ = _walk(api, V1_LABELS, reader, **params)
+        shaped = labels + [sub for label in labels for sub in label.get("sublabels", [])]
+        for label in shaped:
+            assert set(label) <= allowed, set(label) - allowed
+
+
+def test_v1_list_nests_sublabels_only_when_expanded(api, tenant, reader):
+    plain, _ = _walk(api, V1_LABELS, reader)
+    assert [label["name"] for label in plain] == ["Public", "General", "Confidential", "Highly Confidential"]
+    assert all("sublabels" not in label for label in plain)
+    labels, _ = _walk(api, V1_LABELS, reader, **{"$expand": "sublabels"})
     assert [label["name"] for label in labels] == ["Public", "General", "Confidential", "Highly Confidential"]
     highly = labels[3]
     assert [s["name"] for s in highly["sublabels"]] == ["All Employees", "Specified People"]
     assert highly["displayName"] == "Highly Confidential" and highly["priority"] == 5
     assert "toolTip" in highly and "parent" not in highly
+    assert labels[0]["sublabels"] == []
+    refused = api.call("GET", V1_LABELS, reader, params={"$expand": "parent"})
+    assert refused.status_code == 400, refused.text
 
 
 def test_each_list_needs_its_own_permission(emulator, api, tenant):
@@ -129,7 +158,7 @@ def test_paging_with_page_size_and_top(emulator, api, tenant, reader):
     labels, pages = _walk(api, BETA_LABELS, reader)
     assert (len(labels), pages) == (30, 5)
     assert len({label["id"] for label in labels}) == 30
-    labels, pages = _walk(api, V1_LABELS, reader, **{"$top": "4"})
+    labels, pages = _walk(api, V1_LABELS, reader, **{"$top": "4", "$expand": "sublabels"})
     assert (len(labels), pages) == (10, 3)
     assert sum(len(label["sublabels"]) for label in labels) == 20
 

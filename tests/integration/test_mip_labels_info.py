@@ -32,6 +32,7 @@ def test_auto_picks_the_endpoint_the_token_opens(tenant, role, endpoint, source)
     run = run_labels(tenant, {}, reader(tenant, role))
     assert_ok(run)
     assert run.result["endpoint"] == endpoint
+    assert run.result["endpoints_tried"] == [{"endpoint": endpoint, "status": 200, "code": None}]
     names = [label["name"] for label in run.result["labels"]]
     expected = [label["name"] for label in tenant.emulator.labels(tenant.tenant_id)]
     assert sorted(names) == sorted(expected)
@@ -49,6 +50,80 @@ def test_both_endpoints_give_the_same_labels(tenant):
     assert_ok(v1)
     key = lambda label: (label["id"], label["name"], label["parent_id"], label["priority"])  # noqa: E731
     assert sorted(map(key, beta.result["labels"])) == sorted(map(key, v1.result["labels"]))
+
+
+def test_v1_records_say_unknown_for_what_v1_does_not_have(tenant):
+    run = run_labels(tenant, {}, reader(tenant, "SensitivityLabels.Read.All"))
+    assert_ok(run)
+    for label in run.result["labels"]:
+        assert label["source"] == "graph_v1.0"
+        assert (label["active"], label["appliable"], label["content_formats"], label["color"]) == (
+            None, None, None, None)
+        assert label["display_name"] and label["priority"] is not None
+    # The sub-labels came from $expand=sublabels, which the module asks for on v1.0.
+    pages = [r for r in run.requests if "sensitivityLabels" in r["path"]]
+    assert pages and "expand=sublabels" in pages[0]["query"], pages
+
+
+def test_v1_filters_that_cannot_be_evaluated_keep_labels_and_say_so(tenant):
+    tenant.emulator.add_labels(tenant.tenant_id, [{"name": "Retired", "isActive": False},
+                                                  {"name": "Mail only", "contentFormats": ["email"]}])
+    run = run_labels(tenant, {"active_only": True, "appliable_to": ["file"]},
+                     reader(tenant, "SensitivityLabels.Read.All"))
+    assert_ok(run)
+    names = {label["name"] for label in run.result["labels"]}
+    assert {"Retired", "Mail only"} <= names
+    assert run.result["count"] == len(tenant.emulator.labels(tenant.tenant_id))
+    assert run.result["filters_not_evaluated"] == {"active_only": run.result["count"],
+                                                   "appliable_to": run.result["count"]}
+    assert any("active_only could not be evaluated" in w for w in run.result.get("warnings", [])), run.output
+
+
+@pytest.mark.parametrize("role", ["InformationProtectionPolicy.Read.All", "SensitivityLabels.Read.All"])
+def test_tree_nests_sub_labels_under_their_parent(tenant, role):
+    run = run_labels(tenant, {"return_tree": True, "return_labels": False}, reader(tenant, role))
+    assert_ok(run)
+    assert "labels" not in run.result
+    shown = dict((node["name"], [child["name"] for child in node["children"]]) for node in run.result["tree"])
+    assert shown == {"Public": [], "General": [], "Confidential": ["All Employees", "Anyone (unrestricted)"],
+                     "Highly Confidential": ["All Employees", "Specified People"]}
+    child = run.result["tree"][2]["children"][0]
+    assert child["parent_id"] == run.result["tree"][2]["id"] and child["children"] == []
+    assert "account" not in child
+    filtered = run_labels(tenant, {"return_tree": True, "name_pattern": "^All"}, reader(tenant, role))
+    assert [(n["name"], n["parent_name"]) for n in filtered.result["tree"]] == [
+        ("All Employees", "Confidential"), ("All Employees", "Highly Confidential")]
+
+
+BETA_PATH = r"^/graph/beta/security/informationProtection/sensitivityLabels"
+BOTH_ROLES = ["InformationProtectionPolicy.Read.All", "SensitivityLabels.Read.All"]
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_auto_falls_back_when_the_chosen_endpoint_refuses(tenant, status):
+    client = tenant.emulator.create_client(tenant.tenant_id, graph_roles=BOTH_ROLES)
+    tenant.emulator.add_fault(method="GET", path=BETA_PATH, status=status, times=1)
+    run = run_labels(tenant, {}, client)
+    assert_ok(run)
+    assert run.result["endpoint"] == "v1.0"
+    assert [(t["endpoint"], t["status"]) for t in run.result["endpoints_tried"]] == [("beta", status),
+                                                                                    ("v1.0", 200)]
+    assert run.result["count"] == len(tenant.emulator.labels(tenant.tenant_id))
+    assert all(label["source"] == "graph_v1.0" for label in run.result["labels"])
+
+
+def test_no_fallback_without_auto_nor_when_both_refuse(tenant):
+    client = tenant.emulator.create_client(tenant.tenant_id, graph_roles=BOTH_ROLES)
+    tenant.emulator.add_fault(method="GET", path=BETA_PATH, status=403, times=1)
+    pinned = run_labels(tenant, {"endpoint": "beta"}, client)
+    assert pinned.result["failed"] and pinned.result["error"]["status"] == 403
+    assert not [r for r in pinned.requests if "dataSecurityAndGovernance" in r["path"]]
+
+    # The token says beta; beta is not there, and v1.0 refuses this token: the error names both.
+    tenant.emulator.add_fault(method="GET", path=BETA_PATH, status=404, times=1)
+    both = run_labels(tenant, {}, reader(tenant, "InformationProtectionPolicy.Read.All"))
+    assert both.result["failed"] and both.result["error"]["status"] == 403
+    assert "SensitivityLabels.Read.All" in both.result["msg"] and "beta endpoint answered 404" in both.result["msg"]
 
 
 def test_missing_permission_names_it_and_the_consent_url(tenant):
@@ -89,10 +164,29 @@ def test_csv_and_json_written_once_then_unchanged(tenant):
     with open(json_path, encoding="utf-8") as handle:
         assert len(json.load(handle)) == first.result["count"]
 
+    # source: graph without account_name: the Account Name column names the Entra tenant read.
+    assert {row["Account Name"] for row in rows} == {tenant.tenant_id.lower()}
+
     second = run_labels(tenant, args, client)
     assert_ok(second)
     assert second.result["changed"] is False
     assert all(not f["changed"] for f in second.result["files"])
+
+    # Same content, another mode: check mode says it would change and leaves it; a real run sets 0640.
+    with open(csv_path, "rb") as handle:
+        content = handle.read()
+    os.chmod(csv_path, 0o644)
+    planned_mode = run_labels(tenant, args, client, check=True)
+    assert_ok(planned_mode)
+    assert [(f["path"], f["changed"]) for f in planned_mode.result["files"]] == [(csv_path, True), (json_path, False)]
+    assert stat.S_IMODE(os.stat(csv_path).st_mode) == 0o644
+    fixed_mode = run_labels(tenant, args, client)
+    assert_ok(fixed_mode)
+    assert fixed_mode.result["changed"] is True
+    assert stat.S_IMODE(os.stat(csv_path).st_mode) == 0o640
+    with open(csv_path, "rb") as handle:
+        assert handle.read() == content
+    assert run_labels(tenant, args, client).result["changed"] is False
 
     tenant.emulator.rename_label(tenant.tenant_id, rows[0]["Label ID"], "Renamed label")
     third = run_labels(tenant, args, client)
@@ -105,10 +199,37 @@ def test_filters(tenant):
     run = run_labels(tenant, {"parent": "Confidential", "name_pattern": "^All"}, client)
     assert_ok(run)
     assert [label["name"] for label in run.result["labels"]] == ["All Employees"]
-    appliable = run_labels(tenant, {"appliable_to": ["file", "email"], "active_only": True}, client)
-    assert_ok(appliable)
-    assert appliable.result["count"] > 0
-    assert all({"file", "email"} <= set(label["content_formats"]) for label in appliable.result["labels"])
+
+
+def test_active_and_appliable_filters_exclude_what_they_should(tenant):
+    added = tenant.emulator.add_labels(tenant.tenant_id, [
+        {"name": "Retired", "isActive": False},
+        {"name": "Mail only", "contentFormats": ["email"]},
+        {"name": "Files only", "contentFormats": ["file"]},
+        {"name": "Everywhere", "contentFormats": ["file", "email", "site"]},
+        {"name": "Project parent", "contentFormats": ["file", "email"]},
+    ])
+    tenant.emulator.add_labels(tenant.tenant_id, [
+        {"name": "Project child", "parentId": added[4]["id"], "contentFormats": ["file", "email"]}])
+    client = reader(tenant, "InformationProtectionPolicy.Read.All")
+    names = lambda run: {label["name"] for label in run.result["labels"]}  # noqa: E731
+
+    active = run_labels(tenant, {"active_only": True}, client)
+    assert_ok(active)
+    assert "Retired" not in names(active)
+    assert {"Mail only", "Files only", "Everywhere", "Project parent", "Project child"} <= names(active)
+
+    both = run_labels(tenant, {"appliable_to": ["file", "email"]}, client)
+    assert_ok(both)
+    assert not {"Mail only", "Files only"} & names(both)
+    # A parent of sub-labels cannot be applied, whatever its content formats.
+    assert not {"Project parent", "Confidential", "Highly Confidential"} & names(both)
+    assert {"Retired", "Everywhere", "Project child", "Public", "All Employees"} <= names(both)
+    assert both.result["filters_not_evaluated"] == {}
+
+    mail = run_labels(tenant, {"appliable_to": ["email"], "active_only": True}, client)
+    assert_ok(mail)
+    assert "Mail only" in names(mail) and "Files only" not in names(mail) and "Retired" not in names(mail)
 
 
 def test_many_labels_over_many_pages(tenant):
