@@ -10,7 +10,8 @@ controller's temp dir, mode 0600, and encrypted with AES-GCM under a key
 derived from the identity's own credential: a process that does not hold the
 client secret (or certificate key) can neither read nor forge an entry. The
 file name is a hash, so it reveals neither tenant nor client. Entries expire
-five minutes before the token does.
+five minutes before the token does; a file left without a live entry is
+removed when read. ``drop`` forgets a token a service refused.
 """
 
 from __future__ import absolute_import, division, print_function

@@ -4,13 +4,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import stat
 import tempfile
 
 import pytest
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import token_cache
+from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, token_cache
 
 
 @pytest.fixture(autouse=True)
@@ -160,3 +161,75 @@ def test_drop_forgets_one_resource_and_removes_an_empty_file(private_tmp):
     cache().drop("b")
     assert os.listdir(cache_dir(private_tmp)) == []
     cache().drop("b")  # nothing left to drop: no error
+
+
+TENANT = "11111111-1111-1111-1111-111111111111"
+CLIENT = "22222222-2222-2222-2222-222222222222"
+
+
+class FakeResponse:
+    def __init__(self, status_code, body):
+        self.status_code = status_code
+        self.text = json.dumps(body)
+        self.content = self.text.encode("utf-8")
+        self.headers = {"Content-Type": "application/json"}
+
+    def json(self):
+        return json.loads(self.text)
+
+    def raise_for_status(self):
+        """MSAL may call it; our answers are all 200."""
+
+
+class FakeEntra:
+    """Serves the OpenID metadata and the token endpoint; counts token requests."""
+
+    def __init__(self):
+        self.token_requests = 0
+
+    def request(self, method, url, **kwargs):
+        base = "https://login.example/%s" % TENANT
+        if url.endswith("/.well-known/openid-configuration"):
+            return FakeResponse(200, {"token_endpoint": base + "/oauth2/v2.0/token",
+                                      "authorization_endpoint": base + "/oauth2/v2.0/authorize",
+                                      "issuer": "https://login.example/%s/v2.0" % TENANT})
+        assert method == "POST" and url == base + "/oauth2/v2.0/token", url
+        self.token_requests += 1
+        return FakeResponse(200, {"token_type": "Bearer", "expires_in": 3600,
+                                  "access_token": "token-%d" % self.token_requests})
+
+
+def provider(http, shared_cache=True):
+    endpoints = entra_auth.EntraEndpoints(authority_url="https://login.example")
+    return entra_auth.EntraTokenProvider(http, endpoints, TENANT, CLIENT, client_secret="canary-secret",
+                                         shared_cache=shared_cache)
+
+
+@pytest.mark.parametrize("shared_cache", [True, False])
+def test_a_refused_token_is_dropped_and_fetched_again_once(shared_cache):
+    http = FakeEntra()
+    tokens = provider(http, shared_cache)
+    graph = "https://graph.microsoft.com"
+    assert tokens.token(graph) == "token-1"
+    assert tokens.token(graph) == "token-1"  # MSAL's in-memory cache
+    if shared_cache:
+        assert provider(http).token(graph) == "token-1"  # the next task: the shared cache
+    assert http.token_requests == 1
+    tokens.invalidate(graph)  # the service answered 401
+    assert tokens.token(graph) == "token-2"
+    assert tokens.token(graph) == "token-2"
+    assert http.token_requests == 2
+    if shared_cache:
+        assert provider(http).token(graph) == "token-2"  # the revoked token is gone for later tasks too
+        assert http.token_requests == 2
+
+
+def test_invalidating_one_resource_keeps_the_others():
+    http = FakeEntra()
+    tokens = provider(http)
+    graph, arm = "https://graph.microsoft.com", "https://management.azure.com/"
+    assert (tokens.token(graph), tokens.token(arm)) == ("token-1", "token-2")
+    tokens.invalidate(arm)
+    assert tokens.token(graph) == "token-1"
+    assert provider(http).token(graph) == "token-1"
+    assert tokens.token(arm) == "token-3"
