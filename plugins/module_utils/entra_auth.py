@@ -157,6 +157,18 @@ class EntraTokenProvider:
             self._cache.put(scope, result["access_token"], result.get("expires_in", 0))
         return result["access_token"]
 
+    def invalidate(self, resource):
+        """Forget the token for ``resource``, which a service refused (401: revoked,
+        or the app's permissions changed): the next ``token(resource)`` asks Entra
+        again instead of reusing it from the shared cache or MSAL's own cache."""
+        scope = resource.rstrip("/") + "/.default"
+        if self._cache:
+            self._cache.drop(scope)
+        if self._app is not None:
+            cache = self._app.token_cache
+            for item in list(cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN, target=[scope])):
+                cache.remove_at(item)
+
     def _discovery_error(self):
         url = "%s/v2.0/.well-known/openid-configuration" % self.endpoints.authority(self.tenant_id)
         response = self._http.request("GET", url, service="Microsoft Entra ID")

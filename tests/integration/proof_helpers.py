@@ -54,7 +54,7 @@ class TaskOutcome:
         found = []
         if not self.result.get("failed"):
             found.append("did not fail (changed=%s)" % self.result.get("changed"))
-        if option is not None and option not in self.msg:
+        if option is not None and not names_option(option, self.msg):
             found.append("message does not name %r: %r" % (option, self.msg[:300]))
         blob = json.dumps(self.result) + self.output
         for sign in TRACEBACK_SIGNS:
@@ -67,6 +67,11 @@ class TaskOutcome:
         if self.requests and not allow_reads:
             found.append("requests sent: %s" % [(r["method"], r["path"]) for r in self.requests])
         return found
+
+
+def names_option(option, msg):
+    """Whether ``msg`` names ``option`` as a word: 'name' is not named by 'display_name'."""
+    return re.search(r"(?<![A-Za-z0-9_])%s(?![A-Za-z0-9_])" % re.escape(option), str(msg)) is not None
 
 
 JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+")
@@ -214,12 +219,18 @@ def run_module_inprocess(module, args, env):
 # Secret scanning ----------------------------------------------------------------
 
 def canary_hits(canaries, blob, where):
-    """[(where, canary name)] for every canary found in ``blob`` (str or bytes)."""
+    """[(where, canary name)] for every canary found in ``blob`` (str or bytes).
+
+    An empty canary would match nothing, silently: it is a broken test, not a pass.
+    """
     if isinstance(blob, bytes):
         blob = blob.decode("utf-8", "replace")
     hits = []
     for name, value in canaries.items():
-        if value and value in blob:
+        if not isinstance(value, str) or len(value) < 8:
+            shape = "%d characters" % len(value) if isinstance(value, str) else type(value).__name__
+            raise AssertionError("canary %r is empty or too short to search for (%s)" % (name, shape))
+        if value in blob:
             hits.append((where, name))
     return hits
 

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO_ROOT, Tenant
-from proof_helpers import TaskOutcome, collection_on_path, run_batch, run_module_inprocess
+from proof_helpers import TaskOutcome, collection_on_path, names_option, run_batch, run_module_inprocess
 
 GUID = "0f4e1c2a-6b7d-4e8f-9a0b-1c2d3e4f5a6b"
 LONG = "x" * 10000
@@ -341,6 +341,16 @@ def _is_int(text):
             return False
 
 
+def _is_infinity(text):
+    """'inf', '-Infinity'...: ansible-core's own int check crashes on them (see the xfail test below)."""
+    import decimal
+
+    try:
+        return decimal.Decimal(text).is_infinite()
+    except (decimal.DecimalException, TypeError, ValueError):
+        return False
+
+
 def invalid_values(option, spec):
     """A strategy of values that are wrong for this option, or None when we cannot tell."""
     if spec.get("choices"):
@@ -351,7 +361,8 @@ def invalid_values(option, spec):
     if kind == "bool":
         return st.text(min_size=1, max_size=12).filter(lambda v: v.lower().strip() not in BOOLEAN_WORDS)
     if kind == "int":
-        not_number = st.text(min_size=1, max_size=12).filter(lambda v: not _is_int(v.strip()) if v.strip() else True)
+        not_number = st.text(min_size=1, max_size=12).filter(
+            lambda v: (not _is_int(v.strip()) if v.strip() else True) and not _is_infinity(v))
         if option in RANGES:
             low, high = RANGES[option]
             return st.one_of(not_number, st.integers(max_value=low - 1), st.integers(min_value=high + 1))
@@ -460,7 +471,7 @@ def test_property_generated_bad_values_are_refused_before_any_request(module_nam
         sent = [(r["method"], r["path"]) for r in emulator.requests()[before:]]
         seen.append(option)
         assert result.get("failed"), (option, value, result)
-        assert option in str(result.get("msg")), (option, value, result.get("msg"))
+        assert names_option(option, result.get("msg")), (option, value, result.get("msg"))
         assert "exception" not in result, (option, value, result.get("exception"))
         assert "Traceback" not in text and "Unexpected error" not in text, (option, value, text[-2000:])
         assert sent == [], (option, value, sent)
@@ -468,3 +479,15 @@ def test_property_generated_bad_values_are_refused_before_any_request(module_nam
     check()
     print("%s: %d generated bad values over %d options" % (module_name, len(seen), len(set(seen))))
     assert len(set(seen)) >= 5, seen
+
+
+@pytest.mark.xfail(strict=True, raises=OverflowError,
+                   reason="ansible-core 2.19 check_type_int lets OverflowError out for 'inf' strings, before any "
+                          "collection code runs; when this passes, drop _is_infinity from the int strategy")
+def test_an_infinite_int_is_refused_cleanly(emulator, tmp_path_factory):
+    module = _modules()["azure_app_connector"]
+    tenant = Tenant(emulator, tmp_path_factory.mktemp("property-infinity"))
+    args = dict(_base_args("azure_app_connector", tenant, emulator), timeout="inf")
+    result, text = run_module_inprocess(module, args, tenant.env())
+    assert result.get("failed") and names_option("timeout", result.get("msg")), result
+    assert "Traceback" not in text

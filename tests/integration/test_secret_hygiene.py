@@ -20,11 +20,12 @@ the secrets they create are never shown to the test.
 
 import json
 import os
+import re
 import shutil
 import stat
 import sys
 
-import pytest
+import ansible_runner
 
 from conftest import collections_path
 from proof_helpers import JWT_RE, canary_hits, run_batch, scan_tree
@@ -165,6 +166,23 @@ def _request_log_hits(canaries, requests):
     return hits
 
 
+def _token_cache_problems(module_tmp):
+    """The shared token cache was used, lives in a 0700 directory, and holds only 0600 ciphertext."""
+    directory = module_tmp / ("mipconnect-tokens-%d" % os.getuid())
+    assert directory.is_dir(), "the modules wrote no token cache under TMPDIR (%s)" % sorted(module_tmp.iterdir())
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    files = [path for path in directory.iterdir() if path.is_file()]
+    assert files, "the token cache directory is empty"
+    problems = []
+    for path in files:
+        if stat.S_IMODE(path.stat().st_mode) != 0o600:
+            problems.append((str(path), "mode %o" % stat.S_IMODE(path.stat().st_mode)))
+        blob = path.read_bytes().decode("latin-1")
+        if JWT_RE.search(blob) or "access_token" in blob or "expires_on" in blob:
+            problems.append((str(path), "a token in clear"))
+    return problems
+
+
 def test_no_canary_secret_anywhere(tenant, tmp_path):
     out = str(tmp_path / "out")
     os.makedirs(out)
@@ -178,7 +196,11 @@ def test_no_canary_secret_anywhere(tenant, tmp_path):
                                     % ((os.path.join(out, "sharepoint-private-key.json"),) * 2),
                          "dest": key_pem_path, "mode": "0600"}}
     cases.insert(1, make_pem)
-    env = {"ANSIBLE_LOCAL_TEMP": str(ansible_tmp / "local"), "ANSIBLE_REMOTE_TEMP": str(ansible_tmp / "remote")}
+    # The modules' temp dir, where the shared token cache lives, is the test's own: its files are scanned too.
+    module_tmp = tmp_path / "module-tmp"
+    module_tmp.mkdir()
+    env = {"ANSIBLE_LOCAL_TEMP": str(ansible_tmp / "local"), "ANSIBLE_REMOTE_TEMP": str(ansible_tmp / "remote"),
+           "TMPDIR": str(module_tmp)}
     try:
         outcomes, output, _rc = run_batch(tenant, cases, verbosity=4, diff=True, env_extra=env)
     finally:  # the batch switches maintenance and the write contract on and off; never leave them switched
@@ -194,6 +216,9 @@ def test_no_canary_secret_anywhere(tenant, tmp_path):
     canaries["connector_client_secret"] = connector["client_secret"]
     canaries["sharepoint_private_key"] = _pem_body(stored["private_key"])
 
+    # The scanner can fail: the designated secret IS found where it is designated to be.
+    assert ("designated", "connector_client_secret") in canary_hits(canaries, json.dumps(connector), "designated")
+
     hits = canary_hits(canaries, output, "console output (-vvvv --diff)")
     hits += [("console output", "a JWT")] if JWT_RE.search(output) else []
     for case_id, outcome in outcomes.items():
@@ -206,6 +231,8 @@ def test_no_canary_secret_anywhere(tenant, tmp_path):
             hits.append(("registered result of %s" % case_id, "a JWT"))
     hits += scan_tree(canaries, out, exempt={key_json})
     hits += scan_tree(canaries, ansible_tmp)
+    hits += scan_tree(canaries, module_tmp)
+    hits += _token_cache_problems(module_tmp)
     everything = tenant.emulator.requests()
     hits += _request_log_hits(canaries, everything)
     assert not hits, hits
@@ -214,7 +241,6 @@ def test_no_canary_secret_anywhere(tenant, tmp_path):
 
 def test_no_canary_secret_through_ansible_runner(tenant, tmp_path, monkeypatch):
     """playbooks/connector.yml through ansible-runner at -vvvv: stdout, every job event JSON, artifacts."""
-    ansible_runner = pytest.importorskip("ansible_runner")
     monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     data_dir = tmp_path / "runner"
     (data_dir / "project").mkdir(parents=True)
@@ -224,9 +250,12 @@ def test_no_canary_secret_through_ansible_runner(tenant, tmp_path, monkeypatch):
     shutil.copy(playbook_src, str(data_dir / "project" / "connector.yml"))
     env = tenant.env()
     env["ANSIBLE_PYTHON_INTERPRETER"] = sys.executable
+    env["TMPDIR"] = str(tmp_path / "module-tmp")
+    (tmp_path / "module-tmp").mkdir()
     result = ansible_runner.run(
         private_data_dir=str(data_dir), playbook="connector.yml", inventory="localhost ansible_connection=local",
-        envvars=dict((k, v) for k, v in env.items() if k.startswith(("ANSIBLE_", "AZURE_", "MIPCONNECT_"))),
+        envvars=dict((k, v) for k, v in env.items() if k.startswith(("ANSIBLE_", "AZURE_", "MIPCONNECT_"))
+                     or k == "TMPDIR"),
         extravars={"connector_unique_name": "canary-runner", "connector_applications": ["mip"]},
         verbosity=4, quiet=True, cmdline="--diff")
     assert result.status == "successful", result.stdout.read()[-3000:]
@@ -241,11 +270,17 @@ def test_no_canary_secret_through_ansible_runner(tenant, tmp_path, monkeypatch):
     # ansible-runner's own record of its input (artifacts/<id>/command holds the environment we gave it)
     # is the runner's, as env/ is; everything the play produced is scanned.
     inputs = set(str(p) for p in (data_dir / "artifacts").rglob("command"))
+    # The Azure-style pattern must recognise the admin secret, or scanning for it proves nothing.
+    assert AZURE_SECRET_RE.search(canaries["entra_admin_client_secret"])
     hits = scan_tree(canaries, data_dir / "artifacts", exempt=inputs)
     hits += canary_hits(canaries, json.dumps(events), "runner events")
+    hits += _pattern_hits(json.dumps(events), "runner events")
+    hits += _pattern_hits(result.stdout.read(), "runner stdout")
     for path in (data_dir / "artifacts").rglob("*"):
-        if path.is_file() and str(path) not in inputs and JWT_RE.search(path.read_text(errors="replace")):
-            hits.append((str(path), "a JWT"))
+        if path.is_file() and str(path) not in inputs:
+            hits += _pattern_hits(path.read_text(errors="replace"), str(path))
+    hits += scan_tree(canaries, tmp_path / "module-tmp")
+    hits += _token_cache_problems(tmp_path / "module-tmp")
     hits += _request_log_hits(canaries, tenant.emulator.requests())
     assert not hits, hits
     # The connector's secret is never shown again, so ansible-runner cannot have it; what it
@@ -256,7 +291,7 @@ def test_no_canary_secret_through_ansible_runner(tenant, tmp_path, monkeypatch):
 # The playbooks and roles ---------------------------------------------------------------------------
 
 # The emulated Entra makes secrets like Azure's: three characters, "8Q~", then more.
-AZURE_SECRET_RE = __import__("re").compile(r"[A-Za-z0-9]{3}8Q~[A-Za-z0-9_.~-]{20,}")
+AZURE_SECRET_RE = re.compile(r"[A-Za-z0-9]{3}8Q~[A-Za-z0-9_.~-]{20,}")
 
 
 def _pattern_hits(text, where):
