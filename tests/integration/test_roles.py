@@ -306,6 +306,20 @@ def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tena
     assert zia_account(tenant, "T1 MIP") is None
 
 
+def test_reconcile_never_prints_a_per_tenant_entra_secret(tenant):
+    """A tenant's own entra_auth reaches its modules, but neither the add_host results nor any other output."""
+    tenants = gitops_tenants(tenant, 2)
+    secret = tenants[1]["entra_auth"]["auth_client_secret"]
+    run = run_playbook(tenant, "reconcile.yml", {"mipconnect_tenants": tenants}, env={"ANSIBLE_VERBOSITY": "3"})
+    run.assert_ok()
+    assert "2 changed, 0 in sync, 0 failed" in run.output
+    # The second tenant was reached with its own admin client (the first with the environment's).
+    assert zia_account(tenant, "T1 MIP") is not None
+    assert secret not in run.output, "the per-tenant auth_client_secret is in the output"
+    assert tenant.info["admin_client_secret"] not in run.output, "the environment's client secret is in the output"
+    assert not SECRET_PATTERN.search(run.output), "a secret-shaped value is in the output"
+
+
 # SaaS connector -----------------------------------------------------------------
 
 def test_saas_connector_prepares_entra_and_prints_the_portal_steps(tenant):
