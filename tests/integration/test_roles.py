@@ -137,11 +137,11 @@ def onboarded(tenant):
     return run
 
 
-def zia_secret_works(tenant):
+def zia_secret_works(tenant, name=ACCOUNT):
     """ZIA validates its stored credentials again against Entra (the portal's Reauthorize)."""
-    run = tenant.run_module({"name": ACCOUNT, "reauthorize": True, "wait_for": "validated", "wait_timeout": 60},
+    run = tenant.run_module({"name": name, "reauthorize": True, "wait_for": "validated", "wait_timeout": 60},
                             module="mipconnect.zia.mip_account", zia="oneapi")
-    return not run.result.get("failed") and zia_account(tenant)["validation"]["status"] == [
+    return not run.result.get("failed") and zia_account(tenant, name)["validation"]["status"] == [
         "CASB_TENANT_VALIDATION_SUCCESS"]
 
 
@@ -249,6 +249,30 @@ def test_onboarding_under_a_new_name_keeps_the_secret_the_old_account_uses(tenan
     assert "Not removing the connector's older client secrets" in renamed.output
     assert len(key_ids(tenant)) == 2
     assert zia_secret_works(tenant)  # the old account's secret still works
+
+    # Rotating the new account: two secrets are no unfinished rotation while the old account may hold one.
+    new_account = rotation_vars(tenant, mipconnect_account_name="Contoso Labels")
+    idle = run_playbook(tenant, "rotate_secret.yml", new_account)
+    idle.assert_ok()
+    assert idle.writes == [] and "no rotation (not due)" in idle.output
+    before = key_ids(tenant)
+    forced = run_playbook(tenant, "rotate_secret.yml", dict(new_account, connector_secret_rotation_force=True))
+    forced.assert_ok()
+    assert "Contoso Labels: rotated" in forced.output
+    assert "Not removing the connector's older client secrets" in forced.output and "Contoso MIP" in forced.output
+    after = key_ids(tenant)
+    assert len(after) == 3 and set(before) < set(after)
+    assert zia_secret_works(tenant)  # the old account's secret survived the rotation
+    assert zia_secret_works(tenant, "Contoso Labels")
+
+    # Once the old account is gone, the next rotation finishes the job.
+    offboarded = run_playbook(tenant, "offboard.yml", rotation_vars(tenant))
+    offboarded.assert_ok()
+    finished = run_playbook(tenant, "rotate_secret.yml", new_account)
+    finished.assert_ok()
+    assert "an earlier rotation did not finish (3 secrets)" in finished.output
+    assert len(key_ids(tenant)) == 1 and key_ids(tenant)[0] not in after
+    assert zia_secret_works(tenant, "Contoso Labels")
 
 
 # Reconcile (GitOps) -----------------------------------------------------------
