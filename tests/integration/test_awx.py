@@ -27,8 +27,9 @@ def credential_type(name):
         return yaml.safe_load(handle)
 
 
-def inject(kind, inputs):
-    """What AWX does: required inputs present, defaults filled, injectors rendered."""
+def inject(kind, inputs, files_dir=None):
+    """What AWX does: required inputs present, defaults filled, file injectors written (0600) under the
+    private data dir and named in the ``tower`` namespace, env injectors rendered."""
     spec = credential_type(kind)
     fields = {f["id"]: f for f in spec["inputs"]["fields"]}
     assert set(inputs) <= set(fields), set(inputs) - set(fields)
@@ -37,6 +38,15 @@ def inject(kind, inputs):
     values = dict((k, f.get("default", "")) for k, f in fields.items())
     values.update(inputs)
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    filenames = {}
+    for label, template in spec["injectors"].get("file", {}).items():
+        assert files_dir, "%s has file injectors" % kind
+        path = os.path.join(str(files_dir), "tmp_%s" % label.replace(".", "_"))
+        with open(path, "w") as handle:
+            handle.write(env.from_string(template).render(**values))
+        os.chmod(path, 0o600)
+        filenames[label.split(".", 1)[1]] = path
+    values["tower"] = values["awx"] = {"filename": filenames}
     return dict((k, env.from_string(v).render(**values)) for k, v in spec["injectors"]["env"].items())
 
 
@@ -52,12 +62,32 @@ def test_credential_types_are_well_formed():
             assert re.match(r"^(AZURE|ZSCALER|ZIA)_[A-Z_]+$", variable)
 
 
+def test_entra_admin_signs_in_with_a_secret_or_a_certificate_file(tmp_path):
+    with_secret = inject("entra_admin", {"client_id": "c", "client_secret": "s"}, tmp_path)
+    assert with_secret["AZURE_CLIENT_SECRET"] == "s"
+    # No certificate: no path, so the modules see none (an empty file would count as one).
+    assert with_secret["AZURE_CLIENT_CERTIFICATE_PATH"] == ""
+
+    pem = "-----BEGIN PRIVATE KEY-----\nMIIE...\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\n..."
+    with_cert = inject("entra_admin", {"client_id": "c", "certificate": pem, "certificate_password": "p"}, tmp_path)
+    path = with_cert["AZURE_CLIENT_CERTIFICATE_PATH"]
+    assert path and open(path).read() == pem
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+    assert with_cert["AZURE_CLIENT_SECRET"] == "" and with_cert["AZURE_CLIENT_CERTIFICATE_PASSWORD"] == "p"
+    fields = {f["id"]: f for f in credential_type("entra_admin")["inputs"]["fields"]}
+    assert fields["certificate"]["secret"] and fields["certificate"]["multiline"]
+    assert fields["certificate_password"]["secret"]
+
+
 def test_onboard_mip_through_ansible_runner_as_awx_runs_it(tenant, tmp_path, monkeypatch):
     emu = tenant.emulator
     org = tenant.zia_org
     envvars = {}
+    (tmp_path / "awx" / "env").mkdir(parents=True)
+    # A secret credential: the certificate variables are injected empty, as AWX does, and must not get in the way.
     envvars.update(inject("entra_admin", {"client_id": tenant.info["admin_client_id"],
-                                          "client_secret": tenant.info["admin_client_secret"]}))
+                                          "client_secret": tenant.info["admin_client_secret"]},
+                          tmp_path / "awx" / "env"))
     envvars.update(inject("zia_oneapi", {"client_id": org["oneapi_client_id"],
                                          "client_secret": org["oneapi_client_secret"],
                                          "vanity_domain": org["vanity"]}))
@@ -76,7 +106,6 @@ def test_onboard_mip_through_ansible_runner_as_awx_runs_it(tenant, tmp_path, mon
     (data / "inventory").mkdir(parents=True)
     (data / "inventory" / "hosts").write_text(
         "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
-    (data / "env").mkdir()
     (data / "env" / "envvars").write_text(yaml.safe_dump(envvars))
     survey = {"mipconnect_tenant_id": tenant.tenant_id, "mipconnect_account_name": "Contoso MIP",
               "mip_onboarding_export_dir": str(tmp_path / "labels")}

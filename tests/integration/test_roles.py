@@ -1,7 +1,14 @@
 """The roles and playbooks, run by ansible-playbook against the emulator."""
 
 import csv
+import datetime
+import json
+import os
 import re
+import subprocess
+import sys
+
+import pytest
 
 from playbook_runs import run_playbook
 
@@ -137,11 +144,11 @@ def onboarded(tenant):
     return run
 
 
-def zia_secret_works(tenant):
+def zia_secret_works(tenant, name=ACCOUNT):
     """ZIA validates its stored credentials again against Entra (the portal's Reauthorize)."""
-    run = tenant.run_module({"name": ACCOUNT, "reauthorize": True, "wait_for": "validated", "wait_timeout": 60},
+    run = tenant.run_module({"name": name, "reauthorize": True, "wait_for": "validated", "wait_timeout": 60},
                             module="mipconnect.zia.mip_account", zia="oneapi")
-    return not run.result.get("failed") and zia_account(tenant)["validation"]["status"] == [
+    return not run.result.get("failed") and zia_account(tenant, name)["validation"]["status"] == [
         "CASB_TENANT_VALIDATION_SUCCESS"]
 
 
@@ -206,6 +213,56 @@ def test_rotation_interrupted_by_a_zia_failure_keeps_the_working_secret_and_conv
     assert zia_secret_works(tenant)
 
 
+DECIDE_PLAY = """
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  vars:
+    _connector_secret_rotation_probe:
+      client_id: 3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40
+      secrets: "{{ probe_secrets }}"
+  tasks:
+    - ansible.builtin.include_role:
+        name: mipconnect.zia.connector_secret_rotation
+        tasks_from: decide.yml
+    - ansible.builtin.copy:
+        content: "{{ {'reason': _connector_secret_rotation_reason} | to_json }}"
+        dest: "{{ result_file }}"
+        mode: "0600"
+"""
+
+
+def graph_time(days, fraction):
+    moment = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(days=days)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
+
+
+@pytest.mark.parametrize("fraction", ["", ".123", ".1234567"])
+def test_rotation_reads_graph_expiry_times_with_fractional_seconds(tmp_path, fraction):
+    """Graph's endDateTime comes to the second or with up to seven digits of fractions; the emulator writes seconds."""
+    playbook = tmp_path / "decide.yml"
+    playbook.write_text(DECIDE_PLAY)
+    ours = "Zscaler connector (mipconnect.zia)"
+
+    def reason(*secrets):
+        result_file = tmp_path / "reason.json"
+        variables = tmp_path / "vars.json"
+        variables.write_text(json.dumps({"result_file": str(result_file), "probe_secrets": list(secrets),
+                                         "ansible_python_interpreter": sys.executable}))
+        proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
+                               str(playbook), "-e", "@" + str(variables)], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        return json.loads(result_file.read_text())["reason"]
+
+    due = graph_time(10, fraction)
+    assert reason({"description": ours, "expires": due}) == "the secret expires %sZ" % due[:19]
+    assert reason({"description": ours, "expires": graph_time(300, fraction)}) == ""
+    # A secret with another description is never looked at.
+    soon = graph_time(5, fraction)
+    assert reason({"description": "someone else's", "expires": graph_time(1, "")},
+                  {"description": ours, "expires": soon}) == "the secret expires %sZ" % soon[:19]
+
+
 # Offboarding and export -------------------------------------------------------
 
 def test_export_then_offboarding_removes_account_and_connector(tenant):
@@ -249,6 +306,37 @@ def test_onboarding_under_a_new_name_keeps_the_secret_the_old_account_uses(tenan
     assert "Not removing the connector's older client secrets" in renamed.output
     assert len(key_ids(tenant)) == 2
     assert zia_secret_works(tenant)  # the old account's secret still works
+
+    # Rotating the new account: two secrets are no unfinished rotation while the old account may hold one.
+    new_account = rotation_vars(tenant, mipconnect_account_name="Contoso Labels")
+    idle = run_playbook(tenant, "rotate_secret.yml", new_account)
+    idle.assert_ok()
+    assert idle.writes == [] and "no rotation (not due)" in idle.output
+    before = key_ids(tenant)
+    forced = run_playbook(tenant, "rotate_secret.yml", dict(new_account, connector_secret_rotation_force=True))
+    forced.assert_ok()
+    assert "Contoso Labels: rotated" in forced.output
+    assert "Not removing the connector's older client secrets" in forced.output and "Contoso MIP" in forced.output
+    after = key_ids(tenant)
+    assert len(after) == 3 and set(before) < set(after)
+    assert zia_secret_works(tenant)  # the old account's secret survived the rotation
+    assert zia_secret_works(tenant, "Contoso Labels")
+
+    # Offboarding the old account keeps the connector the new one uses, though asked to delete it.
+    offboarded = run_playbook(tenant, "offboard.yml", rotation_vars(tenant, mip_offboarding_delete_connector=True))
+    offboarded.assert_ok()
+    assert zia_account(tenant) is None
+    assert "Not deleting the connector app (zscaler-mip-connector)" in offboarded.output
+    assert "Contoso Labels" in offboarded.output
+    assert connector_app(tenant) is not None
+    assert not [w for w in offboarded.writes if w["service"] in ("graph", "arm")], offboarded.writes
+
+    # Once the old account is gone, the next rotation finishes the job.
+    finished = run_playbook(tenant, "rotate_secret.yml", new_account)
+    finished.assert_ok()
+    assert "an earlier rotation did not finish (3 secrets)" in finished.output
+    assert len(key_ids(tenant)) == 1 and key_ids(tenant)[0] not in after
+    assert zia_secret_works(tenant, "Contoso Labels")
 
 
 # Reconcile (GitOps) -----------------------------------------------------------
@@ -304,6 +392,44 @@ def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tena
     removed = reconcile()
     assert "1 changed, 2 in sync" in removed.output
     assert zia_account(tenant, "T1 MIP") is None
+
+
+def test_reconcile_never_prints_a_per_tenant_entra_secret(tenant):
+    """A tenant's own entra_auth reaches its modules, but neither the add_host results nor any other output."""
+    tenants = gitops_tenants(tenant, 2)
+    secret = tenants[1]["entra_auth"]["auth_client_secret"]
+    run = run_playbook(tenant, "reconcile.yml", {"mipconnect_tenants": tenants}, env={"ANSIBLE_VERBOSITY": "3"})
+    run.assert_ok()
+    assert "2 changed, 0 in sync, 0 failed" in run.output
+    # The second tenant was reached with its own admin client (the first with the environment's).
+    assert zia_account(tenant, "T1 MIP") is not None
+    assert secret not in run.output, "the per-tenant auth_client_secret is in the output"
+    assert tenant.info["admin_client_secret"] not in run.output, "the environment's client secret is in the output"
+    assert not SECRET_PATTERN.search(run.output), "a secret-shaped value is in the output"
+
+
+def test_reconcile_absent_removes_the_saas_connector_and_its_role_assignments(tenant):
+    tenants = [{"name": "t0", "tenant_id": tenant.tenant_id, "account_name": "T0 MIP",
+                "applications": ["mip", "azure_blob_storage"], "subscription_id": tenant.subscription_id}]
+    variables = {"mipconnect_tenants": tenants, "reconcile_saas_output_dir": str(tenant.tmp_path / "saas")}
+    assignments_before = tenant.state()["roleAssignments"]
+    run_playbook(tenant, "reconcile.yml", variables).assert_ok()
+    assert connector_app(tenant) is not None and connector_app(tenant, "zscaler-saas-connector") is not None
+    assert len(tenant.state()["roleAssignments"]) == len(assignments_before) + 2
+
+    tenants[0].update(state="absent", delete_connector=True)
+    plan = run_playbook(tenant, "reconcile.yml", variables, check=True, diff=True)
+    plan.assert_ok()
+    assert plan.writes == []
+    assert "remove role assignment 'Storage Blob Data Contributor'" in plan.output, plan.output[-3000:]
+    removed = run_playbook(tenant, "reconcile.yml", variables)
+    removed.assert_ok()
+    assert zia_account(tenant, "T0 MIP") is None
+    assert connector_app(tenant) is None and connector_app(tenant, "zscaler-saas-connector") is None
+    assert tenant.state()["roleAssignments"] == assignments_before
+    again = run_playbook(tenant, "reconcile.yml", variables)
+    again.assert_ok()
+    assert again.writes == [] and "0 changed, 1 in sync" in again.output
 
 
 # SaaS connector -----------------------------------------------------------------
