@@ -200,9 +200,11 @@ class MipAccountReconciler:
         else:
             raw, secret_sent = self._update(raw, validation_before)
         activation = self._activate()
-        raw = self._wait(raw) if not self.check_mode else raw
+        polled = False
+        if not self.check_mode:
+            raw, polled = self._wait(raw)
         validation = validation_before
-        if raw.get("tenantId") and (self.changes or self.spec.wait_for != "none"):
+        if raw.get("tenantId") and (self.changes or polled):
             validation = self.zia.validation_status(raw["tenantId"])  # it may have changed since
         labels = self.zia.label_policy(raw["tenantId"]) if raw.get("tenantId") else []
         return {
@@ -367,25 +369,33 @@ class MipAccountReconciler:
             self._sleep(WAIT_POLL_SECONDS)
 
     def _wait(self, raw):
+        """The account once it reached wait_for, and whether ZIA had to be asked again.
+
+        A run that wrote nothing trusts the account it just read: a no-op re-run
+        should cost no second listing."""
         goal = self.spec.wait_for
         if goal == "none":
-            return raw
+            return raw, False
         checks = {
             "validated": lambda a: VALIDATION_SUCCESS in (a.get("status") or []) or VALIDATION_FAILED in (a.get("status") or []),
             "active": lambda a: portal_status(a) in ("Active", "Tenant Inactive"),
             "labels_retrieved": lambda a: bool((a.get("tagsScanInfo") or {}).get("tag_latest_success_scan_time")),
         }
         check = checks[goal]
-        timeout = MipConnectError(
-            "MIP account '%s' did not reach '%s' within %d seconds." % (self.spec.name, goal, self.spec.wait_timeout),
-            hint="Its last status is in the ZIA Admin Portal; raise wait_timeout if ZIA is slow today.")
-        account = self._wait_until(lambda a: a is not None and check(a), timeout)
+        polled = bool(self.changes) or not check(raw)
+        if polled:
+            timeout = MipConnectError(
+                "MIP account '%s' did not reach '%s' within %d seconds." % (self.spec.name, goal, self.spec.wait_timeout),
+                hint="Its last status is in the ZIA Admin Portal; raise wait_timeout if ZIA is slow today.")
+            account = self._wait_until(lambda a: a is not None and check(a), timeout)
+        else:
+            account = raw
         if goal == "validated" and VALIDATION_FAILED in (account.get("status") or []):
             _status, message = validation_summary(self.zia.validation_status(account["tenantId"]))
             raise MipConnectError("ZIA could not validate MIP account '%s': %s" % (
                 self.spec.name, message or "no reason given"),
                 hint="Check admin consent for the connector, then re-run with reauthorize: true.")
-        return account
+        return account, polled
 
     # Removal -----------------------------------------------------------------
 

@@ -43,6 +43,12 @@ options:
   account_name:
     description: Account Name of the ZIA MIP account, for O(source=zia) and O(source=both).
     type: str
+  account_id:
+    description:
+      - ZIA's id of that account (RV(mipconnect.zia.mip_account#module:account.id)), when the play already has it.
+        The module then reads the account's labels directly instead of listing every MIP account to find it by
+        O(account_name), which still names the account in the files and messages.
+    type: int
   endpoint:
     description:
       - Graph endpoint. V(beta) is C(/security/informationProtection/sensitivityLabels), which
@@ -251,6 +257,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import 
 ARGUMENT_SPEC = dict(
     source=dict(type="str", default="graph", choices=["both", "graph", "zia"]),
     account_name=dict(type="str"),
+    account_id=dict(type="int"),
     endpoint=dict(type="str", default="auto", choices=["auto", "beta", "v1.0"]),
     user_id=dict(type="str"),
     active_only=dict(type="bool", default=False),
@@ -331,11 +338,22 @@ class LabelRun:
 
     def zia_records(self):
         zia = self.module.zia_client()
+        if self.p["account_id"] is not None:
+            return self._zia_records_by_id(zia, self.p["account_id"])
         matches = [a for a in zia.mip_accounts() if a.get("tenantName") == self.p["account_name"]]
         if not matches:
             raise MipConnectError("No MIP account is named '%s' in ZIA." % self.p["account_name"],
                                   hint="List them with mipconnect.zia.mip_account_info.")
         return label_utils.zia_labels(zia, matches[0]["tenantId"])
+
+    def _zia_records_by_id(self, zia, account_id):
+        try:
+            yield from label_utils.zia_labels(zia, account_id)
+        except MipConnectError as err:
+            if getattr(err, "status", None) == 404:
+                raise MipConnectError("ZIA has no MIP account with id %s (account_id)." % account_id,
+                                      hint="Leave account_id out to find the account by account_name.")
+            raise
 
     def run(self):
         p = self.p

@@ -48,10 +48,15 @@ def test_create_activate_wait_for_labels_then_no_change(tenant, connector, mode)
     assert account["label_count"] and account["label_count"] > 0
     assert account["tenant_id"] == tenant.tenant_id
 
-    second = tenant.run_module(account_args(tenant, connector), module=MIP, zia=mode)
+    second = tenant.run_module(args, module=MIP, zia=mode)
     assert_ok(second)
     assert second.result["changed"] is False, second.result["changes"]
     assert zia_writes(second) == []
+    # A no-op run trusts what it just read: one listing, one validation status, even with wait_for.
+    reads = [r["path"].split("/api/v1")[-1] for r in second.requests if r["method"] == "GET" and "/api/v1/" in r["path"]]
+    assert sum(path == "/casbTenant/lite" for path in reads) == 1, reads
+    assert sum(path.startswith("/casbTenant/validate/status/") for path in reads) == 1, reads
+    assert second.result["account"]["status"] == "Active"
     if mode == "legacy":
         assert any(r["method"] == "DELETE" and r["path"].endswith("/authenticatedSession") for r in second.requests)
 

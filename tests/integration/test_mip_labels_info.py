@@ -269,6 +269,18 @@ def test_drift_between_microsoft_and_zia(tenant, emulator):
     assert zia_only.result["count"] == len(labels)
     assert all(label["source"] == "zia" for label in zia_only.result["labels"])
 
+    # With the account's id the labels are read without listing every account.
+    by_id = tenant.run_module({"source": "zia", "account_name": "Drift", "account_id": account.result["account"]["id"],
+                               "return_labels": False}, module=LABELS, zia="oneapi")
+    assert_ok(by_id)
+    assert by_id.result["count"] == zia_only.result["count"]
+    zia_reads = [r["path"] for r in by_id.requests if "/zia/api/v1/" in r["path"]]
+    assert zia_reads and all(path.endswith("/tags/policy") for path in zia_reads), zia_reads
+    unknown = tenant.run_module({"source": "zia", "account_name": "Drift", "account_id": 999999999},
+                                module=LABELS, zia="oneapi")
+    assert unknown.result["failed"]
+    assert "no MIP account with id 999999999" in unknown.result["msg"]
+
 
 @pytest.mark.parametrize("args, option", [
     ({"source": "zia"}, "account_name"),
