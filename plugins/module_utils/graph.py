@@ -37,8 +37,9 @@ def odata_quote(value):
 class GraphClient(ServiceClient):
     service = "Microsoft Graph"
 
-    def __init__(self, http, graph_url, token_source, version="v1.0"):
-        super(GraphClient, self).__init__(http, "%s/%s" % (graph_url.rstrip("/"), version), token_source)
+    def __init__(self, http, graph_url, token_source, version="v1.0", token_refused=None):
+        super(GraphClient, self).__init__(http, "%s/%s" % (graph_url.rstrip("/"), version), token_source,
+                                          token_refused=token_refused)
 
     def get(self, path, params=None, missing_ok=False):
         return self.call("GET", path, params=params, missing_ok=missing_ok)

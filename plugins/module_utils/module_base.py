@@ -190,10 +190,12 @@ class MipConnectModule:
                                              shared_cache=p["token_cache"])
 
     def graph_client(self, endpoints, tokens):
-        return GraphClient(self.http(), endpoints.graph_url, lambda: tokens.token(endpoints.graph_resource))
+        return GraphClient(self.http(), endpoints.graph_url, lambda: tokens.token(endpoints.graph_resource),
+                           token_refused=lambda: tokens.invalidate(endpoints.graph_resource))
 
     def arm_client(self, endpoints, tokens):
-        return ArmClient(self.http(), endpoints.arm_url, lambda: tokens.token(endpoints.arm_resource))
+        return ArmClient(self.http(), endpoints.arm_url, lambda: tokens.token(endpoints.arm_resource),
+                         token_refused=lambda: tokens.invalidate(endpoints.arm_resource))
 
     def zia_client(self):
         p = self.params

@@ -202,23 +202,28 @@ class ServiceClient:
 
     ``token_source`` is a callable returning an access token; it is called on
     each request so a provider's cache decides when to fetch a new one.
+    ``token_refused``, when given, is called once if the service answers 401:
+    a token reused from the cache may have been revoked, or was issued before
+    a permission changed. The request is then sent once more with a new token
+    (a 401 is refused before any work, so a write is never done twice).
     """
 
     service = "remote service"
 
-    def __init__(self, http, base_url, token_source):
+    def __init__(self, http, base_url, token_source, token_refused=None):
         self.http = http
         self.base_url = base_url.rstrip("/")
         self._token_source = token_source
+        self._token_refused = token_refused
 
     def call(self, method, path, params=None, json=None, headers=None, missing_ok=False):
         """Send one request; return the parsed JSON body ({} when empty), or None for
         a 404 when ``missing_ok``. Any other error status raises ApiError."""
         url = path if path.startswith("https://") or path.startswith("http://") else self.base_url + path
-        all_headers = {"Authorization": "Bearer %s" % self._token_source(), "Accept": "application/json"}
-        all_headers.update(headers or {})
-        response = self.http.request(method, url, headers=all_headers, params=params, json=json,
-                                     service=self.service)
+        response = self._send(method, url, params, json, headers)
+        if response.status_code == 401 and self._token_refused is not None:
+            self._token_refused()
+            response = self._send(method, url, params, json, headers)
         if response.status_code == 404 and missing_ok:
             return None
         if response.status_code >= 400:
@@ -230,6 +235,11 @@ class ServiceClient:
         except ValueError:
             raise ApiError(self.service, response.status_code, message="the answer was not JSON",
                            request_id=request_id_of(response))
+
+    def _send(self, method, url, params, json, headers):
+        all_headers = {"Authorization": "Bearer %s" % self._token_source(), "Accept": "application/json"}
+        all_headers.update(headers or {})
+        return self.http.request(method, url, headers=all_headers, params=params, json=json, service=self.service)
 
 
 def request_id_of(response):
