@@ -130,8 +130,11 @@ class ZiaClient:
 
     def activate(self, timeout=120, poll=2.0):
         """Activate staged changes and wait until ZIA reports ACTIVE."""
+        return self.wait_until_active((self.call("POST", "/status/activate") or {}).get("status"), timeout, poll)
+
+    def wait_until_active(self, status, timeout=120, poll=2.0):
+        """Poll the activation status from ``status`` until ZIA reports ACTIVE."""
         started = self._clock()
-        status = (self.call("POST", "/status/activate") or {}).get("status")
         while status != "ACTIVE":
             if self._clock() - started > timeout:
                 raise MipConnectError(
@@ -140,6 +143,19 @@ class ZiaClient:
             self._sleep(poll)
             status = self.activation_status()
         return {"status": status, "seconds": round(self._clock() - started, 1)}
+
+    def activate_staged(self, check_mode=False, timeout=120):
+        """Bring ZIA's configuration to ACTIVE: activate what is staged (PENDING), wait out
+        an activation already running (INPROGRESS). Check mode only reads."""
+        before = self.activation_status()
+        result = {"status_before": before, "status": before, "activated": False}
+        if check_mode or before == "ACTIVE":
+            return result
+        if before == "PENDING":
+            result.update(self.activate(timeout), activated=True)
+        else:
+            result.update(self.wait_until_active(before, timeout))
+        return result
 
     # MIP accounts (documented reads) ---------------------------------------
 

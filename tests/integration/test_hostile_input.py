@@ -384,7 +384,7 @@ def invalid_values(option, spec):
 
 
 MODULE_NAMES = ["azure_app_connector", "mip_account", "mip_account_info", "connector_credentials_info",
-                "mip_labels_info"]
+                "mip_labels_info", "zia_activation"]
 
 
 def _modules():
@@ -402,6 +402,7 @@ def _full_spec(name, module):
         "azure_app_connector": (base.ENTRA_AUTH_ARGUMENT_SPEC, base.ENTRA_ENDPOINTS_ARGUMENT_SPEC),
         "mip_account": (base.ZIA_AUTH_ARGUMENT_SPEC, base.ENTRA_ENDPOINTS_ARGUMENT_SPEC),
         "mip_account_info": (base.ZIA_AUTH_ARGUMENT_SPEC,),
+        "zia_activation": (base.ZIA_AUTH_ARGUMENT_SPEC,),
         "connector_credentials_info": (base.ENTRA_ENDPOINTS_ARGUMENT_SPEC,),
         "mip_labels_info": (base.ENTRA_AUTH_ARGUMENT_SPEC, base.ENTRA_ENDPOINTS_ARGUMENT_SPEC,
                             base.ZIA_AUTH_ARGUMENT_SPEC),
@@ -422,6 +423,7 @@ def _base_args(name, tenant, emulator):
         "mip_account": dict(zia, name="Property MIP", tenant_id=tenant.tenant_id, client_id=GUID,
                             client_secret="not-the-real-secret"),
         "mip_account_info": dict(zia),
+        "zia_activation": dict(zia),
         "connector_credentials_info": {"tenant_id": tenant.tenant_id, "client_id": GUID,
                                        "client_secret": "not-the-real-secret"},
         "mip_labels_info": {},

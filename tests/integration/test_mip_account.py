@@ -9,6 +9,7 @@ import pytest
 MIP = "mipconnect.zia.mip_account"
 INFO = "mipconnect.zia.mip_account_info"
 CHECK = "mipconnect.zia.connector_credentials_info"
+ACTIVATION = "mipconnect.zia.zia_activation"
 ZIA_WRITES = ("POST", "PUT", "DELETE")
 
 
@@ -359,3 +360,31 @@ def test_existing_zscaler_defined_account_is_managed(tenant, emulator):
     assert run.result["account"]["label_count"] > 0
     again = tenant.run_module(dict(args, wait_for="none"), module=MIP, zia="oneapi")
     assert again.result["changed"] is False
+
+
+def test_many_accounts_saved_then_activated_once(tenant, connector, emulator):
+    """activate: false on each account, then zia_activation once: one activation for all of them."""
+    for name in ("Batch one", "Batch two"):
+        saved = tenant.run_module(account_args(tenant, connector, name=name, activate=False), module=MIP, zia="oneapi")
+        assert_ok(saved)
+        assert saved.result["activation"]["activated"] is False
+        assert not any(r["path"].endswith("/status/activate") for r in saved.requests)
+    assert emulator.zia_state(tenant.zia_org["org_id"])["status"] == "PENDING"
+
+    planned = tenant.run_module({}, module=ACTIVATION, zia="oneapi", check=True, diff=True)
+    assert_ok(planned)
+    assert planned.result["changed"] is True and planned.result["activated"] is False
+    assert planned.result["diff"] == {"before": {"status": "PENDING"}, "after": {"status": "ACTIVE"}}
+    assert zia_writes(planned) == []
+    assert emulator.zia_state(tenant.zia_org["org_id"])["status"] == "PENDING"
+
+    done = tenant.run_module({}, module=ACTIVATION, zia="oneapi")
+    assert_ok(done)
+    assert done.result["changed"] is True and done.result["activated"] is True
+    assert done.result["status_before"] == "PENDING" and done.result["status"] == "ACTIVE"
+    assert [r["path"] for r in zia_writes(done)] == ["/zia/api/v1/status/activate"]
+    assert emulator.zia_state(tenant.zia_org["org_id"])["status"] == "ACTIVE"
+
+    again = tenant.run_module({}, module=ACTIVATION, zia="oneapi")
+    assert_ok(again)
+    assert again.result["changed"] is False and zia_writes(again) == []
