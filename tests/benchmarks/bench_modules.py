@@ -85,6 +85,7 @@ def main():
         rows.append(measure(emu, "mip_account", "mipconnect.zia.mip_account", account_args, env, rounds))
         rows.append(measure(emu, "mip_account_info (name: Bench MIP)", "mipconnect.zia.mip_account_info",
                             {"name": "Bench MIP"}, env, rounds))
+        rows.append(measure(emu, "zia_activation (nothing staged)", "mipconnect.zia.zia_activation", {}, env, rounds))
         credentials = {"tenant_id": tenant["tenant_id"], "client_id": made["client_id"],
                        "client_secret": made["client_secret"], "applications": ["mip"], "validation_wait": 60}
         rows.append(measure(emu, "connector_credentials_info (applications: [mip])",

@@ -104,6 +104,8 @@ def _cases(tenant, out, key_pem_path):
          "task": {"check_mode": True, "diff": True}},
         {"id": "account_info_details", "module": "mipconnect.zia.mip_account_info",
          "args": dict(_zia_legacy(tenant), details=True)},
+        {"id": "activation_legacy", "module": "mipconnect.zia.zia_activation", "args": _zia_legacy(tenant),
+         "task": {"diff": True}},
         {"id": "account_info_private_key", "module": "mipconnect.zia.mip_account_info",
          "args": {"zscaler_client_id": private["client_id"], "zscaler_private_key": key_file,
                   "zscaler_token_url": emu.url + "/zslogin/oauth2/v1/token", "zia_api_url": emu.url + "/zia/api/v1",
