@@ -574,8 +574,9 @@ class ConnectorReconciler:
             self._replicated(lambda: self.graph.patch(app_path, {"tags": tags}))
         except MipConnectError as err:
             # Returning the secret now would let the next run remove it as undelivered.
-            err.hint = ((err.hint + " ") if err.hint else "") + ("The new client secret %s was created but could not be marked as delivered, so it is "
-                        "not returned; the next run removes it and adds another." % created.get("keyId"))
+            lost = ("The new client secret %s was created but could not be marked as delivered, so it is not "
+                    "returned; the next run removes it and adds another." % created.get("keyId"))
+            err.hint = "%s %s" % (err.hint, lost) if err.hint else lost
             raise
         self.app["tags"] = tags
         return created
