@@ -502,6 +502,8 @@ class ConnectorReconciler:
         that our secrets started at or after its time were never delivered: it
         removes them and decides afresh whether a new secret is needed (with
         rotate=never and no other secret of ours: yes, and returns it).
+        The tag is cleared after the removal of old secrets, the last write, so
+        a failure there also leaves the new secret marked as undelivered.
         What is left: a kill between the clearing PATCH and the module's exit;
         and the comparison of the controller's clock with Entra's, so a clock
         skew of more than the seconds between two runs can hide or mistake one.
@@ -509,13 +511,14 @@ class ConnectorReconciler:
         spec = self.spec
         self._remove_undelivered_secrets()
         ours = self._our_secrets()
+        added = None
         if spec.create_secret and self._needs_new_secret(ours):
             end = self.now + datetime.timedelta(days=spec.secret_expires_in_days)
             body = {"passwordCredential": {"displayName": spec.secret_description, "endDateTime": _iso(end)}}
             self.changes.append("add client secret '%s' expiring %s" % (spec.secret_description, _iso(end)))
             created = None if self.check_mode else self._add_password(body)
             if created:
-                self.new_secret = created.get("secretText")
+                added = created
                 created = dict(created, secretText=None)
             else:
                 created = {"keyId": None, "displayName": spec.secret_description, "endDateTime": _iso(end),
@@ -527,8 +530,23 @@ class ConnectorReconciler:
             self._change("clear the secret-in-flight tag of an interrupted run",
                          lambda: self.graph.patch("/applications/%s" % self.app["id"], {"tags": tags}))
             self.app["tags"] = tags
-        if spec.remove_old_secrets_after is not None:
-            self._remove_old_secrets(ours)
+        if added is None:
+            if spec.remove_old_secrets_after is not None:
+                self._remove_old_secrets(ours)
+        else:
+            try:
+                if spec.remove_old_secrets_after is not None:
+                    self._remove_old_secrets(ours)
+                tags = self._tags_without_marker()
+                self._replicated(lambda: self.graph.patch("/applications/%s" % self.app["id"], {"tags": tags}))
+            except MipConnectError as err:
+                # Returning the secret now would let the next run remove it as undelivered.
+                lost = ("The new client secret %s was created but could not be marked as delivered, so it is not "
+                        "returned; the next run removes it and adds another." % added.get("keyId"))
+                err.hint = "%s %s" % (err.hint, lost) if err.hint else lost
+                raise
+            self.app["tags"] = tags
+            self.new_secret = added.get("secretText")
         return [
             {"key_id": c.get("keyId"), "description": c.get("displayName"), "hint": c.get("hint"),
              "start": c.get("startDateTime"), "expires": c.get("endDateTime")}
@@ -564,22 +582,12 @@ class ConnectorReconciler:
         return [t for t in self.app.get("tags") or [] if not t.startswith(SECRET_IN_FLIGHT_TAG)]
 
     def _add_password(self, body):
-        """Mark the secret in flight, add it, clear the mark; returns addPassword's answer."""
+        """Mark a secret in flight, then add it; returns addPassword's answer. ensure_secret clears the mark."""
         app_path = "/applications/%s" % self.app["id"]
-        tags = self._tags_without_marker()
-        marked = tags + [SECRET_IN_FLIGHT_TAG + _iso(_utc_now())]
+        marked = self._tags_without_marker() + [SECRET_IN_FLIGHT_TAG + _iso(_utc_now())]
         self._replicated(lambda: self.graph.patch(app_path, {"tags": marked}))
-        created = self._replicated(lambda: self.graph.post(app_path + "/addPassword", body))
-        try:
-            self._replicated(lambda: self.graph.patch(app_path, {"tags": tags}))
-        except MipConnectError as err:
-            # Returning the secret now would let the next run remove it as undelivered.
-            lost = ("The new client secret %s was created but could not be marked as delivered, so it is not "
-                    "returned; the next run removes it and adds another." % created.get("keyId"))
-            err.hint = "%s %s" % (err.hint, lost) if err.hint else lost
-            raise
-        self.app["tags"] = tags
-        return created
+        self.app["tags"] = marked
+        return self._replicated(lambda: self.graph.post(app_path + "/addPassword", body))
 
     def _refuse_to_print_a_new_secret(self):
         """A new secret is returned in the result, which Ansible prints unless the task has no_log.

@@ -181,10 +181,11 @@ notes:
   - The client secret is the last change a run makes, after the certificate, role assignments and Power Platform
     registration, so a failure in those steps leaves no secret behind.
   - While a client secret is being added, the application carries the tag
-    C(mipconnect.zia:secret-in-flight:<time>), removed as soon as Microsoft has answered. If the answer was lost
-    (timeout, the run killed), the next run finds the tag, removes this module's secrets created since that time
-    (nobody holds their value) and adds one it can return. Only a run killed after removing the tag but before
-    it ended can still lose a secret; the tag's time is the controller's clock, so keep it in sync (NTP).
+    C(mipconnect.zia:secret-in-flight:<time>), removed once Microsoft has answered and old secrets are removed
+    (O(remove_old_secrets_after)). If the answer was lost (timeout, the run killed), the next run finds the tag,
+    removes this module's secrets created since that time (nobody holds their value) and adds one it can return.
+    Only a run killed after removing the tag but before it ended can still lose a secret; the tag's time is the
+    controller's clock, so keep it in sync (NTP).
 seealso:
   - name: Authorizing a Custom Zscaler Connector for Microsoft Applications
     description: The Zscaler guide this module automates.

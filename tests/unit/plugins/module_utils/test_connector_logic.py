@@ -141,7 +141,7 @@ class FakeGraph:
         if path.endswith("/addPassword"):
             return {"keyId": "new-key", "displayName": body["passwordCredential"]["displayName"],
                     "endDateTime": body["passwordCredential"]["endDateTime"], "secretText": "s3cret",
-                    "startDateTime": connector._iso(connector._utc_now())}
+                    "startDateTime": connector._iso(NOW)}
         return {}
 
 
@@ -226,3 +226,18 @@ def test_no_log_check_ignores_undelivered_secrets():
 def test_an_unreadable_marker_removes_nothing():
     assert connector.secret_in_flight_since({"tags": [connector.SECRET_IN_FLIGHT_TAG + "garbage"]}).year == 9999
     assert connector.secret_in_flight_since({"tags": ["x"]}) is None
+
+
+def test_a_failed_removal_of_old_secrets_keeps_the_new_one_marked_undelivered():
+    from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
+
+    old = started(MARK - datetime.timedelta(days=400), "old")
+    rec = marked_reconciler([old], [], graph=FakeGraph(fail_on=3), rotate="always")
+    rec.spec.remove_old_secrets_after = 0
+    with pytest.raises(ApiError) as caught:
+        rec.ensure_secret()
+    calls = [(method, path) for method, path, _body in rec.graph.calls]
+    assert calls == [("PATCH", "/applications/obj"), ("POST", "/applications/obj/addPassword"),
+                     ("POST", "/applications/obj/removePassword")]
+    assert rec.new_secret is None and "next run removes it" in str(caught.value)
+    assert connector.secret_in_flight_since(rec.app) is not None
