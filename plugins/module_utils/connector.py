@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Entra side of a Zscaler custom connector, brought to a desired state.
 
-``ConnectorReconciler.present()`` walks the steps of Zscaler's guide in order:
-application, service principal, admin consent, client secret, SharePoint
-certificate, Azure Blob role assignments, Copilot registration. Each step
+``ConnectorReconciler.present()`` walks the steps of Zscaler's guide:
+application, service principal, admin consent, SharePoint certificate, Azure
+Blob role assignments, Copilot registration and, last, the client secret (see
+``ensure_secret`` for why it comes last and how an interrupted run's secret is
+found again). Each step
 reads first and writes only what differs. Every write goes through
 ``_change``, which records it and skips it in check mode, so check mode
 predicts the same changes a real run makes and sends only reads.
@@ -30,6 +32,9 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.graph import is_rep
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import retry_while_replicating
 
 CERTIFICATE_DISPLAY_NAME = "mipconnect.zia SharePoint connector"
+# Tag on the application while a client secret is being added, followed by the
+# time it was set (see ConnectorReconciler.ensure_secret).
+SECRET_IN_FLIGHT_TAG = "mipconnect.zia:secret-in-flight:"
 # Namespace for deterministic role assignment names (uuid5), so re-runs PUT
 # the same assignment instead of creating another.
 ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0f6a2e-1f5b-4a53-9a77-3c1d2b0a9e11")
@@ -93,6 +98,26 @@ def _iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _utc_now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+def secret_in_flight_since(app):
+    """The earliest time in the application's secret-in-flight markers, or None when it has none.
+
+    A marker whose time cannot be read counts as present but later than any secret: it is
+    cleared, and no secret is taken for undelivered on its account."""
+    never = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
+    times = []
+    for tag in (app or {}).get("tags") or []:
+        if tag.startswith(SECRET_IN_FLIGHT_TAG):
+            try:
+                times.append(_parse_time(tag[len(SECRET_IN_FLIGHT_TAG):]) or never)
+            except ValueError:
+                times.append(never)
+    return min(times) if times else None
+
+
 class ConnectorSpec:
     """The validated desired state, built by the module from its options."""
 
@@ -152,6 +177,7 @@ class ConnectorReconciler:
         self.app = None
         self.sp = None
         self.fresh = False  # objects were created in this run: expect replication lag
+        self.app_created = False
         self.sp_created = False
         self.new_secret = None
         self.cert = None
@@ -278,11 +304,13 @@ class ConnectorReconciler:
         self.before = self.view()
         self.ensure_application(perms)
         self.ensure_service_principal()
-        grants = self.ensure_consent(perms) if spec.grant_admin_consent else None
-        secrets = self.ensure_secret()
+        grants = self.ensure_consent(perms) if spec.grant_admin_consent else self.read_consent(perms)
         certificate = self.ensure_certificate() if spec.wants_certificate else None
         roles = self.ensure_role_assignments() if spec.wants_role_assignments else None
         power_platform = self.ensure_power_platform() if spec.wants_power_platform else None
+        # The secret is the last write: a step failing after it would leave a
+        # secret whose value no one received.
+        secrets = self.ensure_secret()
         self.after = self.view()
         if grants is not None:
             self.after["admin_consent"] = sorted(grants["granted"])
@@ -303,12 +331,25 @@ class ConnectorReconciler:
         }
         if self.app is None:
             body = dict(desired)
+            by_name = "/applications(uniqueName=%s)" % odata_quote(spec.unique_name)
             created = self._change(
                 "create application '%s' (uniqueName %s)" % (spec.display_name, spec.unique_name),
-                lambda: self.graph.patch("/applications(uniqueName=%s)" % odata_quote(spec.unique_name), body,
-                                         headers={"Prefer": "create-if-missing"}))
+                lambda: self.graph.patch(by_name, body, headers={"Prefer": "create-if-missing"}))
             self.fresh = True
-            self.app = created or self._predicted_application(body)
+            if self.check_mode:
+                self.app_created = True
+                self.app = self._predicted_application(body)
+            elif created:
+                self.app_created = True
+                self.app = created
+            else:
+                # 204 with no body: the application was already there (the lookup
+                # missed it, e.g. a replica that had not heard of it yet) and the
+                # upsert updated it. Read it; a 404 here is replication lag.
+                self.changes[-1] = "update application '%s' (uniqueName %s) found by the upsert" % (
+                    spec.display_name, spec.unique_name)
+                self.app = retry_while_replicating(lambda: self.graph.get(by_name), is_replication_lag,
+                                                   self.replication_timeout)
             return
         update = {}
         if self.app.get("displayName") != spec.display_name:
@@ -347,7 +388,7 @@ class ConnectorReconciler:
     def ensure_service_principal(self):
         app_id = self.app.get("appId")
         # An application made in this run has no principal yet: no need to ask.
-        self.sp = self.find_service_principal(app_id) if app_id and not self.fresh else None
+        self.sp = self.find_service_principal(app_id) if app_id and not self.app_created else None
         if self.sp is None:
             created = self._change("create service principal for the application",
                                    lambda: self.graph.post("/servicePrincipals", {"appId": app_id}))
@@ -391,6 +432,19 @@ class ConnectorReconciler:
             self._revoke_unlisted(perms, held)
         return {"granted_before": granted_before,
                 "granted": self._granted_labels(perms, resources, held, delegated)}
+
+    def read_consent(self, perms):
+        """With grant_admin_consent=false: the grants already there, read only, for the report."""
+        sp_id = None if self.sp_created else self.sp.get("id")
+        if not sp_id:
+            return {"granted_before": [], "granted": []}
+        held = consent.app_role_assignments_of(self.graph, sp_id)
+        scopes_wanted = any(perm.kind == catalog.SCOPE for perm in perms)
+        delegated = consent.delegated_grants_of(self.graph, sp_id) if scopes_wanted else {}
+        # Delegated grants name the resource by its principal's id: find those ids.
+        resources = self.resolve_permissions(perms) if scopes_wanted else (self.resources or {})
+        granted = self._granted_labels(perms, resources, held, delegated)
+        return {"granted_before": granted, "granted": list(granted)}
 
     def _create_resource_principal(self, perm, resources):
         """Some tenants lack a first-party principal until first use: create it, as the portal does."""
@@ -438,25 +492,61 @@ class ConnectorReconciler:
         return resource_id
 
     def ensure_secret(self):
-        """Add a client secret when the rotation policy asks; remove old ones only when told to."""
+        """Add a client secret when the rotation policy asks; remove old ones only when told to.
+
+        A secret's value exists only in the answer to addPassword. If that answer
+        is lost (read timeout, the process killed), Entra keeps a secret nobody
+        holds, which a re-run would count as ours and never replace. So, just
+        before addPassword, the application gets a tag "secret-in-flight:<time>",
+        removed once addPassword has answered. A run that finds the tag knows
+        that our secrets started at or after its time were never delivered: it
+        removes them and decides afresh whether a new secret is needed (with
+        rotate=never and no other secret of ours: yes, and returns it).
+        The tag is cleared after the removal of old secrets, the last write, so
+        a failure there also leaves the new secret marked as undelivered.
+        What is left: a kill between the clearing PATCH and the module's exit;
+        and the comparison of the controller's clock with Entra's, so a clock
+        skew of more than the seconds between two runs can hide or mistake one.
+        """
         spec = self.spec
+        self._remove_undelivered_secrets()
         ours = self._our_secrets()
+        added = None
         if spec.create_secret and self._needs_new_secret(ours):
             end = self.now + datetime.timedelta(days=spec.secret_expires_in_days)
             body = {"passwordCredential": {"displayName": spec.secret_description, "endDateTime": _iso(end)}}
-            created = self._change(
-                "add client secret '%s' expiring %s" % (spec.secret_description, _iso(end)),
-                lambda: self.graph.post("/applications/%s/addPassword" % self.app["id"], body))
+            self.changes.append("add client secret '%s' expiring %s" % (spec.secret_description, _iso(end)))
+            created = None if self.check_mode else self._add_password(body)
             if created:
-                self.new_secret = created.get("secretText")
+                added = created
                 created = dict(created, secretText=None)
             else:
                 created = {"keyId": None, "displayName": spec.secret_description, "endDateTime": _iso(end),
                            "startDateTime": _iso(self.now)}
             self.app.setdefault("passwordCredentials", []).append(created)
             ours.append(created)
-        if spec.remove_old_secrets_after is not None:
-            self._remove_old_secrets(ours)
+        elif secret_in_flight_since(self.app) is not None:
+            tags = self._tags_without_marker()
+            self._change("clear the secret-in-flight tag of an interrupted run",
+                         lambda: self.graph.patch("/applications/%s" % self.app["id"], {"tags": tags}))
+            self.app["tags"] = tags
+        if added is None:
+            if spec.remove_old_secrets_after is not None:
+                self._remove_old_secrets(ours)
+        else:
+            try:
+                if spec.remove_old_secrets_after is not None:
+                    self._remove_old_secrets(ours)
+                tags = self._tags_without_marker()
+                self._replicated(lambda: self.graph.patch("/applications/%s" % self.app["id"], {"tags": tags}))
+            except MipConnectError as err:
+                # Returning the secret now would let the next run remove it as undelivered.
+                lost = ("The new client secret %s was created but could not be marked as delivered, so it is not "
+                        "returned; the next run removes it and adds another." % added.get("keyId"))
+                err.hint = "%s %s" % (err.hint, lost) if err.hint else lost
+                raise
+            self.app["tags"] = tags
+            self.new_secret = added.get("secretText")
         return [
             {"key_id": c.get("keyId"), "description": c.get("displayName"), "hint": c.get("hint"),
              "start": c.get("startDateTime"), "expires": c.get("endDateTime")}
@@ -467,12 +557,45 @@ class ConnectorReconciler:
         return [c for c in (self.app or {}).get("passwordCredentials") or []
                 if c.get("displayName") == self.spec.secret_description]
 
+    def _undelivered_secrets(self):
+        """Our secrets added by a run that never received them (see ensure_secret)."""
+        since = secret_in_flight_since(self.app)
+        if since is None:
+            return []
+        undelivered = []
+        for credential in self._our_secrets():
+            start = _parse_time(credential.get("startDateTime"))
+            if start is not None and start >= since:
+                undelivered.append(credential)
+        return undelivered
+
+    def _remove_undelivered_secrets(self):
+        for credential in self._undelivered_secrets():
+            key_id = credential.get("keyId")
+            self._change("remove client secret %s added by an interrupted run (its value was never delivered)"
+                         % key_id,
+                         lambda k=key_id: self.graph.post("/applications/%s/removePassword" % self.app["id"],
+                                                          {"keyId": k}))
+            self.app["passwordCredentials"] = [c for c in self.app["passwordCredentials"] if c is not credential]
+
+    def _tags_without_marker(self):
+        return [t for t in self.app.get("tags") or [] if not t.startswith(SECRET_IN_FLIGHT_TAG)]
+
+    def _add_password(self, body):
+        """Mark a secret in flight, then add it; returns addPassword's answer. ensure_secret clears the mark."""
+        app_path = "/applications/%s" % self.app["id"]
+        marked = self._tags_without_marker() + [SECRET_IN_FLIGHT_TAG + _iso(_utc_now())]
+        self._replicated(lambda: self.graph.patch(app_path, {"tags": marked}))
+        self.app["tags"] = marked
+        return self._replicated(lambda: self.graph.post(app_path + "/addPassword", body))
+
     def _refuse_to_print_a_new_secret(self):
         """A new secret is returned in the result, which Ansible prints unless the task has no_log.
         Refuse before any write rather than let the secret reach a log."""
         if self.check_mode or self.secret_output_allowed or not self.spec.create_secret:
             return
-        if self._needs_new_secret(self._our_secrets()):
+        undelivered = self._undelivered_secrets()
+        if self._needs_new_secret([c for c in self._our_secrets() if c not in undelivered]):
             raise InputError("no_log", "this run would create a client secret and return it; set 'no_log: true' on "
                                        "the task (register the result to use client_secret) so the secret does not "
                                        "reach the output. Nothing was changed.")

@@ -153,6 +153,7 @@ options:
       - Where the SharePoint private-key JSON file (C({"private_key", "public_cert"})) is kept, mode 0600.
       - Required when O(applications) includes V(sharepoint). An existing file with a valid certificate is
         reused; otherwise a new RSA 2048 certificate is made, the file written, then the certificate uploaded.
+      - An existing file that users other than its owner may read or write is refused before any change.
     type: path
   certificate_validity_days:
     description: Validity of a new SharePoint certificate, 1 to 3650 days.
@@ -177,6 +178,14 @@ options:
 notes:
   - Deleted applications stay in the Entra recycle bin for 30 days, and keep their O(unique_name) reserved.
   - Secrets are never read back from Microsoft; only the run that creates one can return it.
+  - The client secret is the last change a run makes, after the certificate, role assignments and Power Platform
+    registration, so a failure in those steps leaves no secret behind.
+  - While a client secret is being added, the application carries the tag
+    C(mipconnect.zia:secret-in-flight:<time>), removed once Microsoft has answered and old secrets are removed
+    (O(remove_old_secrets_after)). If the answer was lost (timeout, the run killed), the next run finds the tag,
+    removes this module's secrets created since that time (nobody holds their value) and adds one it can return.
+    Only a run killed after removing the tag but before it ended can still lose a secret; the tag's time is the
+    controller's clock, so keep it in sync (NTP).
 seealso:
   - name: Authorizing a Custom Zscaler Connector for Microsoft Applications
     description: The Zscaler guide this module automates.
@@ -455,10 +464,16 @@ def _check_application_needs(p, applications):
         if os.path.isdir(path):
             raise InputError("private_key_json_path", "%s is a directory; give the path of the JSON file." % path)
         if os.path.exists(path):
-            if os.stat(path).st_mode & 0o022:
+            mode = os.stat(path).st_mode
+            if mode & 0o022:
                 raise InputError("private_key_json_path", "%s can be written by other users, so its private key "
                                                           "cannot be trusted. Remove it or fix its mode (0600)."
                                  % path)
+            if mode & 0o077:
+                raise InputError("private_key_json_path", "%s holds a private key but other users may read it "
+                                                          "(mode %04o). Restrict it with 'chmod 600 %s' (and "
+                                                          "consider the key exposed), then re-run."
+                                 % (path, mode & 0o777, path))
             certs.load_json_file(path)  # a file that is not ours fails here, before any remote call
     if "azure_blob_storage" in applications and not p["subscription_id"]:
         raise InputError("subscription_id", "is required for azure_blob_storage: the storage roles are assigned "

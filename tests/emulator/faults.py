@@ -11,7 +11,8 @@ from .state import utc_now
 class Fault:
     """Answer `status` (or, with status 0, just wait `delay`) for the next `times` matching requests.
 
-    times=None keeps the fault until it is cleared.
+    times=None keeps the fault until it is cleared. `skip` lets that many matching requests
+    through untouched first (e.g. to hit the second PATCH of the same path).
     """
 
     path: re.Pattern
@@ -21,6 +22,7 @@ class Fault:
     body: object = None
     times: int | None = 1
     delay: float = 0.0
+    skip: int = 0
 
     def matches(self, method, path):
         return (self.method is None or self.method == method) and self.path.search(path) is not None
@@ -34,6 +36,7 @@ class Fault:
             "body": self.body,
             "times": self.times,
             "delay": self.delay,
+            "skip": self.skip,
         }
 
 
@@ -42,9 +45,11 @@ class FaultList:
         self._lock = threading.Lock()
         self._faults = []
 
-    def add(self, path, status, method=None, headers=None, body=None, times=1, delay=0.0):
+    def add(self, path, status, method=None, headers=None, body=None, times=1, delay=0.0, skip=0):
         if times is not None and times < 1:
             raise ValueError("times must be a positive number or null (until cleared)")
+        if int(skip or 0) < 0:
+            raise ValueError("skip must be zero or a positive number")
         fault = Fault(
             path=re.compile(path),
             status=int(status),
@@ -53,6 +58,7 @@ class FaultList:
             body=body,
             times=times,
             delay=float(delay or 0.0),
+            skip=int(skip or 0),
         )
         with self._lock:
             self._faults.append(fault)
@@ -71,6 +77,9 @@ class FaultList:
         with self._lock:
             for fault in self._faults:
                 if fault.matches(method, path):
+                    if fault.skip:
+                        fault.skip -= 1
+                        continue
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times == 0:

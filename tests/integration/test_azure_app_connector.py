@@ -326,3 +326,62 @@ def test_purge_removes_permissions_no_application_asks_for(tenant):
     assert "InformationProtectionPolicy.Read.All" in claims["roles"]
     again = tenant.run_module(dict(narrow, purge_permissions=True))
     assert again.result["changed"] is False, again.result["changes"]
+
+
+def test_upsert_of_an_app_the_lookup_missed_reads_it_back(tenant, emulator):
+    """The lookup misses an existing app (a lagging replica): the upsert answers 204 with no body."""
+    args = connector_args(tenant, ["mip"])
+    first = tenant.run_module(args)
+    assert_ok(first)
+    emulator.add_fault(method="GET", path=r"/graph/v1\.0/applications\(uniqueName=", status=404, times=1)
+    try:
+        missed = tenant.run_module(args)
+    finally:
+        emulator.clear_faults()
+    assert_ok(missed)
+    upserts = [(r["method"], r["status"]) for r in missed.requests if "applications(uniqueName=" in r["path"]]
+    assert upserts == [("GET", 404), ("PATCH", 204), ("GET", 200)], upserts
+    assert missed.result["client_id"] == first.result["client_id"]
+    assert missed.result["object_id"] == first.result["object_id"]
+    assert missed.result["service_principal_id"] == first.result["service_principal_id"]
+    assert "client_secret" not in missed.result
+    assert not missed.result["permissions"]["Microsoft Graph"]["missing"]
+    state = tenant.state()
+    assert len([a for a in state["applications"] if a.get("uniqueName") == args["unique_name"]]) == 1
+    assert len([s for s in state["servicePrincipals"] if s.get("appId") == first.result["client_id"]]) == 1
+    again = tenant.run_module(args)
+    assert_ok(again)
+    assert again.result["changed"] is False and again.writes == [], again.result["changes"]
+
+
+def test_without_consent_grants_the_report_shows_what_is_granted(tenant):
+    args = connector_args(tenant, ["azure_blob_storage"])  # application and delegated permissions
+    assert_ok(tenant.run_module(args))
+    report = tenant.run_module(dict(args, grant_admin_consent=False))
+    assert_ok(report)
+    assert report.result["changed"] is False and report.writes == []
+    permissions = report.result["permissions"]
+    assert all(not entry["missing"] for entry in permissions.values()), permissions
+    assert any(entry["granted"] for entry in permissions.values())
+
+    fresh = connector_args(tenant, ["mip"], unique_name="zscaler-no-consent")
+    made = tenant.run_module(dict(fresh, grant_admin_consent=False))
+    assert_ok(made)
+    assert not [c for c in made.result["changes"] if c.startswith("grant")]
+    assert made.result["permissions"]["Microsoft Graph"]["granted"] == []
+    assert "InformationProtectionPolicy.Read.All" in made.result["permissions"]["Microsoft Graph"]["missing"]
+
+
+def test_a_private_key_file_others_can_read_is_refused_before_any_write(tenant):
+    args = connector_args(tenant, ["sharepoint"])
+    assert_ok(tenant.run_module(args))
+    os.chmod(args["private_key_json_path"], 0o640)
+    run = tenant.run_module(args)
+    assert run.result["failed"]
+    assert "private_key_json_path" in run.result["msg"]
+    assert "chmod 600" in run.result["msg"]
+    assert run.requests == []
+    os.chmod(args["private_key_json_path"], 0o600)
+    again = tenant.run_module(args)
+    assert_ok(again)
+    assert again.result["changed"] is False

@@ -30,6 +30,8 @@ from proof_helpers import FaultMatrix
 
 ENTRA_TOKEN = r"/oauth2/v2.0/token$"
 GRAPH_APP_BY_NAME = r"/graph/v1\.0/applications\(uniqueName="
+GRAPH_APP_BY_ID = r"/graph/v1\.0/applications/[0-9a-f-]+$"
+SECRET_IN_FLIGHT_TAG = "mipconnect.zia:secret-in-flight:"
 
 
 def _session_tag():
@@ -98,6 +100,7 @@ def assert_no_duplicates(tenant, unique_name, secrets=1):
                    if r["properties"]["principalId"] == sp_id]
     assert len(assignments) == len(set(assignments)), collections.Counter(assignments)
     assert len(app["passwordCredentials"]) == secrets, app["passwordCredentials"]
+    assert not [t for t in app.get("tags") or [] if t.startswith(SECRET_IN_FLIGHT_TAG)], app["tags"]
     assert len(app.get("keyCredentials") or []) <= 1
     return app, sps[0], roles, grants, assignments
 
@@ -290,25 +293,27 @@ def test_read_timeout_on_get_is_retried(tenant, emulator, scenario):
     scenario["outcome"] = "retried after timeout, created once"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a read timeout on POST addPassword (Entra created the secret, the answer never arrived) fails the run "
-    "correctly without repeating the POST, but the secret stays on the application; the re-run (rotate: never) "
-    "counts it as 'ours', adds none and returns no client_secret: the connector keeps a secret whose value nobody "
-    "has (orphaned) and the user gets no usable secret until rotate: always"))
 def test_read_timeout_on_add_password_leaves_no_orphaned_secret(tenant, emulator, scenario):
     scenario.update(fault="POST addPassword answered after 4 s, timeout 2 (write happened)",
-                    expectation="no blind repeat; re-run delivers a working secret, no orphan")
-    scenario["outcome"] = "XFAIL: orphaned secret, none delivered"
+                    expectation="no blind repeat; re-run removes the undelivered secret, delivers a working one")
     emulator.add_fault(method="POST", path=r"/addPassword$", status=0, delay=4, times=1)
     first = tenant.run_module(connector(tenant, timeout=2))
     assert first.result["failed"]
     assert "Could not reach" in first.result["msg"]
     assert len(statuses(first, "/addPassword")) <= 1
+    time.sleep(3)  # the emulator finishes the held addPassword: the secret nobody received exists
+    (orphan,) = [a for a in tenant.state()["applications"] if a.get("uniqueName") == "fault-mip"][0][
+        "passwordCredentials"]
     second = ok(tenant.run_module(connector(tenant)))
-    assert_no_duplicates(tenant, "fault-mip")
-    # Whatever the module keeps, the user must end up holding a secret that works, and no other.
+    assert any("interrupted run" in change and orphan["keyId"] in change for change in second.result["changes"])
+    app = assert_no_duplicates(tenant, "fault-mip")[0]
+    assert app["passwordCredentials"][0]["keyId"] != orphan["keyId"]
+    # The user ends up holding the one secret there is, and it works.
     assert second.result.get("client_secret"), "no run delivered the connector's secret"
     assert token_with_secret(tenant, second.result["client_id"], second.result["client_secret"])
+    third = ok(tenant.run_module(connector(tenant)))
+    assert third.result["changed"] is False and third.writes == [], third.result.get("changes")
+    scenario["outcome"] = "failed clearly; re-run removed the undelivered secret, delivered 1; then no writes"
 
 
 # --- Replication delay --------------------------------------------------------------------------
@@ -449,7 +454,8 @@ def _descendants(root):
     return found
 
 
-def _run_and_kill(tenant, emulator, args, method, path, module="mipconnect.zia.azure_app_connector", zia=None):
+def _run_and_kill(tenant, emulator, args, method, path, module="mipconnect.zia.azure_app_connector", zia=None,
+                  skip=0):
     """Start the module; when it sends the request of the next step, kill it and every process under it."""
     playbook = [{"name": "crash", "hosts": "localhost", "gather_facts": False, "tasks": [
         {"name": "module", module: args, "no_log": True}]}]
@@ -457,14 +463,14 @@ def _run_and_kill(tenant, emulator, args, method, path, module="mipconnect.zia.a
     book.write_text(yaml.safe_dump(playbook, sort_keys=False))
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
                str(book)]
-    _kill_at_step(emulator, command, tenant.env(zia=zia), method, path, str(tenant.tmp_path))
+    _kill_at_step(emulator, command, tenant.env(zia=zia), method, path, str(tenant.tmp_path), skip=skip)
 
 
-def _kill_at_step(emulator, command, env, method, path, cwd):
+def _kill_at_step(emulator, command, env, method, path, cwd, skip=0):
     """Run ``command``; the request of the step at (method, path) is held by a delaying fault that then
     answers 503, so that step is NOT done; the moment it arrives, SIGKILL everything: the crash lands
-    exactly between the previous step and this one."""
-    emulator.add_fault(method=method, path=path, status=503, delay=HOLD_SECONDS, times=1)
+    exactly between the previous step and this one. With ``skip``, the first ``skip`` such requests pass."""
+    emulator.faults.add(method=method, path=path, status=503, delay=HOLD_SECONDS, times=1, skip=skip)
     logged = len(emulator.requests())
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True, cwd=cwd)
@@ -492,31 +498,37 @@ def _kill_at_step(emulator, command, env, method, path, cwd):
 
 
 CRASH_POINTS = [
-    # (name, applications, method, path of the step that never happens)
-    ("after_app_before_sp", ("mip",), "POST", r"/graph/v1\.0/servicePrincipals$"),
-    ("after_sp_before_grants", ("mip",), "POST", r"/appRoleAssignedTo$"),
-    ("after_grants_before_secret", ("mip",), "POST", r"/addPassword$"),
-    ("after_secret_before_certificate_upload", ("sharepoint",), "PATCH", r"/graph/v1\.0/applications/[0-9a-f-]+$"),
-    ("after_secret_before_role_assignments", ("azure_blob_storage",), "PUT", r"/roleAssignments/"),
-    ("after_app_role_grants_before_delegated_grant", ("azure_blob_storage",), "POST", r"/oauth2PermissionGrants$"),
+    # (name, applications, method, path of the step that never happens, matching requests let through first)
+    ("after_app_before_sp", ("mip",), "POST", r"/graph/v1\.0/servicePrincipals$", 0),
+    ("after_sp_before_grants", ("mip",), "POST", r"/appRoleAssignedTo$", 0),
+    ("after_app_role_grants_before_delegated_grant", ("azure_blob_storage",), "POST", r"/oauth2PermissionGrants$",
+     0),
+    ("after_grants_before_certificate_upload", ("sharepoint",), "PATCH", GRAPH_APP_BY_ID, 0),
+    ("after_grants_before_role_assignments", ("azure_blob_storage",), "PUT", r"/roleAssignments/", 0),
+    # The secret is the last step: in-flight tag (1st PATCH of the app), addPassword, clearing (2nd PATCH).
+    ("after_grants_before_secret_marker", ("mip",), "PATCH", GRAPH_APP_BY_ID, 0),
+    ("after_secret_marker_before_add_password", ("mip",), "POST", r"/addPassword$", 0),
+    ("after_add_password_before_marker_cleared", ("mip",), "PATCH", GRAPH_APP_BY_ID, 1),
 ]
-ORPHAN_BUG = ("a crash after addPassword succeeded (the secret exists in Entra, the module never returned it) "
-              "leaves a secret nobody holds: the re-run (rotate: never) counts it as ours, adds none and returns "
-              "no client_secret, so the onboarding has no usable connector secret")
 
 
-@pytest.mark.parametrize("name,applications,method,path", [
-    pytest.param(*point, id=point[0],
-                 marks=[pytest.mark.xfail(strict=True, reason=ORPHAN_BUG)] if point[0].startswith("after_secret")
-                 else []) for point in CRASH_POINTS])
+@pytest.mark.parametrize("name,applications,method,path,skip", CRASH_POINTS, ids=[p[0] for p in CRASH_POINTS])
 def test_crash_between_connector_steps_then_rerun_converges(tenant, emulator, scenario, name, applications,
-                                                            method, path):
+                                                            method, path, skip):
     scenario.update(fault="SIGKILL %s (%s)" % (name.replace("_", " "), "+".join(applications)),
                     expectation="re-run converges: no duplicates, a working secret delivered")
-    if name.startswith("after_secret"):
-        scenario["outcome"] = "XFAIL: orphaned secret, none delivered"
     args = connector(tenant, applications=applications)
-    _run_and_kill(tenant, emulator, args, method, path)
+    _run_and_kill(tenant, emulator, args, method, path, skip=skip)
+    left = [a for a in tenant.state()["applications"] if a.get("uniqueName") == args["unique_name"]]
+    if name == "after_add_password_before_marker_cleared":
+        # The kill came after addPassword answered: a secret exists that the run never returned.
+        assert len(left[0]["passwordCredentials"]) == 1
+        assert [t for t in left[0]["tags"] if t.startswith(SECRET_IN_FLIGHT_TAG)]
+    elif "marker" in name:
+        assert left and left[0]["passwordCredentials"] == []
+    else:
+        # Every step that can fail comes before the secret: none was made.
+        assert not left or left[0]["passwordCredentials"] == []
     rerun = ok(tenant.run_module(args))
     _app, _sp, roles, grants, assignments = assert_no_duplicates(tenant, args["unique_name"])
     again = ok(tenant.run_module(args))

@@ -116,3 +116,128 @@ def test_urls_and_ranges():
 def test_catalog_names_are_the_module_choices():
     assert catalog.APPLICATION_NAMES == sorted(["azure_blob_storage", "copilot", "exchange", "mip", "onedrive",
                                                 "sharepoint", "teams"])
+
+
+class FakeGraph:
+    """Records every call; addPassword answers a secret started now."""
+
+    def __init__(self, fail_on=None):
+        self.calls = []
+        self.fail_on = fail_on
+
+    def _record(self, method, path, body):
+        self.calls.append((method, path, body))
+        if self.fail_on == len(self.calls):
+            from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
+
+            raise ApiError("Microsoft Graph", 503, code="ServiceUnavailable")
+
+    def patch(self, path, body, headers=None):
+        self._record("PATCH", path, body)
+        return {}
+
+    def post(self, path, body, headers=None):
+        self._record("POST", path, body)
+        if path.endswith("/addPassword"):
+            return {"keyId": "new-key", "displayName": body["passwordCredential"]["displayName"],
+                    "endDateTime": body["passwordCredential"]["endDateTime"], "secretText": "s3cret",
+                    "startDateTime": connector._iso(NOW)}
+        return {}
+
+
+MARK = NOW - datetime.timedelta(minutes=5)
+
+
+def started(moment, key_id, description="z"):
+    return {"keyId": key_id, "displayName": description, "startDateTime": connector._iso(moment),
+            "endDateTime": connector._iso(moment + datetime.timedelta(days=700))}
+
+
+def marked_reconciler(secrets, tags, check_mode=False, graph=None, rotate="never"):
+    rec = reconciler(rotate=rotate, check_mode=check_mode)
+    rec.graph = graph or FakeGraph()
+    rec.app = {"id": "obj", "passwordCredentials": list(secrets), "tags": list(tags)}
+    return rec
+
+
+def in_flight(moment):
+    return connector.SECRET_IN_FLIGHT_TAG + connector._iso(moment)
+
+
+def test_no_marker_and_a_secret_of_ours_means_no_write():
+    rec = marked_reconciler([started(MARK, "old")], ["keep-me"])
+    rec.ensure_secret()
+    assert rec.graph.calls == [] and rec.changes == [] and rec.new_secret is None
+
+
+def test_an_undelivered_secret_is_removed_and_a_new_one_returned_between_two_tag_writes():
+    secrets = [started(MARK - datetime.timedelta(days=3), "old", description="someone else's"),
+               started(MARK, "orphan"), started(MARK + datetime.timedelta(seconds=1), "orphan-2")]
+    rec = marked_reconciler(secrets, ["keep-me", in_flight(MARK)])
+    rec.ensure_secret()
+    calls = [(method, path) for method, path, _body in rec.graph.calls]
+    assert calls == [("POST", "/applications/obj/removePassword"), ("POST", "/applications/obj/removePassword"),
+                     ("PATCH", "/applications/obj"), ("POST", "/applications/obj/addPassword"),
+                     ("PATCH", "/applications/obj")]
+    assert [body["keyId"] for _m, _p, body in rec.graph.calls[:2]] == ["orphan", "orphan-2"]
+    marked, cleared = rec.graph.calls[2][2]["tags"], rec.graph.calls[4][2]["tags"]
+    assert marked[0] == "keep-me" and len(marked) == 2 and marked[1].startswith(connector.SECRET_IN_FLIGHT_TAG)
+    assert connector.secret_in_flight_since({"tags": marked}) >= NOW.replace(microsecond=0)
+    assert cleared == ["keep-me"]
+    assert rec.new_secret == "s3cret"
+    assert [c["keyId"] for c in rec.app["passwordCredentials"]] == ["old", "new-key"]
+    assert len([c for c in rec.changes if "interrupted run" in c]) == 2
+
+
+def test_a_secret_older_than_the_marker_was_delivered_and_stays():
+    rec = marked_reconciler([started(MARK - datetime.timedelta(seconds=1), "delivered")], [in_flight(MARK)])
+    rec.ensure_secret()
+    # Only the stale marker goes; no secret is made or removed.
+    assert rec.graph.calls == [("PATCH", "/applications/obj", {"tags": []})]
+    assert rec.new_secret is None and rec.app["tags"] == []
+
+
+def test_check_mode_predicts_the_removal_and_the_new_secret_without_a_write():
+    rec = marked_reconciler([started(MARK, "orphan")], [in_flight(MARK)], check_mode=True)
+    rec.ensure_secret()
+    assert rec.graph.calls == []
+    assert [c.split(" ")[0] for c in rec.changes] == ["remove", "add"]
+    assert rec.new_secret is None
+
+
+def test_a_failed_clearing_write_returns_no_secret_and_says_why():
+    from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
+
+    rec = marked_reconciler([], [], graph=FakeGraph(fail_on=3))
+    with pytest.raises(ApiError) as caught:
+        rec.ensure_secret()
+    assert rec.new_secret is None
+    assert "new-key" in str(caught.value) and "next run removes it" in str(caught.value)
+    assert "s3cret" not in str(caught.value)
+
+
+def test_no_log_check_ignores_undelivered_secrets():
+    rec = marked_reconciler([started(MARK, "orphan")], [in_flight(MARK)])
+    rec.secret_output_allowed = False
+    with pytest.raises(InputError):
+        rec._refuse_to_print_a_new_secret()
+
+
+def test_an_unreadable_marker_removes_nothing():
+    assert connector.secret_in_flight_since({"tags": [connector.SECRET_IN_FLIGHT_TAG + "garbage"]}).year == 9999
+    assert connector.secret_in_flight_since({"tags": ["x"]}) is None
+
+
+def test_a_failed_removal_of_old_secrets_keeps_the_new_one_marked_undelivered():
+    from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
+
+    old = started(MARK - datetime.timedelta(days=400), "old")
+    rec = marked_reconciler([old], [], graph=FakeGraph(fail_on=3), rotate="always")
+    rec.spec.remove_old_secrets_after = 0
+    with pytest.raises(ApiError) as caught:
+        rec.ensure_secret()
+    calls = [(method, path) for method, path, _body in rec.graph.calls]
+    assert calls == [("PATCH", "/applications/obj"), ("POST", "/applications/obj/addPassword"),
+                     ("POST", "/applications/obj/removePassword")]
+    assert rec.new_secret is None and "next run removes it" in str(caught.value)
+    assert connector.secret_in_flight_since(rec.app) is not None

@@ -181,11 +181,17 @@ def test_replication_retry_gives_up_at_the_deadline_with_the_last_error():
 
 
 def test_replication_retry_lets_other_errors_through_at_once():
+    attempts, sleeps = [], []
+
     def call():
+        attempts.append(1)
         raise ApiError("Microsoft Graph", 403, code="Authorization_RequestDenied")
 
-    with pytest.raises(ApiError):
-        transport.retry_while_replicating(call, lambda e: e.status != 403, timeout=100, sleep=lambda s: None)
+    with pytest.raises(ApiError) as caught:
+        transport.retry_while_replicating(call, lambda e: e.status != 403, timeout=100, sleep=sleeps.append,
+                                          clock=lambda: 0)
+    assert caught.value.status == 403
+    assert len(attempts) == 1 and sleeps == []
 
 
 @pytest.mark.parametrize("body, headers, code, request_id", [
