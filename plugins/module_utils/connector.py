@@ -35,6 +35,7 @@ CERTIFICATE_DISPLAY_NAME = "mipconnect.zia SharePoint connector"
 # Tag on the application while a client secret is being added, followed by the
 # time it was set (see ConnectorReconciler.ensure_secret).
 SECRET_IN_FLIGHT_TAG = "mipconnect.zia:secret-in-flight:"
+SECRET_START_LEAD_SECONDS = 60
 # Namespace for deterministic role assignment names (uuid5), so re-runs PUT
 # the same assignment instead of creating another.
 ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0f6a2e-1f5b-4a53-9a77-3c1d2b0a9e11")
@@ -96,10 +97,6 @@ def _parse_time(value):
 
 def _iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _utc_now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 
 
 def secret_in_flight_since(app):
@@ -504,9 +501,9 @@ class ConnectorReconciler:
         rotate=never and no other secret of ours: yes, and returns it).
         The tag is cleared after the removal of old secrets, the last write, so
         a failure there also leaves the new secret marked as undelivered.
-        What is left: a kill between the clearing PATCH and the module's exit;
-        and the comparison of the controller's clock with Entra's, so a clock
-        skew of more than the seconds between two runs can hide or mistake one.
+        The secret is created with the marker's time as its startDateTime, so
+        the comparison does not depend on our clock agreeing with Entra's.
+        What is left: a kill between the clearing PATCH and the module's exit.
         """
         spec = self.spec
         self._remove_undelivered_secrets()
@@ -582,9 +579,15 @@ class ConnectorReconciler:
         return [t for t in self.app.get("tags") or [] if not t.startswith(SECRET_IN_FLIGHT_TAG)]
 
     def _add_password(self, body):
-        """Mark a secret in flight, then add it; returns addPassword's answer. ensure_secret clears the mark."""
+        """Mark a secret in flight, then add it; returns addPassword's answer. ensure_secret clears the mark.
+
+        The secret is asked to start at the marker's own time, a minute back: the two
+        then compare equal whatever the skew between our clock and Entra's, and the
+        secret works at once unless our clock runs more than a minute ahead."""
         app_path = "/applications/%s" % self.app["id"]
-        marked = self._tags_without_marker() + [SECRET_IN_FLIGHT_TAG + _iso(_utc_now())]
+        since = _iso(self.now - datetime.timedelta(seconds=SECRET_START_LEAD_SECONDS))
+        body = {"passwordCredential": dict(body["passwordCredential"], startDateTime=since)}
+        marked = self._tags_without_marker() + [SECRET_IN_FLIGHT_TAG + since]
         self._replicated(lambda: self.graph.patch(app_path, {"tags": marked}))
         self.app["tags"] = marked
         return self._replicated(lambda: self.graph.post(app_path + "/addPassword", body))

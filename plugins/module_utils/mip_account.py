@@ -29,18 +29,34 @@ REDACTED = "********"
 WAIT_POLL_SECONDS = 2.0
 
 
+# ZIA's documented read model (/casbTenant/lite, recorded in a real cloud) has no
+# labelRetrieval, tenantInactive or connectorType field: those belong to our write
+# contract. Where a cloud leaves them out, the account's other fields say what
+# they can, and what they cannot say is unknown (None), never "off".
+def label_retrieval_of(raw):
+    """Whether Label Retrieval is on: the field, else True once ZIA has scanned labels, else None."""
+    if raw.get("labelRetrieval") is not None:
+        return bool(raw["labelRetrieval"])
+    if (raw.get("tagsScanInfo") or {}).get("tag_latest_success_scan_time"):
+        return True
+    return None
+
+
+def is_inactive(raw):
+    """Tenant Inactive, from the status list ZIA always gives, or the contract's field."""
+    return TENANT_INACTIVE in (raw.get("status") or []) or bool(raw.get("tenantInactive"))
+
+
 def portal_status(raw):
     """The status the MIP Labels page shows, from ZIA's status list and fields."""
     statuses = set(raw.get("status") or [])
-    if TENANT_INACTIVE in statuses or raw.get("tenantInactive"):
+    if is_inactive(raw):
         return "Tenant Inactive"
     if VALIDATION_FAILED in statuses:
         return "Validation Failed"
     if RETRIEVAL_PENDING in statuses:
         return "Retrieval Pending"
-    retrieval = raw.get("labelRetrieval")
-    scanned = bool((raw.get("tagsScanInfo") or {}).get("tag_latest_success_scan_time"))
-    if TENANT_ACTIVE in statuses and (retrieval or (retrieval is None and scanned)):
+    if TENANT_ACTIVE in statuses and label_retrieval_of(raw):
         return "Active"
     if VALIDATION_SUCCESS in statuses:
         return "Validation Successful"
@@ -81,8 +97,8 @@ def describe(raw, validation=None, label_count=None):
         "client_id": info.get("clientId"),
         "statuses": list(raw.get("status") or []),
         "status": portal_status(raw),
-        "label_retrieval": raw.get("labelRetrieval"),
-        "inactive": TENANT_INACTIVE in (raw.get("status") or []) or bool(raw.get("tenantInactive")),
+        "label_retrieval": label_retrieval_of(raw),
+        "inactive": is_inactive(raw),
         "validation_status": validation_status,
         "validation_message": validation_message,
         "last_validation_time": _epoch(raw.get("lastTenantValidationTime")
@@ -273,10 +289,9 @@ class MipAccountReconciler:
             (spec.update_secret == "always" and not just_created) or client_changes)
         if send_secret:
             wanted.append("set client id %s and its client secret" % spec.client_id)
-        if spec.label_retrieval is not None and bool(raw.get("labelRetrieval")) != spec.label_retrieval:
+        if self._label_retrieval_differs(raw):
             wanted.append("turn label retrieval %s" % ("on" if spec.label_retrieval else "off"))
-        inactive_now = TENANT_INACTIVE in (raw.get("status") or []) or bool(raw.get("tenantInactive"))
-        if spec.status is not None and inactive_now != (spec.status == "inactive"):
+        if spec.status is not None and is_inactive(raw) != (spec.status == "inactive"):
             wanted.append("set the status to %s" % ("Tenant Inactive" if spec.status == "inactive" else "Active"))
         if spec.reauthorize:
             wanted.append("reauthorize the account")
@@ -288,7 +303,8 @@ class MipAccountReconciler:
             self.warnings.append("MIP account '%s' is named '%s' in ZIA (names are compared without regard to "
                                  "case); the name was kept." % (spec.name, raw["tenantName"]))
         body = contract.account_body(
-            raw.get("tenantName") or spec.name, raw.get("enterpriseTenantId"), raw.get("connectorType") or contract.CUSTOM,
+            raw.get("tenantName") or spec.name, raw.get("enterpriseTenantId"),
+            raw.get("connectorType") or (contract.CUSTOM if spec.connector == "custom" else contract.ZSCALER_DEFINED),
             spec.client_id if send_secret else None, spec.client_secret if send_secret else None,
             label_retrieval=spec.label_retrieval, inactive=None if spec.status is None else spec.status == "inactive",
             reauthorize=spec.reauthorize)
@@ -312,12 +328,30 @@ class MipAccountReconciler:
             revalidate = send_secret or bool(spec.reauthorize)
             return self._wait_until(lambda a: a is not None and not self._still_differs(a, revalidate), err), False
 
+    def _label_retrieval_differs(self, raw):
+        """Whether label_retrieval asks for a change. When the cloud's read model does not tell
+        (no field, no scan yet), an ask to turn it off is a change; an ask to turn it on is
+        not, with a warning: writing it on every run would never settle."""
+        wanted = self.spec.label_retrieval
+        if wanted is None:
+            return False
+        now = label_retrieval_of(raw)
+        if now is None and wanted:
+            self._warn_once("ZIA's read API does not say whether Label Retrieval is on for MIP account '%s' "
+                            "(no label scan yet); it was left as it is. The MIP Labels page of the Admin Portal "
+                            "shows it." % (raw.get("tenantName") or self.spec.name))
+            return False
+        return bool(now) != wanted
+
+    def _warn_once(self, text):
+        if text not in self.warnings:
+            self.warnings.append(text)
+
     def _still_differs(self, raw, revalidate=False):
         spec = self.spec
-        if spec.label_retrieval is not None and bool(raw.get("labelRetrieval")) != spec.label_retrieval:
+        if self._label_retrieval_differs(raw):
             return True
-        inactive_now = TENANT_INACTIVE in (raw.get("status") or []) or bool(raw.get("tenantInactive"))
-        if spec.status is not None and inactive_now != (spec.status == "inactive"):
+        if spec.status is not None and is_inactive(raw) != (spec.status == "inactive"):
             return True
         if revalidate:
             # /casbTenant/lite may show 0 here (the recorded MIP entry does); the validation

@@ -184,8 +184,9 @@ notes:
     C(mipconnect.zia:secret-in-flight:<time>), removed once Microsoft has answered and old secrets are removed
     (O(remove_old_secrets_after)). If the answer was lost (timeout, the run killed), the next run finds the tag,
     removes this module's secrets created since that time (nobody holds their value) and adds one it can return.
-    Only a run killed after removing the tag but before it ended can still lose a secret; the tag's time is the
-    controller's clock, so keep it in sync (NTP).
+    The secret is created with the tag's time (a minute before the run's clock) as its start, so recognising it
+    does not depend on the controller's clock agreeing with Microsoft's. Only a run killed after removing the tag
+    but before it ended can still lose a secret.
 seealso:
   - name: Authorizing a Custom Zscaler Connector for Microsoft Applications
     description: The Zscaler guide this module automates.

@@ -257,9 +257,9 @@ class Directory:
 
     # --- password credentials ------------------------------------------------
 
-    def add_password(self, app, display_name=None, end_date_time=None, replicate=True):
+    def add_password(self, app, display_name=None, end_date_time=None, replicate=True, start_date_time=None):
         """Add a client secret; the clear text is returned here and never stored."""
-        start = utc_now()
+        start = parse_iso_time(start_date_time) if start_date_time else utc_now()
         end = parse_iso_time(end_date_time) if end_date_time else start + timedelta(days=730)
         secret_text = _new_secret_text()
         key_id = new_id()

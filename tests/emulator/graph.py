@@ -452,7 +452,7 @@ class GraphService:
         self._require_application_write(call, app)
         requested = call.body.get("passwordCredential") or {}
         credential = call.directory.add_password(
-            app, requested.get("displayName"), requested.get("endDateTime")
+            app, requested.get("displayName"), requested.get("endDateTime"), start_date_time=requested.get("startDateTime")
         )
         return json_response(
             200, {"@odata.context": self._context(call, "microsoft.graph.passwordCredential"), **credential}

@@ -10,7 +10,12 @@ import pytest
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import zia_auth
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
-from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import MipAccountReconciler, MipAccountSpec
+from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import (
+    MipAccountReconciler,
+    MipAccountSpec,
+    describe,
+    label_retrieval_of,
+)
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia import RateLimiter, ZiaClient
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia_mip_contract import ManualStepsRequired
 
@@ -319,3 +324,46 @@ def test_failed_validation_is_in_the_failure_result():
         rec.present()
     assert caught.value.partial_result["validation"] == invalid
     assert zia.writes == []
+
+
+# --- the recorded read model, which has no labelRetrieval / tenantInactive / connectorType --------
+
+# The MIP entry of GET /casbTenant/lite as a real cloud returned it (reference/golden/zia_recorded_samples.json).
+RECORDED_MIP_ENTRY = {
+    "tenantId": 22964781, "enterpriseTenantId": TENANT, "zscalerAppTenantId": {"id": 54988, "name": CLIENT},
+    "tenantName": "Contoso MIP", "saasApplication": "MIP",
+    "status": ["CASB_TENANT_ACTIVE", "CASB_TENANT_VALIDATION_SUCCESS"], "modifiedTime": 0,
+    "lastTenantValidationTime": 0, "tenantDeleted": False, "tenantWebhookEnabled": False,
+    "tagsScanInfo": {"tag_prev_scan_time": 1766136969, "tag_latest_success_scan_time": 1766136969},
+    "reAuth": False, "featuresSupported": [],
+}
+
+
+def test_the_recorded_entry_reads_as_an_active_account_retrieving_labels():
+    view = describe(RECORDED_MIP_ENTRY)
+    assert view["status"] == "Active"
+    assert view["label_retrieval"] is True  # it has been scanned
+    assert view["inactive"] is False
+    assert label_retrieval_of(dict(RECORDED_MIP_ENTRY, tagsScanInfo={})) is None
+
+
+def test_a_recorded_entry_with_label_retrieval_asked_on_is_a_no_op():
+    zia = FakeZia([dict(RECORDED_MIP_ENTRY)], contract=True)
+    result = reconciler(zia, label_retrieval=True, status="active", wait_for="none").present()
+    assert result["changed"] is False and zia.writes == []
+
+
+def test_unknown_label_retrieval_is_not_written_on_every_run_and_says_why():
+    unscanned = dict(RECORDED_MIP_ENTRY, tagsScanInfo={})
+    zia = FakeZia([unscanned], contract=True)
+    run = reconciler(zia, label_retrieval=True, wait_for="none")
+    result = run.present()
+    assert result["changed"] is False and zia.writes == []
+    assert any("does not say whether Label Retrieval is on" in w for w in result["warnings"])
+
+
+def test_turning_label_retrieval_off_on_a_scanned_recorded_entry_is_a_change():
+    zia = FakeZia([dict(RECORDED_MIP_ENTRY)], contract=True)
+    result = reconciler(zia, label_retrieval=False, wait_for="none", activate=False).present()
+    assert result["changed"] is True
+    assert zia.writes == [("PUT", "/casbTenant/22964781")]
