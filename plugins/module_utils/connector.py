@@ -42,7 +42,7 @@ ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0f6a2e-1f5b-4a53-9a77-3c1d2b0a9e11")
 SP_SELECT = "id,appId,displayName,appRoles,oauth2PermissionScopes"
 
 COPILOT_POWERSHELL = (
-    "Add-PowerAppsAccount -Endpoint prod -TenantID {tenant_id}; "
+    "Add-PowerAppsAccount -Endpoint {endpoint} -TenantID {tenant_id}; "
     "New-PowerAppManagementApp -ApplicationId {app_id}"
 )
 
@@ -692,7 +692,8 @@ class ConnectorReconciler:
                 "Copilot: register the connector as a Power Platform management app, as a Power Platform "
                 "administrator: in PowerShell `%s`, or PUT %s/providers/Microsoft.BusinessAppPlatform/"
                 "adminApplications/%s?api-version=2020-10-01 with an admin's token (or give power_platform_token)."
-                % (COPILOT_POWERSHELL.format(tenant_id=self.tenant_id, app_id=app_id or "<client id>"),
+                % (COPILOT_POWERSHELL.format(endpoint=self.endpoints.powerapps_endpoint, tenant_id=self.tenant_id,
+                                             app_id=app_id or "<client id>"),
                    self.endpoints.power_platform_url, app_id or "<client id>"))
             return {"registered": None}
         if app_id and self.power_platform.get_management_app(app_id) is not None:

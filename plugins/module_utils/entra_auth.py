@@ -38,6 +38,8 @@ CLOUDS = {
         "arm_url": "https://management.azure.com",
         "arm_resource": "https://management.azure.com/",
         "power_platform_url": "https://api.bap.microsoft.com",
+        # Add-PowerAppsAccount -Endpoint for this cloud (GCC moderate signs in to the public cloud).
+        "powerapps_endpoint": "prod",
     },
     "usgov": {
         "authority_host": "https://login.microsoftonline.us",
@@ -46,6 +48,7 @@ CLOUDS = {
         "arm_url": "https://management.usgovcloudapi.net",
         "arm_resource": "https://management.usgovcloudapi.net/",
         "power_platform_url": "https://gov.api.bap.microsoft.us",
+        "powerapps_endpoint": "usgovhigh",
     },
     "china": {
         "authority_host": "https://login.chinacloudapi.cn",
@@ -54,6 +57,7 @@ CLOUDS = {
         "arm_url": "https://management.chinacloudapi.cn",
         "arm_resource": "https://management.chinacloudapi.cn/",
         "power_platform_url": "https://api.bap.partner.microsoftonline.cn",
+        "powerapps_endpoint": "china",
     },
 }
 
@@ -68,6 +72,7 @@ class EntraEndpoints:
         self.graph_url = (graph_url or known["graph_url"]).rstrip("/")
         self.arm_url = (arm_url or known["arm_url"]).rstrip("/")
         self.power_platform_url = (power_platform_url or known["power_platform_url"]).rstrip("/")
+        self.powerapps_endpoint = known["powerapps_endpoint"]
         # Token audiences stay those of the cloud even when URLs are overridden.
         self.graph_resource = known["graph_resource"]
         self.arm_resource = known["arm_resource"]

@@ -40,6 +40,7 @@ class GraphClient(ServiceClient):
     def __init__(self, http, graph_url, token_source, version="v1.0", token_refused=None):
         super(GraphClient, self).__init__(http, "%s/%s" % (graph_url.rstrip("/"), version), token_source,
                                           token_refused=token_refused)
+        self.graph_root = graph_url.rstrip("/") + "/"
 
     def get(self, path, params=None, missing_ok=False):
         return self.call("GET", path, params=params, missing_ok=missing_ok)
@@ -52,7 +53,14 @@ class GraphClient(ServiceClient):
             next_link = page.get("@odata.nextLink")
             if not next_link:
                 return
-            page = self.call("GET", next_link)
+            page = self.call("GET", self.same_service(next_link))
+
+    def same_service(self, link):
+        """A link Graph gave us, refused when it points elsewhere: our bearer token goes with it."""
+        if not link.startswith(self.graph_root):
+            raise ApiError(self.service, 0, message="a paging link points outside %s (%s); it was not followed, "
+                                                    "so the token is not sent there" % (self.graph_root, link[:100]))
+        return link
 
     def post(self, path, body, headers=None):
         return self.call("POST", path, json=body, headers=headers)

@@ -185,7 +185,7 @@ account:
       description: The portal's wording, one of Validation Successful, Validation Failed, Active, Retrieval Pending, Tenant Inactive.
       type: str
     label_retrieval:
-      description: Whether Label Retrieval is on, when ZIA says.
+      description: Whether Label Retrieval is on, as ZIA says; else on once ZIA has scanned labels; null when unknown.
       type: bool
     inactive:
       description: Whether the account is Tenant Inactive.

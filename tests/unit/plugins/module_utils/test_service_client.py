@@ -77,3 +77,24 @@ def test_without_token_refused_a_401_fails_at_once():
     with pytest.raises(ApiError):
         client.call("GET", "/things")
     assert len(http.tokens) == 1
+
+
+def test_graph_paging_links_are_followed_only_within_graph():
+    from ansible_collections.mipconnect.zia.plugins.module_utils.graph import GraphClient
+
+    http = RecordingHttp(Answer(200, {"value": [1], "@odata.nextLink": "https://graph.example/v1.0/things?$skiptoken=a"}),
+                         Answer(200, {"value": [2], "@odata.nextLink": "https://evil.example/steal?$skiptoken=b"}))
+    graph = GraphClient(http, "https://graph.example", lambda: "t")
+    items = graph.list("/things")
+    assert next(items) == 1 and next(items) == 2
+    with pytest.raises(ApiError) as caught:
+        next(items)
+    assert "points outside https://graph.example/" in str(caught.value)
+    assert len(http.tokens) == 2  # the token never went to evil.example
+
+
+@pytest.mark.parametrize("cloud, endpoint", [("public", "prod"), ("usgov", "usgovhigh"), ("china", "china")])
+def test_copilot_powershell_step_names_the_cloud(cloud, endpoint):
+    from ansible_collections.mipconnect.zia.plugins.module_utils.entra_auth import EntraEndpoints
+
+    assert EntraEndpoints(cloud).powerapps_endpoint == endpoint
