@@ -398,7 +398,8 @@ class ConnectorReconciler:
         sp_id = None if self.sp_created else self.sp.get("id")  # a new principal holds no grants yet
         held = consent.app_role_assignments_of(self.graph, sp_id) if sp_id else {}
         scopes_wanted = any(perm.kind == catalog.SCOPE for perm in perms)
-        delegated = consent.delegated_grants_of(self.graph, sp_id) if sp_id and scopes_wanted else {}
+        read_delegated = sp_id and (scopes_wanted or self.spec.purge_permissions)
+        delegated = consent.delegated_grants_of(self.graph, sp_id) if read_delegated else {}
         resources = self.resources or {}
         granted_before = self._granted_labels(perms, resources, held, delegated)
         missing = [p for p in perms if p.kind == catalog.ROLE and p.id not in held]
@@ -427,6 +428,7 @@ class ConnectorReconciler:
             delegated[resource_id] = {"scope": " ".join(sorted(merged))}
         if self.spec.purge_permissions:
             self._revoke_unlisted(perms, held)
+            self._narrow_delegated_grants(wanted_scopes, delegated, resources)
         return {"granted_before": granted_before,
                 "granted": self._granted_labels(perms, resources, held, delegated)}
 
@@ -469,6 +471,28 @@ class ConnectorReconciler:
                 continue
             self._change("revoke app role %s on %s" % (role_id, resource_id),
                          lambda r=resource_id, a=assignment_id: consent.revoke_app_role(self.graph, r, a))
+
+    def _narrow_delegated_grants(self, wanted_scopes, delegated, resources):
+        """Take unlisted delegated scopes out of the client's tenant-wide grants; a grant left
+        with none is deleted (Graph keeps one grant per client and resource)."""
+        for resource_id, grant in sorted(delegated.items(), key=lambda item: str(item[0])):
+            if not grant.get("id"):
+                continue  # granted by this run, so only wanted scopes
+            held = consent.scopes_of(grant)
+            keep = held & wanted_scopes.get(resource_id, set())
+            if keep == held:
+                continue
+            name = self._resource_name(resources, resource_id)
+            dropped = " ".join(sorted(held - keep))
+            if keep:
+                self._change("revoke delegated %s on %s" % (dropped, name),
+                             lambda g=grant["id"], k=keep: self.graph.patch("/oauth2PermissionGrants/%s" % g,
+                                                                            {"scope": " ".join(sorted(k))}))
+                delegated[resource_id] = dict(grant, scope=" ".join(sorted(keep)))
+            else:
+                self._change("revoke delegated %s on %s (remove the grant)" % (dropped, name),
+                             lambda g=grant["id"]: self.graph.delete("/oauth2PermissionGrants/%s" % g))
+                del delegated[resource_id]
 
     def _granted_labels(self, perms, resources, held, delegated):
         labels = []

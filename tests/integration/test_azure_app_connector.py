@@ -328,6 +328,31 @@ def test_purge_removes_permissions_no_application_asks_for(tenant):
     assert again.result["changed"] is False, again.result["changes"]
 
 
+def test_purge_removes_unlisted_delegated_scopes_and_their_grants(tenant):
+    wide = connector_args(tenant, ["mip", "azure_blob_storage"], unique_name="zscaler-purge-delegated")
+    made = tenant.run_module(wide)
+    assert_ok(made)
+    sp_id = made.result["service_principal_id"]
+
+    def grants():
+        return [g for g in tenant.state()["oauth2PermissionGrants"] if g["clientId"] == sp_id]
+
+    assert grants() and all("user_impersonation" in g["scope"] for g in grants())
+    narrow = dict(wide, applications=["mip"], purge_permissions=True)
+    narrow.pop("subscription_id")
+    planned = tenant.run_module(narrow, check=True)
+    assert_ok(planned)
+    assert [c for c in planned.result["changes"] if c.startswith("revoke delegated user_impersonation")]
+    assert [r for r in planned.requests if r["method"] != "GET" and "/oauth2/" not in r["path"]] == []
+    assert len(grants()) == 2
+    purged = tenant.run_module(narrow)
+    assert_ok(purged)
+    assert len([c for c in purged.result["changes"] if c.startswith("revoke delegated")]) == 2
+    assert grants() == []
+    again = tenant.run_module(narrow)
+    assert again.result["changed"] is False, again.result["changes"]
+
+
 def test_upsert_of_an_app_the_lookup_missed_reads_it_back(tenant, emulator):
     """The lookup misses an existing app (a lagging replica): the upsert answers 204 with no body."""
     args = connector_args(tenant, ["mip"])
