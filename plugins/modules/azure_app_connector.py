@@ -162,7 +162,11 @@ options:
     type: int
     default: 1461
   certificate_renew_before_days:
-    description: Make a new certificate when the stored one expires within this many days.
+    description:
+      - Make a new certificate when the stored one expires within this many days.
+      - The new certificate is uploaded beside the old one, which stays on the application until it expires
+        (ZIA signs in with the old private key until a person uploads the new JSON file; RV(pending_steps) says
+        so). The first run after it expired removes it.
     type: int
     default: 30
   subscription_id:

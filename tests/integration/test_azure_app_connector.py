@@ -328,6 +328,28 @@ def test_purge_removes_permissions_no_application_asks_for(tenant):
     assert again.result["changed"] is False, again.result["changes"]
 
 
+def test_certificate_renewal_keeps_the_old_certificate_until_zia_has_the_new_one(tenant):
+    args = connector_args(tenant, ["sharepoint"], unique_name="zscaler-renewal", certificate_validity_days=20,
+                          certificate_renew_before_days=5)
+    made = tenant.run_module(args)
+    assert_ok(made)
+    old = made.result["certificate"]["thumbprint"]
+    renewing = dict(args, certificate_validity_days=1461, certificate_renew_before_days=30)
+    renewed = tenant.run_module(renewing)
+    assert_ok(renewed)
+    new = renewed.result["certificate"]["thumbprint"]
+    assert new != old
+    assert any("keeping %s until it expires" % old in c for c in renewed.result["changes"])
+    assert any(args["private_key_json_path"] in step and old in step for step in renewed.result["pending_steps"])
+    keys = [a for a in tenant.state()["applications"] if a.get("uniqueName") == "zscaler-renewal"][0]["keyCredentials"]
+    assert len(keys) == 2  # ZIA can still sign in with the old private key
+    with open(args["private_key_json_path"]) as handle:
+        assert json.load(handle)["public_cert"].startswith("-----BEGIN CERTIFICATE-----")
+    again = tenant.run_module(renewing)
+    assert again.result["changed"] is False, again.result["changes"]
+    assert again.result["certificate"]["thumbprint"] == new
+
+
 def test_purge_removes_unlisted_delegated_scopes_and_their_grants(tenant):
     wide = connector_args(tenant, ["mip", "azure_blob_storage"], unique_name="zscaler-purge-delegated")
     made = tenant.run_module(wide)

@@ -244,3 +244,25 @@ def test_a_failed_removal_of_old_secrets_keeps_the_new_one_marked_undelivered():
                      ("POST", "/applications/obj/removePassword")]
     assert rec.new_secret is None and "next run removes it" in str(caught.value)
     assert connector.secret_in_flight_since(rec.app) is not None
+
+
+def test_an_expired_certificate_kept_beside_its_successor_is_removed(tmp_path):
+    from ansible_collections.mipconnect.zia.plugins.module_utils import certificate as certs
+
+    path = str(tmp_path / "sharepoint.json")
+    current = certs.generate("d", 1461, NOW)
+    certs.write_json_file(path, current)
+    old = certs.generate("d", 20, NOW - datetime.timedelta(days=30))  # expired ten days ago
+    spec = connector.ConnectorSpec(display_name="d", unique_name="u", applications=["sharepoint"],
+                                   private_key_json_path=path)
+    rec = connector.ConnectorReconciler(None, None, None, None, "t", spec, False, now=NOW)
+    rec.graph = FakeGraph()
+    rec.app = {"id": "obj", "keyCredentials": [dict(k, key=None) for k in (
+        current.key_credential(connector.CERTIFICATE_DISPLAY_NAME), old.key_credential(connector.CERTIFICATE_DISPLAY_NAME))]}
+    result = rec.ensure_certificate()
+    assert result["thumbprint"] == current.thumbprint
+    [(method, path_, body)] = rec.graph.calls
+    assert (method, path_) == ("PATCH", "/applications/obj")
+    assert [certs.thumbprint_of(k) for k in body["keyCredentials"]] == [current.thumbprint]
+    assert any("removing expired %s" % old.thumbprint in c for c in rec.changes)
+    assert rec.pending_steps == []
