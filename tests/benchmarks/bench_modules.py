@@ -49,7 +49,9 @@ def measure(emu, name, module, args, env, rounds):
     noop_requests = count_requests(emu.requests())
     module_times, ping_times = [], []
     for _round in range(rounds):
-        module_times.append(adhoc(module, args, env)[0])
+        elapsed, result = adhoc(module, args, env)
+        assert not result.get("failed") and not result.get("changed"), result
+        module_times.append(elapsed)
         ping_times.append(ping(env))
     ratio = statistics.median(module_times) / statistics.median(ping_times)
     print("\n== %s ==" % name)
@@ -85,7 +87,8 @@ def main():
         rows.append(measure(emu, "mip_account", "mipconnect.zia.mip_account", account_args, env, rounds))
         rows.append(measure(emu, "mip_account_info (name: Bench MIP)", "mipconnect.zia.mip_account_info",
                             {"name": "Bench MIP"}, env, rounds))
-        rows.append(measure(emu, "zia_activation (nothing staged)", "mipconnect.zia.zia_activation", {}, env, rounds))
+        rows.append(measure(emu, "zia_activation (nothing staged)", "mipconnect.zia.zia_activation",
+                            {"wait_timeout": 300}, env, rounds))
         credentials = {"tenant_id": tenant["tenant_id"], "client_id": made["client_id"],
                        "client_secret": made["client_secret"], "applications": ["mip"], "validation_wait": 60}
         rows.append(measure(emu, "connector_credentials_info (applications: [mip])",

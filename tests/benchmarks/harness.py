@@ -70,6 +70,9 @@ def adhoc(module, args, env, check=False):
     out = proc.stdout.strip()
     marker = out.find("{")
     result = json.loads(out[marker:]) if marker >= 0 else {"failed": True, "msg": proc.stdout + proc.stderr}
+    # The oneline callback writes "host | FAILED! => {...}" without a "failed" key.
+    if proc.returncode != 0 or "FAILED!" in out[:max(marker, 0)]:
+        result["failed"] = True
     return elapsed, result
 
 
