@@ -220,7 +220,7 @@ class MipAccountReconciler:
         if not self.check_mode:
             raw, polled = self._wait(raw)
         validation = validation_before
-        if raw.get("tenantId") and (self.changes or polled):
+        if raw.get("tenantId") and (self.changes or polled or validation_before is None):
             validation = self.zia.validation_status(raw["tenantId"])  # it may have changed since
         labels = self.zia.label_policy(raw["tenantId"]) if raw.get("tenantId") else []
         return {

@@ -39,7 +39,7 @@ options:
   state:
     description:
       - V(present) creates or updates the connector; V(absent) deletes the application with its service
-        principal and grants, and the role assignments this module made at O(subscription_id) (give it again:
+        principal and grants, and the role assignments this module made at O(subscription_id) (give it again;
         Azure lists role assignments per subscription, so without it none are looked for, and deleting the
         principal leaves them orphaned).
     type: str
