@@ -395,11 +395,8 @@ class ConnectorReconciler:
 
     def ensure_consent(self, perms):
         """Grant every desired permission tenant-wide; revoke unlisted ones when purging."""
-        sp_id = None if self.sp_created else self.sp.get("id")  # a new principal holds no grants yet
-        held = consent.app_role_assignments_of(self.graph, sp_id) if sp_id else {}
         scopes_wanted = any(perm.kind == catalog.SCOPE for perm in perms)
-        read_delegated = sp_id and (scopes_wanted or self.spec.purge_permissions)
-        delegated = consent.delegated_grants_of(self.graph, sp_id) if read_delegated else {}
+        held, delegated = self._held_grants(scopes_wanted or self.spec.purge_permissions)
         resources = self.resources or {}
         granted_before = self._granted_labels(perms, resources, held, delegated)
         missing = [p for p in perms if p.kind == catalog.ROLE and p.id not in held]
@@ -432,14 +429,20 @@ class ConnectorReconciler:
         return {"granted_before": granted_before,
                 "granted": self._granted_labels(perms, resources, held, delegated)}
 
+    def _held_grants(self, with_delegated):
+        """The client's app role assignments and (when asked) tenant-wide delegated grants."""
+        sp_id = None if self.sp_created else self.sp.get("id")  # a new principal holds no grants yet
+        if not sp_id:
+            return {}, {}
+        held = consent.app_role_assignments_of(self.graph, sp_id)
+        return held, consent.delegated_grants_of(self.graph, sp_id) if with_delegated else {}
+
     def read_consent(self, perms):
         """With grant_admin_consent=false: the grants already there, read only, for the report."""
-        sp_id = None if self.sp_created else self.sp.get("id")
-        if not sp_id:
+        if self.sp_created or not self.sp.get("id"):
             return {"granted_before": [], "granted": []}
-        held = consent.app_role_assignments_of(self.graph, sp_id)
         scopes_wanted = any(perm.kind == catalog.SCOPE for perm in perms)
-        delegated = consent.delegated_grants_of(self.graph, sp_id) if scopes_wanted else {}
+        held, delegated = self._held_grants(scopes_wanted)
         # Delegated grants name the resource by its principal's id: find those ids.
         resources = self.resolve_permissions(perms) if scopes_wanted else (self.resources or {})
         granted = self._granted_labels(perms, resources, held, delegated)
@@ -551,22 +554,21 @@ class ConnectorReconciler:
             self._change("clear the secret-in-flight tag of an interrupted run",
                          lambda: self.graph.patch("/applications/%s" % self.app["id"], {"tags": tags}))
             self.app["tags"] = tags
-        if added is None:
+        try:
             if spec.remove_old_secrets_after is not None:
                 self._remove_old_secrets(ours)
-        else:
-            try:
-                if spec.remove_old_secrets_after is not None:
-                    self._remove_old_secrets(ours)
+            if added is not None:
                 tags = self._tags_without_marker()
                 self._replicated(lambda: self.graph.patch("/applications/%s" % self.app["id"], {"tags": tags}))
-            except MipConnectError as err:
+                self.app["tags"] = tags
+        except MipConnectError as err:
+            if added is not None:
                 # Returning the secret now would let the next run remove it as undelivered.
                 lost = ("The new client secret %s was created but could not be marked as delivered, so it is not "
                         "returned; the next run removes it and adds another." % added.get("keyId"))
                 err.hint = "%s %s" % (err.hint, lost) if err.hint else lost
-                raise
-            self.app["tags"] = tags
+            raise
+        if added is not None:
             self.new_secret = added.get("secretText")
         return [
             {"key_id": c.get("keyId"), "description": c.get("displayName"), "hint": c.get("hint"),

@@ -330,8 +330,8 @@ class MipAccountReconciler:
 
     def _label_retrieval_differs(self, raw):
         """Whether label_retrieval asks for a change. When the cloud's read model does not tell
-        (no field, no scan yet), an ask to turn it off is a change; an ask to turn it on is
-        not, with a warning: writing it on every run would never settle."""
+        (no field, no scan yet) nothing is written either way: a write could never be seen to
+        have settled. Unknown reads as off, and an ask for on says so in a warning."""
         wanted = self.spec.label_retrieval
         if wanted is None:
             return False
