@@ -75,22 +75,23 @@ def from_v1(item, parent=None):
     }
 
 
-def from_zia(item, names_by_id=None):
-    parent_id = item.get("parentTagUUID")
+def from_zia(item):
+    """A tag of ``/casbTenant/{id}/tags/policy``: documented are tagId, tagName, tagUUID (the
+    label's id), tenantId and deleted only, so parent, priority and the rest are unknown."""
     return {
         "id": item.get("tagUUID"),
         "name": item.get("tagName"),
         "display_name": item.get("tagName"),
         "description": None,
         "color": None,
-        "priority": item.get("priority"),
+        "priority": None,
         "tooltip": None,
-        "active": item.get("isActive"),
+        "active": None,
         "appliable": None,
         "content_formats": None,
         "has_protection": None,
-        "parent_id": parent_id,
-        "parent_name": (names_by_id or {}).get(parent_id),
+        "parent_id": None,
+        "parent_name": None,
         "source": "zia",
         "zia_id": item.get("tagId"),
         "deleted": bool(item.get("deleted")),
@@ -191,13 +192,13 @@ class GraphLabelSource:
             return
 
 
-def zia_labels(zia, account_tenant_id):
-    """Labels ZIA holds for one MIP account; ZIA lists a parent before its children."""
-    names = {}
+def zia_policy_labels(zia, account_tenant_id, include_deleted=False):
+    """The labels ZIA's policy rules use for one MIP account (``/tags/policy``). A tag marked
+    ``deleted`` (its label is gone from Purview) is no live label: left out unless asked for,
+    as ZiaClient.policy_tags leaves it out of counts."""
     for item in zia.pages("/casbTenant/%s/tags/policy" % account_tenant_id):
-        record = from_zia(item, names)
-        names[record["id"]] = record["name"]
-        yield record
+        if include_deleted or not item.get("deleted"):
+            yield from_zia(item)
 
 
 def keep(record, active_only=False, appliable_to=None, name_regex=None, parent=None, unknown=None):
@@ -233,12 +234,13 @@ def keep(record, active_only=False, appliable_to=None, name_regex=None, parent=N
 
 
 def drift(graph_records, zia_records):
-    """What ZIA has not caught up with: new in Microsoft, gone from Microsoft, renamed."""
+    """How ZIA's policy tags differ from Microsoft's labels: not used by ZIA's policy (or not
+    retrieved yet), gone from Microsoft, renamed. Tags marked deleted are no live labels."""
     graph_names = dict((r["id"], r["name"]) for r in graph_records)
     zia_names = dict((r["id"], r["name"]) for r in zia_records if not r.get("deleted"))
     zia_deleted = set(r["id"] for r in zia_records if r.get("deleted"))
     return {
-        "not_in_zia": sorted(({"id": i, "name": n} for i, n in graph_names.items() if i not in zia_names),
+        "not_in_zia_policy": sorted(({"id": i, "name": n} for i, n in graph_names.items() if i not in zia_names),
                              key=lambda r: r["name"] or ""),
         "deleted_in_microsoft": sorted(({"id": i, "name": n} for i, n in zia_names.items() if i not in graph_names),
                                        key=lambda r: r["name"] or ""),

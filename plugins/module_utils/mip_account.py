@@ -18,15 +18,31 @@ import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import zia_mip_contract as contract
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import is_guid
 
-# ZIA's status words and the Admin Portal's.
-VALIDATION_SUCCESS = "CASB_TENANT_VALIDATION_SUCCESS"
-VALIDATION_FAILED = "CASB_TENANT_VALIDATION_FAILED"
+# The status values real ZIA responses were recorded with, and the Admin Portal's words for
+# them (seed "About Microsoft Information Protection Labels"). ZIA surely has more; which
+# strings they are is not known, so any other value is shown as it comes, never guessed.
 TENANT_ACTIVE = "CASB_TENANT_ACTIVE"
-TENANT_INACTIVE = "CASB_TENANT_INACTIVE"
-RETRIEVAL_PENDING = "CASB_TENANT_RETRIEVAL_PENDING"
+VALIDATION_SUCCESS = "CASB_TENANT_VALIDATION_SUCCESS"
+KNOWN_STATUSES = (TENANT_ACTIVE, VALIDATION_SUCCESS)
+# The portal's words, as the MIP Labels page spells them; "Validation Successful" (the
+# Adding an MIP Account page) is accepted as input for "Validation Success".
+PORTAL_STATUSES = ("Active", "Retrieval Pending", "Tenant Inactive", "Validation Failed", "Validation Success")
+PORTAL_STATUS_SPELLINGS = dict([(word.lower(), word) for word in PORTAL_STATUSES]
+                               + [("validation successful", "Validation Success")])
 REDACTED = "********"
 WAIT_POLL_SECONDS = 2.0
+
+
+def portal_word(text):
+    """The portal's word for ``text`` in either spelling, or None."""
+    return PORTAL_STATUS_SPELLINGS.get((text or "").strip().lower())
+
+
+def unknown_statuses(raw):
+    """The status values of an account that no recording shows, as ZIA gave them."""
+    return [value for value in (raw.get("status") or []) if value not in KNOWN_STATUSES]
 
 
 # ZIA's documented read model (/casbTenant/lite, recorded in a real cloud) has no
@@ -43,24 +59,60 @@ def label_retrieval_of(raw):
 
 
 def is_inactive(raw):
-    """Tenant Inactive, from the status list ZIA always gives, or the contract's field."""
-    return TENANT_INACTIVE in (raw.get("status") or []) or bool(raw.get("tenantInactive"))
+    """Whether the account is Tenant Inactive: the contract's field, else True when ZIA lists the
+    validation but not CASB_TENANT_ACTIVE, False when it lists CASB_TENANT_ACTIVE, else None
+    (no status, or one no recording explains)."""
+    if raw.get("tenantInactive") is not None:
+        return bool(raw["tenantInactive"])
+    statuses = raw.get("status") or []
+    if TENANT_ACTIVE in statuses:
+        return False
+    if statuses and not unknown_statuses(raw):
+        return True
+    return None
 
 
-def portal_status(raw):
-    """The status the MIP Labels page shows, from ZIA's status list and fields."""
-    statuses = set(raw.get("status") or [])
+def is_validated(raw):
+    return VALIDATION_SUCCESS in (raw.get("status") or [])
+
+
+def client_id_of(raw, validation=None):
+    """The connector's client id: the validation's tenantAuthorizationInfo, else the lite entry's
+    zscalerAppTenantId.name when that is a GUID (the recorded MIP entry has one there)."""
+    found = ((validation or {}).get("tenantAuthorizationInfo") or {}).get("clientId")
+    if found:
+        return found
+    name = (raw.get("zscalerAppTenantId") or {}).get("name")
+    if is_guid(name):
+        return name.strip().lower()
+    return None
+
+
+def validation_failed(validation):
+    """Whether /casbTenant/validate/status tells of a failed validation: no success and a reason."""
+    status, message = validation_summary(validation)
+    return bool(validation) and status != VALIDATION_SUCCESS and bool(message)
+
+
+def portal_status(raw, validation=None):
+    """The status the MIP Labels page shows, from what ZIA's read API tells; a status value no
+    recording explains is shown as it comes."""
+    unknown = unknown_statuses(raw)
+    if unknown:
+        return ", ".join(unknown)
     if is_inactive(raw):
         return "Tenant Inactive"
-    if VALIDATION_FAILED in statuses:
-        return "Validation Failed"
-    if RETRIEVAL_PENDING in statuses:
-        return "Retrieval Pending"
-    if TENANT_ACTIVE in statuses and label_retrieval_of(raw):
+    if not is_validated(raw):
+        if validation_failed(validation):
+            return "Validation Failed"
+        return "Active" if raw.get("status") else "Unknown"
+    retrieval = label_retrieval_of(raw)
+    scanned = bool((raw.get("tagsScanInfo") or {}).get("tag_latest_success_scan_time"))
+    if retrieval and scanned:
         return "Active"
-    if VALIDATION_SUCCESS in statuses:
-        return "Validation Successful"
-    return ", ".join(sorted(statuses)) or "Unknown"
+    if retrieval:
+        return "Retrieval Pending"
+    return "Validation Success"
 
 
 def _epoch(value):
@@ -81,12 +133,11 @@ def validation_summary(validation):
     return status, message
 
 
-def describe(raw, validation=None, label_count=None):
+def describe(raw, validation=None, policy_tag_count=None):
     """The account as modules return it: ZIA's words and the portal's."""
     if raw is None:
         return None
     connector = raw.get("connectorType")
-    info = (validation or {}).get("tenantAuthorizationInfo") or {}
     scan = raw.get("tagsScanInfo") or {}
     validation_status, validation_message = validation_summary(validation)
     return {
@@ -94,9 +145,9 @@ def describe(raw, validation=None, label_count=None):
         "name": raw.get("tenantName"),
         "tenant_id": raw.get("enterpriseTenantId"),
         "connector": {"CUSTOM": "custom", "ZSCALER_DEFINED": "zscaler_defined"}.get(connector, connector),
-        "client_id": info.get("clientId"),
+        "client_id": client_id_of(raw, validation),
         "statuses": list(raw.get("status") or []),
-        "status": portal_status(raw),
+        "status": portal_status(raw, validation),
         "label_retrieval": label_retrieval_of(raw),
         "inactive": is_inactive(raw),
         "validation_status": validation_status,
@@ -104,7 +155,7 @@ def describe(raw, validation=None, label_count=None):
         "last_validation_time": _epoch(raw.get("lastTenantValidationTime")
                                        or (validation or {}).get("lastTenantValidationTime")),
         "last_label_scan_time": _epoch(scan.get("tag_latest_success_scan_time")),
-        "label_count": label_count,
+        "policy_tag_count": policy_tag_count,
     }
 
 
@@ -125,6 +176,17 @@ class MipAccountSpec:
         self.wait_for = kwargs.get("wait_for", "none")
         self.wait_timeout = kwargs.get("wait_timeout", 600)
         self.consent_url = kwargs.get("consent_url")
+        if self.status == "active" and self.label_retrieval is False:
+            raise InputError("status", "active contradicts label_retrieval: false: the Admin Portal shows an MIP "
+                                       "account as Active only while it retrieves labels. Remove label_retrieval, "
+                                       "or leave status out to keep the account at Validation Success.")
+
+    @property
+    def wanted_label_retrieval(self):
+        """label_retrieval as asked, or on when status: active asks for an Active account."""
+        if self.label_retrieval is None and self.status == "active":
+            return True
+        return self.label_retrieval
 
 
 def _validated_since(raw, since):
@@ -150,6 +212,9 @@ class MipAccountReconciler:
         self.started = wall_clock()
         self.changes = []
         self.warnings = []  # shown by Ansible under the task
+        # Whether this run asked ZIA (or a person) to validate again: an older failure then no
+        # longer tells how the account stands.
+        self._revalidation_asked = False
         self.validation = None
 
     # Reading ---------------------------------------------------------------
@@ -176,7 +241,7 @@ class MipAccountReconciler:
         view = describe(raw, validation)
         view["exists"] = True
         view["client_secret"] = "(changed)" if secret_sent else REDACTED
-        for key in ("statuses", "last_validation_time", "last_label_scan_time", "label_count",
+        for key in ("statuses", "last_validation_time", "last_label_scan_time", "policy_tag_count",
                     "validation_message"):
             view.pop(key, None)
         return view
@@ -222,11 +287,11 @@ class MipAccountReconciler:
         validation = validation_before
         if raw.get("tenantId") and (self.changes or polled or validation_before is None):
             validation = self.zia.validation_status(raw["tenantId"])  # it may have changed since
-        labels = self.zia.label_policy(raw["tenantId"]) if raw.get("tenantId") else []
+        tags = self.zia.policy_tags(raw["tenantId"]) if raw.get("tenantId") else []
         return {
             "changed": bool(self.changes),
             "changes": self.changes,
-            "account": describe(raw, validation, label_count=len(labels) if raw.get("tenantId") else None),
+            "account": describe(raw, validation, policy_tag_count=len(tags) if raw.get("tenantId") else None),
             "validation": self.validation,
             "activation": activation,
             "warnings": self.warnings,
@@ -254,16 +319,17 @@ class MipAccountReconciler:
         if spec.client_secret:
             self._validate_credentials()
         body = contract.account_body(spec.name, spec.tenant_id, contract.CUSTOM, spec.client_id,
-                                     spec.client_secret, label_retrieval=bool(spec.label_retrieval),
+                                     spec.client_secret, label_retrieval=bool(spec.wanted_label_retrieval),
                                      inactive=spec.status == "inactive")
         steps = contract.add_custom_account_steps(spec.name, spec.tenant_id, spec.client_id, spec.consent_url,
-                                                  label_retrieval=bool(spec.label_retrieval),
+                                                  label_retrieval=bool(spec.wanted_label_retrieval),
                                                   inactive=spec.status == "inactive")
         self.changes.append("create MIP account '%s' (custom connector, client id %s)" % (spec.name, spec.client_id))
         if self.check_mode:
             return {"tenantName": spec.name, "enterpriseTenantId": spec.tenant_id, "connectorType": contract.CUSTOM,
-                    "labelRetrieval": bool(spec.label_retrieval), "tenantInactive": spec.status == "inactive",
+                    "labelRetrieval": bool(spec.wanted_label_retrieval), "tenantInactive": spec.status == "inactive",
                     "status": []}, bool(spec.client_secret)
+        self._revalidation_asked = True
         try:
             return contract.create_account(self.zia, body, steps), True
         except contract.ManualStepsRequired as err:
@@ -274,7 +340,7 @@ class MipAccountReconciler:
         """(the account, whether we sent a secret). ``just_created``: a person has just entered
         the credentials in the portal, so update_secret: always does not ask for them again."""
         spec = self.spec
-        current_client = ((validation or {}).get("tenantAuthorizationInfo") or {}).get("clientId")
+        current_client = client_id_of(raw, validation)
         wanted = []
         if spec.tenant_id and raw.get("enterpriseTenantId") and spec.tenant_id != raw["enterpriseTenantId"].lower():
             raise InputError("tenant_id", "MIP account '%s' belongs to Entra tenant %s, not %s. Use another name, "
@@ -289,14 +355,13 @@ class MipAccountReconciler:
             (spec.update_secret == "always" and not just_created) or client_changes)
         if send_secret:
             wanted.append("set client id %s and its client secret" % spec.client_id)
-        if self._label_retrieval_differs(raw):
-            wanted.append("turn label retrieval %s" % ("on" if spec.label_retrieval else "off"))
-        if spec.status is not None and is_inactive(raw) != (spec.status == "inactive"):
-            wanted.append("set the status to %s" % ("Tenant Inactive" if spec.status == "inactive" else "Active"))
+        revalidating = send_secret or bool(spec.reauthorize)
+        wanted.extend(self._state_changes(raw, validation, revalidating))
         if spec.reauthorize:
             wanted.append("reauthorize the account")
         if not wanted:
             return raw, False
+        self._revalidation_asked = revalidating
         if send_secret:
             self._validate_credentials()
         if raw.get("tenantName") and raw["tenantName"] != spec.name:
@@ -306,13 +371,14 @@ class MipAccountReconciler:
             raw.get("tenantName") or spec.name, raw.get("enterpriseTenantId"),
             raw.get("connectorType") or (contract.CUSTOM if spec.connector == "custom" else contract.ZSCALER_DEFINED),
             spec.client_id if send_secret else None, spec.client_secret if send_secret else None,
-            label_retrieval=spec.label_retrieval, inactive=None if spec.status is None else spec.status == "inactive",
+            label_retrieval=spec.wanted_label_retrieval,
+            inactive=None if spec.status is None else spec.status == "inactive",
             reauthorize=spec.reauthorize)
         self.changes.append("update MIP account '%s': %s" % (spec.name, "; ".join(wanted)))
         if self.check_mode:
             predicted = dict(raw)
-            if spec.label_retrieval is not None:
-                predicted["labelRetrieval"] = spec.label_retrieval
+            if spec.wanted_label_retrieval is not None:
+                predicted["labelRetrieval"] = spec.wanted_label_retrieval
             if spec.status is not None:
                 predicted["tenantInactive"] = spec.status == "inactive"
             return predicted, send_secret
@@ -325,17 +391,47 @@ class MipAccountReconciler:
                 raise
             # A new secret or client id, or a reauthorization, cannot be seen in the read model:
             # only a validation the portal did after this run started tells that a person did it.
-            revalidate = send_secret or bool(spec.reauthorize)
-            return self._wait_until(lambda a: a is not None and not self._still_differs(a, revalidate), err), False
+            return self._wait_until(lambda a: a is not None and not self._still_differs(a, revalidating), err), False
+
+    def _state_changes(self, raw, validation, revalidating):
+        """The changes label_retrieval and status ask for, as steps a person could follow."""
+        changes = []
+        if self._label_retrieval_differs(raw):
+            changes.append("turn label retrieval %s" % ("on" if self.spec.wanted_label_retrieval else "off"))
+        inactive = is_inactive(raw)
+        if self.spec.status is not None and inactive is None:
+            self._warn_once("ZIA's answer does not say whether MIP account '%s' is Tenant Inactive (status: %s); "
+                            "it was left as it is. The MIP Labels page of the Admin Portal shows it."
+                            % (raw.get("tenantName") or self.spec.name, ", ".join(raw.get("status") or []) or "none"))
+        elif self.spec.status is not None and inactive != (self.spec.status == "inactive"):
+            changes.append("set the status to %s" % ("Tenant Inactive" if self.spec.status == "inactive" else "Active"))
+        if self.spec.status == "active" and inactive is False and not revalidating:
+            self._refuse_active_without_validation(raw, validation)
+        return changes
+
+    def _refuse_active_without_validation(self, raw, validation):
+        """An account that ZIA does not list as validated cannot become Active by any edit: say why."""
+        if is_validated(raw) or not raw.get("status") or unknown_statuses(raw):
+            return
+        _status, message = validation_summary(validation)
+        raise MipConnectError(
+            "MIP account '%s' cannot be Active: ZIA does not list it as validated (status: %s)%s."
+            % (raw.get("tenantName") or self.spec.name, ", ".join(raw["status"]),
+               ("; its last validation said: %s" % message) if message else ""),
+            hint="Check the connector's admin consent and secret, then re-run with reauthorize: true (or a new "
+                 "client_secret and update_secret: always).")
 
     def _label_retrieval_differs(self, raw):
-        """Whether label_retrieval asks for a change. When the cloud's read model does not tell
-        (no field, no scan yet) nothing is written either way: a write could never be seen to
-        have settled. Unknown reads as off, and an ask for on says so in a warning."""
-        wanted = self.spec.label_retrieval
+        """Whether the wanted Label Retrieval asks for a change. When the cloud's read model does
+        not tell (no field, no scan yet) label_retrieval alone writes nothing either way: a write
+        could never be seen to have settled; a warning says so. status: active does ask: an
+        Active account is one whose labels were scanned, which the read model shows."""
+        wanted = self.spec.wanted_label_retrieval
         if wanted is None:
             return False
         now = label_retrieval_of(raw)
+        if now is None and wanted and self.spec.status == "active":
+            return True
         if now is None and wanted:
             self._warn_once("ZIA's read API does not say whether Label Retrieval is on for MIP account '%s' "
                             "(no label scan yet); it was left as it is. The MIP Labels page of the Admin Portal "
@@ -349,9 +445,7 @@ class MipAccountReconciler:
 
     def _still_differs(self, raw, revalidate=False):
         spec = self.spec
-        if self._label_retrieval_differs(raw):
-            return True
-        if spec.status is not None and is_inactive(raw) != (spec.status == "inactive"):
+        if self._state_changes(raw, None, revalidate):
             return True
         if revalidate:
             # /casbTenant/lite may show 0 here (the recorded MIP entry does); the validation
@@ -392,15 +486,51 @@ class MipAccountReconciler:
             raise steps_error
         return self._wait_until(lambda account: account is not None, steps_error)
 
-    def _wait_until(self, done, timeout_error):
+    def _wait_until(self, done, timeout_error, hopeless=None):
+        """Poll until ``done(account)``; stop at once when ``hopeless(account)`` gives a reason."""
         deadline = self._clock() + self.spec.wait_timeout
         while True:
             account = self.find()
             if done(account):
                 return account
+            reason = hopeless(account) if hopeless is not None and account is not None else None
+            if reason:
+                raise MipConnectError(reason, hint="The MIP Labels page of the ZIA Admin Portal shows the account; "
+                                                   "fix what it says, then re-run.")
             if self._clock() > deadline:
                 raise timeout_error
             self._sleep(WAIT_POLL_SECONDS)
+
+    def _reached(self, account):
+        """Whether the account is where wait_for asked."""
+        goal = self.spec.wait_for
+        if goal == "validated":
+            return is_validated(account)
+        if goal == "active":
+            return portal_status(account) == ("Tenant Inactive" if self.spec.status == "inactive" else "Active")
+        return bool((account.get("tagsScanInfo") or {}).get("tag_latest_success_scan_time"))
+
+    def _why_it_cannot_get_there(self, account):
+        """Why waiting longer for wait_for is pointless, or None while the account may still get there:
+        a status value no recording explains, a failed validation, or a state that rules the goal out."""
+        goal, name = self.spec.wait_for, account.get("tenantName") or self.spec.name
+        unknown = unknown_statuses(account)
+        if unknown:
+            return ("MIP account '%s' shows the status %s, which is neither a success nor a pending state this "
+                    "collection knows (known: %s); stopped waiting for '%s'."
+                    % (name, ", ".join(unknown), ", ".join(KNOWN_STATUSES), goal))
+        if not is_validated(account):
+            validation = self.zia.validation_status(account["tenantId"]) or {}
+            fresh = not self._revalidation_asked or _validated_since(validation, self.started)
+            if fresh and validation_failed(validation):
+                return "ZIA could not validate MIP account '%s': %s" % (name, validation_summary(validation)[1])
+            return None
+        if goal != "validated" and self.spec.status != "inactive" and is_inactive(account):
+            return "MIP account '%s' is Tenant Inactive, so it retrieves no labels; stopped waiting for '%s'." % (
+                name, goal)
+        if goal != "validated" and label_retrieval_of(account) is False:
+            return "Label Retrieval is off for MIP account '%s'; stopped waiting for '%s'." % (name, goal)
+        return None
 
     def _wait(self, raw):
         """The account once it reached wait_for, and whether ZIA had to be asked again.
@@ -410,26 +540,15 @@ class MipAccountReconciler:
         goal = self.spec.wait_for
         if goal == "none":
             return raw, False
-        checks = {
-            "validated": lambda a: VALIDATION_SUCCESS in (a.get("status") or []) or VALIDATION_FAILED in (a.get("status") or []),
-            "active": lambda a: portal_status(a) in ("Active", "Tenant Inactive"),
-            "labels_retrieved": lambda a: bool((a.get("tagsScanInfo") or {}).get("tag_latest_success_scan_time")),
-        }
-        check = checks[goal]
-        polled = bool(self.changes) or not check(raw)
-        if polled:
-            timeout = MipConnectError(
-                "MIP account '%s' did not reach '%s' within %d seconds." % (self.spec.name, goal, self.spec.wait_timeout),
-                hint="Its last status is in the ZIA Admin Portal; raise wait_timeout if ZIA is slow today.")
-            account = self._wait_until(lambda a: a is not None and check(a), timeout)
-        else:
-            account = raw
-        if goal == "validated" and VALIDATION_FAILED in (account.get("status") or []):
-            _status, message = validation_summary(self.zia.validation_status(account["tenantId"]))
-            raise MipConnectError("ZIA could not validate MIP account '%s': %s" % (
-                self.spec.name, message or "no reason given"),
-                hint="Check admin consent for the connector, then re-run with reauthorize: true.")
-        return account, polled
+        polled = bool(self.changes) or not self._reached(raw)
+        if not polled:
+            return raw, False
+        timeout = MipConnectError(
+            "MIP account '%s' did not reach '%s' within %d seconds." % (self.spec.name, goal, self.spec.wait_timeout),
+            hint="Its last status is in the ZIA Admin Portal; raise wait_timeout if ZIA is slow today.")
+        account = self._wait_until(lambda a: a is not None and self._reached(a), timeout,
+                                   hopeless=self._why_it_cannot_get_there)
+        return account, True
 
     # Removal -----------------------------------------------------------------
 

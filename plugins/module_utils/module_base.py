@@ -72,11 +72,15 @@ _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def is_guid(value):
+    return isinstance(value, str) and bool(_GUID_RE.match(value.strip()))
+
+
 def require_guid(option, value):
     """Refuse anything but a GUID; return it lower-cased."""
     if value is None:
         return None
-    if not _GUID_RE.match(value.strip()):
+    if not is_guid(value):
         raise InputError(option, "'%s' is not a GUID. Copy the value from the Azure portal's Overview page "
                                  "(form xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)." % _shorten(value))
     return value.strip().lower()

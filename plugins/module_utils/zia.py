@@ -169,10 +169,11 @@ class ZiaClient:
         status = self.call("GET", "/casbTenant/validate/status/%s" % tenant_id, missing_ok=True)
         return scrub_validation_status(status)
 
-    def label_policy(self, tenant_id):
-        """The labels ZIA holds for the account (every page), without those marked deleted:
-        a label scan keeps labels gone from Purview, with ``deleted: true``."""
-        return [tag for tag in self.pages("/casbTenant/%s/tags/policy" % tenant_id, missing_ok=True)
+    def policy_tags(self, tenant_id, missing_ok=True):
+        """The account's labels that ZIA's policy rules use (``/tags/policy``, every page): not every
+        label ZIA retrieved. Tags marked ``deleted`` (gone from Purview) are left out, here and
+        wherever they are read."""
+        return [tag for tag in self.pages("/casbTenant/%s/tags/policy" % tenant_id, missing_ok=missing_ok)
                 if not tag.get("deleted")]
 
     def close(self):

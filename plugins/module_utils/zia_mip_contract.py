@@ -13,10 +13,12 @@ one place that assumes one, shaped like the documented read model:
     PUT    /casbTenant/{tenantId}     the same; tenantAuthorizationInfo only when it changes
     DELETE /casbTenant/{tenantId}
 
-When a ZIA cloud answers that it has no such endpoint (404/405), the call
-raises ``ManualStepsRequired`` with the exact Admin Portal steps for this
-account, never pretending a write happened. Modules can then poll the
-documented read API until a person has done them.
+When a ZIA cloud answers that it has no such endpoint (404/405), or refuses
+the assumed call (400, 403 or 415, unless the error names a field of our input
+or is the maintenance lock), the call raises ``ManualStepsRequired`` with the
+exact Admin Portal steps for this account (and the error), never pretending a
+write happened. Modules can then poll the documented read API until a person
+has done them.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -33,14 +35,18 @@ PORTAL_MENU = "Policies > Data Protection > Common Resources > MIP Labels"
 class ManualStepsRequired(MipConnectError):
     """The change needs a person in the ZIA Admin Portal; ``steps`` says exactly what to do."""
 
-    def __init__(self, reason, steps):
+    def __init__(self, reason, steps, error=None):
         super(ManualStepsRequired, self).__init__(
             "%s Do these steps in the ZIA Admin Portal, then re-run (or use wait_for to wait for them): %s"
             % (reason, " ".join("%d. %s" % (i + 1, step) for i, step in enumerate(steps))))
         self.steps = steps
+        self.error = error  # the API's refusal that sent us to the portal, when it was one
 
     def as_dict(self):
-        return {"message": self.message, "manual_steps": self.steps}
+        found = {"message": self.message, "manual_steps": self.steps}
+        if self.error is not None:
+            found["error"] = self.error.as_dict()
+        return found
 
 
 def account_body(name, entra_tenant_id, connector, client_id=None, client_secret=None, label_retrieval=None,
@@ -75,10 +81,31 @@ def _write(zia, method, path, body, steps):
     try:
         return zia.call(method, path, json=body)
     except ApiError as err:
-        if err.status in (404, 405) and err.code in (None, "RESOURCE_NOT_FOUND", "NOT_FOUND", "METHOD_NOT_ALLOWED"):
+        if _no_such_write(err):
             raise ManualStepsRequired("This ZIA cloud has no API to %s MIP accounts (HTTP %s)."
                                       % (_verb(method), err.status), steps)
+        if _refused_write(err):
+            raise ManualStepsRequired("ZIA refused to %s the MIP account through its API (%s)"
+                                      % (_verb(method), err.message.rstrip(".")), steps, error=err)
         raise
+
+
+# Fields of the contract's body that carry the module's input: an error naming one of
+# them is about what was asked, and the person must fix the input, not click.
+INPUT_FIELDS = ("tenantName", "enterpriseTenantId", "clientId", "clientSecret", "tenantAuthorizationInfo")
+
+
+def _no_such_write(err):
+    return err.status in (404, 405) and err.code in (None, "RESOURCE_NOT_FOUND", "NOT_FOUND", "METHOD_NOT_ALLOWED")
+
+
+def _refused_write(err):
+    """A 400, 403 or 415 from an endpoint ZIA does not document says the assumed contract does not
+    hold there (another body, no such operation for API clients, another media type), unless
+    the error names a field of our input or is ZIA's maintenance lock."""
+    if err.status not in (400, 403, 415) or err.code == "STATE_READONLY":
+        return False
+    return not (err.status == 400 and any(field in (err.detail or "") for field in INPUT_FIELDS))
 
 
 def _verb(method):

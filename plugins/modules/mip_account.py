@@ -175,20 +175,28 @@ account:
       description: C(custom) or C(zscaler_defined) when ZIA says.
       type: str
     client_id:
-      description: Client ID of the custom connector, when ZIA reports it.
+      description:
+        - Client ID of the connector, when ZIA reports it (C(tenantAuthorizationInfo.clientId) of the validation
+          status, else C(zscalerAppTenantId.name) of the account when that is a GUID).
       type: str
     statuses:
       description: ZIA's status values, kept as they come.
       type: list
       elements: str
     status:
-      description: The portal's wording, one of Validation Successful, Validation Failed, Active, Retrieval Pending, Tenant Inactive.
+      description:
+        - The portal's word for the account (Active, Retrieval Pending, Tenant Inactive, Validation Failed, Validation
+          Success), worked out from the status values ZIA is known to send (C(CASB_TENANT_ACTIVE),
+          C(CASB_TENANT_VALIDATION_SUCCESS)) and the account's other fields.
+        - Any other status value is shown as ZIA sent it (comma-separated), since no recording says what it means.
       type: str
     label_retrieval:
       description: Whether Label Retrieval is on, as ZIA says; else on once ZIA has scanned labels; null when unknown.
       type: bool
     inactive:
-      description: Whether the account is Tenant Inactive.
+      description:
+        - Whether the account is Tenant Inactive; null when ZIA's answer does not tell (no status, or a status value
+          no recording explains).
       type: bool
     validation_status:
       description: Result of ZIA's last validation.
@@ -202,8 +210,11 @@ account:
     last_label_scan_time:
       description: Time of the last successful label scan (UTC, ISO 8601).
       type: str
-    label_count:
-      description: Number of labels ZIA holds for the account, not counting labels it marks deleted.
+    policy_tag_count:
+      description:
+        - Number of the account's labels that ZIA's policy rules use (C(/casbTenant/{id}/tags/policy)), not counting
+          tags marked deleted (gone from Purview). Not the number of labels ZIA retrieved, which ZIA's API does not
+          report.
       type: int
 validation:
   description:

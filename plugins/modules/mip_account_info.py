@@ -37,9 +37,11 @@ options:
     description: Only accounts of this Entra tenant (GUID).
     type: str
   status:
-    description: Only accounts in this portal status.
+    description:
+      - Only accounts in this portal status (RV(accounts[].status)); V(Validation Successful), as the Adding an MIP
+        Account page spells it, is the same as V(Validation Success).
     type: str
-    choices: [Active, Retrieval Pending, Tenant Inactive, Validation Failed, Validation Successful]
+    choices: [Active, Retrieval Pending, Tenant Inactive, Validation Failed, Validation Success, Validation Successful]
   details:
     description:
       - Also read each account's validation status and label count (two more requests per account,
@@ -83,20 +85,28 @@ accounts:
       description: C(custom) or C(zscaler_defined) when ZIA says.
       type: str
     client_id:
-      description: Client ID of a custom connector; only with O(details=true), when ZIA reports it.
+      description:
+        - Client ID of the connector, when ZIA reports it (C(zscalerAppTenantId.name) of the account when that is a
+          GUID; with O(details=true) also C(tenantAuthorizationInfo.clientId) of the validation status).
       type: str
     statuses:
       description: ZIA's status values, kept as they come.
       type: list
       elements: str
     status:
-      description: The portal's wording, one of Validation Successful, Validation Failed, Active, Retrieval Pending, Tenant Inactive.
+      description:
+        - The portal's word for the account (Active, Retrieval Pending, Tenant Inactive, Validation Failed, Validation
+          Success), worked out from the status values ZIA is known to send (C(CASB_TENANT_ACTIVE),
+          C(CASB_TENANT_VALIDATION_SUCCESS)) and the account's other fields.
+        - Any other status value is shown as ZIA sent it (comma-separated), since no recording says what it means.
       type: str
     label_retrieval:
       description: Whether Label Retrieval is on, as ZIA says; else on once ZIA has scanned labels; null when unknown.
       type: bool
     inactive:
-      description: Whether the account is Tenant Inactive.
+      description:
+        - Whether the account is Tenant Inactive; null when ZIA's answer does not tell (no status, or a status value
+          no recording explains).
       type: bool
     validation_status:
       description: Result of ZIA's last validation; only with O(details=true).
@@ -110,8 +120,11 @@ accounts:
     last_label_scan_time:
       description: Time of the last successful label scan (UTC, ISO 8601), when known.
       type: str
-    label_count:
-      description: Number of labels ZIA holds for the account, not counting deleted ones; only with O(details=true).
+    policy_tag_count:
+      description:
+        - Number of the account's labels that ZIA's policy rules use (C(/casbTenant/{id}/tags/policy)), not counting
+          tags marked deleted (gone from Purview). Not the number of labels ZIA retrieved, which ZIA's API does not
+          report. Only with O(details=true).
       type: int
 count:
   description: Number of matching accounts.
@@ -119,7 +132,7 @@ count:
   type: int
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import describe, portal_status
+from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import describe, portal_status, portal_word
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ZIA_AUTH_ARGUMENT_SPEC,
     MipConnectModule,
@@ -132,19 +145,19 @@ ARGUMENT_SPEC = dict(
     name_contains=dict(type="str"),
     tenant_id=dict(type="str"),
     status=dict(type="str", choices=["Active", "Retrieval Pending", "Tenant Inactive", "Validation Failed",
-                                     "Validation Successful"]),
+                                     "Validation Success", "Validation Successful"]),
     details=dict(type="bool", default=False),
 )
 
 
-def matches(raw, name, name_contains, tenant_id, status):
+def matches(raw, name, name_contains, tenant_id, status, validation=None):
     if name is not None and (raw.get("tenantName") or "").lower() != name.lower():
         return False
     if name_contains is not None and name_contains.lower() not in (raw.get("tenantName") or "").lower():
         return False
     if tenant_id is not None and (raw.get("enterpriseTenantId") or "").lower() != tenant_id:
         return False
-    return status is None or portal_status(raw) == status
+    return status is None or portal_status(raw, validation) == portal_word(status)
 
 
 def main():
@@ -158,11 +171,13 @@ def main():
         zia = module.zia_client()
         accounts = []
         for raw in zia.mip_accounts():
-            if not matches(raw, name, name_contains, tenant_id, p["status"]):
+            if not matches(raw, name, name_contains, tenant_id, None):
+                continue
+            validation = zia.validation_status(raw["tenantId"]) if p["details"] else None
+            if not matches(raw, name, name_contains, tenant_id, p["status"], validation):
                 continue
             if p["details"]:
-                validation = zia.validation_status(raw["tenantId"])
-                accounts.append(describe(raw, validation, label_count=len(zia.label_policy(raw["tenantId"]))))
+                accounts.append(describe(raw, validation, policy_tag_count=len(zia.policy_tags(raw["tenantId"]))))
             else:
                 accounts.append(describe(raw))
         return {"changed": False, "accounts": accounts, "count": len(accounts)}

@@ -12,9 +12,12 @@ module: mip_labels_info
 short_description: Read MIP sensitivity labels from Microsoft and from ZIA, export them, and report drift
 version_added: 0.1.0
 description:
-  - Reads a tenant's sensitivity labels straight from Microsoft Graph, as ZIA's view of an MIP account holds them,
-    or both with the difference between the two (labels ZIA has not retrieved yet, labels Microsoft deleted,
-    renamed labels).
+  - Reads a tenant's sensitivity labels straight from Microsoft Graph, or the labels ZIA's policy rules use for an
+    MIP account (ZIA's C(/casbTenant/{id}/tags/policy), the only label list ZIA's API documents; it is not every
+    label ZIA retrieved), or both with the difference between the two (labels no ZIA policy rule uses, labels
+    Microsoft deleted, renamed labels).
+  - A ZIA tag marked C(deleted) (its label is gone from Purview) is not a label any more: it is never exported or
+    counted; with O(source=both) it shows in RV(drift) only.
   - Writes them, like the Admin Portal's download, to a CSV file and/or a JSON file; an unchanged file is left
     alone and reported C(changed=false).
   - Labels are streamed page by page; with O(return_labels=false) memory does not grow with the number of labels.
@@ -36,7 +39,8 @@ options:
   source:
     description:
       - V(graph) reads Microsoft Graph with the Entra credentials (the connector's, or any app with a label
-        permission). V(zia) reads the labels ZIA retrieved for O(account_name). V(both) reads both and reports drift.
+        permission). V(zia) reads the labels ZIA's policy rules use for O(account_name) (names and ids only: ZIA
+        documents no parent, priority or state for them). V(both) reads both and reports drift.
     type: str
     choices: [both, graph, zia]
     default: graph
@@ -209,18 +213,24 @@ endpoints_tried:
   elements: dict
   sample: [{"endpoint": "beta", "status": 403, "code": "Forbidden"}, {"endpoint": "v1.0", "status": 200, "code": null}]
 drift:
-  description: With O(source=both), how ZIA's view differs from Microsoft's.
+  description: With O(source=both), how the labels ZIA's policy rules use differ from Microsoft's labels.
   returned: when source is both
   type: dict
   contains:
-    not_in_zia:
-      description: Labels in Microsoft that ZIA has not retrieved.
+    not_in_zia_policy:
+      description:
+        - Labels in Microsoft that no ZIA policy rule uses (or that ZIA has not retrieved yet); ZIA's API does not
+          tell the two apart.
       type: list
       elements: dict
     deleted_in_microsoft:
-      description: Labels ZIA still holds that Microsoft no longer has.
+      description: Labels ZIA's policy rules use, not marked deleted, that Microsoft no longer has.
       type: list
       elements: dict
+    marked_deleted_in_zia:
+      description: Ids of labels ZIA marks deleted (gone from Purview) that Microsoft still has.
+      type: list
+      elements: str
     renamed:
       description: Labels whose name differs between Microsoft and ZIA.
       type: list
@@ -336,19 +346,19 @@ class LabelRun:
             consent_url=consent.admin_consent_url(endpoints.authority_host, tokens.client_id))
         return self.source.labels()
 
-    def zia_records(self):
+    def zia_records(self, include_deleted=False):
         zia = self.module.zia_client()
         if self.p["account_id"] is not None:
-            return self._zia_records_by_id(zia, self.p["account_id"])
+            return self._zia_records_by_id(zia, self.p["account_id"], include_deleted)
         matches = [a for a in zia.mip_accounts() if a.get("tenantName") == self.p["account_name"]]
         if not matches:
             raise MipConnectError("No MIP account is named '%s' in ZIA." % self.p["account_name"],
                                   hint="List them with mipconnect.zia.mip_account_info.")
-        return label_utils.zia_labels(zia, matches[0]["tenantId"])
+        return label_utils.zia_policy_labels(zia, matches[0]["tenantId"], include_deleted)
 
-    def _zia_records_by_id(self, zia, account_id):
+    def _zia_records_by_id(self, zia, account_id, include_deleted):
         try:
-            yield from label_utils.zia_labels(zia, account_id)
+            yield from label_utils.zia_policy_labels(zia, account_id, include_deleted)
         except MipConnectError as err:
             if getattr(err, "status", None) == 404:
                 raise MipConnectError("ZIA has no MIP account with id %s (account_id)." % account_id,
@@ -375,7 +385,8 @@ class LabelRun:
                 result["endpoint"] = self.source.endpoint
                 result["endpoints_tried"] = self.source.tried
                 if seen is not None:
-                    held = [{"id": r["id"], "name": r["name"], "deleted": r["deleted"]} for r in self.zia_records()]
+                    held = [{"id": r["id"], "name": r["name"], "deleted": r["deleted"]}
+                            for r in self.zia_records(include_deleted=True)]
                     result["drift"] = label_utils.drift(seen, held)
             files = self.export.finish()
         except Exception:

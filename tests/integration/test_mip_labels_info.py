@@ -260,7 +260,7 @@ def test_drift_between_microsoft_and_zia(tenant, emulator):
                             module=LABELS, client=client, zia="oneapi")
     assert_ok(run)
     drift = run.result["drift"]
-    assert [d["id"] for d in drift["not_in_zia"]] == [added["id"]]
+    assert [d["id"] for d in drift["not_in_zia_policy"]] == [added["id"]]
     assert deleted["id"] in [d["id"] for d in drift["deleted_in_microsoft"]]
     assert drift["renamed"] == [{"id": renamed["id"], "microsoft_name": "New name", "zia_name": renamed["name"]}]
 

@@ -8,13 +8,14 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import zia_auth
+from ansible_collections.mipconnect.zia.plugins.module_utils import labels, zia_auth
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import (
     MipAccountReconciler,
     MipAccountSpec,
     describe,
     label_retrieval_of,
+    portal_word,
 )
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia import RateLimiter, ZiaClient
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia_mip_contract import ManualStepsRequired
@@ -107,21 +108,21 @@ class NoAuth:
         pass
 
 
-def test_label_policy_reads_every_page_and_leaves_out_deleted_labels():
+def test_policy_tags_reads_every_page_and_leaves_out_deleted_tags():
     tags = [{"tagId": i, "tagName": "L%d" % i, "deleted": i % 10 == 0} for i in range(1, 151)]
     http = PagedHttp(tags)
     clock = Clock()
     client = ZiaClient(http, NoAuth(), sleep=clock.sleep, clock=clock)
-    labels = client.label_policy(42)
+    labels = client.policy_tags(42)
     assert len(labels) == 150 - 15
     assert [c[2]["page"] for c in http.calls] == [1, 2]
 
 
-def test_label_policy_of_an_unknown_account_is_empty():
+def test_policy_tags_of_an_unknown_account_is_empty():
     clock = Clock()
     client = ZiaClient(PagedHttp([]), NoAuth(), sleep=clock.sleep, clock=clock)
     client.base_url = "https://zia.example/api/v1/missing"
-    assert client.label_policy(42) == []
+    assert client.policy_tags(42) == []
 
 
 # --- legacy auth options -----------------------------------------------------------------
@@ -170,7 +171,7 @@ class FakeZia:
                 "lastTenantValidationTime": raw.get("lastTenantValidationTime"),
                 "tenantAuthorizationInfo": {"clientId": self.client_id}}
 
-    def label_policy(self, tenant_id):
+    def policy_tags(self, tenant_id):
         return [{"tagId": 1, "deleted": False}]
 
     def call(self, method, path, json=None, **_kwargs):
@@ -367,3 +368,159 @@ def test_turning_label_retrieval_off_on_a_scanned_recorded_entry_is_a_change():
     result = reconciler(zia, label_retrieval=False, wait_for="none", activate=False).present()
     assert result["changed"] is True
     assert zia.writes == [("PUT", "/casbTenant/22964781")]
+
+
+# --- status values: only recorded ones get the portal's words ------------------------------
+
+
+def test_a_status_value_no_recording_shows_is_kept_raw():
+    guessed = dict(RECORDED_MIP_ENTRY, status=["CASB_TENANT_VALIDATION_FAILED"], tagsScanInfo={})
+    view = describe(guessed)
+    assert view["status"] == "CASB_TENANT_VALIDATION_FAILED"
+    assert view["statuses"] == ["CASB_TENANT_VALIDATION_FAILED"]
+    assert view["inactive"] is None  # no recording says what that value means for the state
+
+
+def test_recorded_values_map_to_the_portal_words_of_the_mip_labels_page():
+    unscanned = dict(RECORDED_MIP_ENTRY, tagsScanInfo={})
+    assert describe(unscanned)["status"] == "Validation Success"
+    assert describe(dict(unscanned, labelRetrieval=True))["status"] == "Retrieval Pending"
+    assert describe(dict(unscanned, tenantInactive=True))["status"] == "Tenant Inactive"
+    failed = {"status": [], "lastValidationMsg": {"errorCode": 7000215, "errorMsg": "AADSTS7000215: bad secret"}}
+    assert describe(dict(unscanned, status=["CASB_TENANT_ACTIVE"]), failed)["status"] == "Validation Failed"
+    assert portal_word("Validation Successful") == portal_word("validation success") == "Validation Success"
+    assert portal_word("Pending") is None
+
+
+class FailedValidationZia(FakeZia):
+    def validation_status(self, tenant_id):
+        return {"status": [], "lastTenantValidationTime": 990,
+                "lastValidationMsg": {"errorCode": 7000215, "errorMsg": "AADSTS7000215: Invalid client secret."},
+                "tenantAuthorizationInfo": {"clientId": self.client_id}}
+
+
+@pytest.mark.parametrize("goal", ["validated", "active", "labels_retrieved"])
+def test_wait_for_stops_at_once_on_a_status_no_recording_explains(goal):
+    zia = FakeZia([dict(RECORDED_MIP_ENTRY, status=["CASB_TENANT_SOMETHING_NEW"], tagsScanInfo={})])
+    with pytest.raises(MipConnectError) as caught:
+        reconciler(zia, wait_for=goal, wait_timeout=600, client_secret=None, activate=False).present()
+    assert "CASB_TENANT_SOMETHING_NEW" in str(caught.value) and "stopped waiting" in str(caught.value)
+    assert zia.polls <= 2  # not 300 polls until the timeout
+
+
+def test_wait_for_validated_stops_at_once_on_a_failed_validation_and_says_why():
+    zia = FailedValidationZia([dict(RECORDED_MIP_ENTRY, status=["CASB_TENANT_ACTIVE"])])
+    with pytest.raises(MipConnectError) as caught:
+        reconciler(zia, wait_for="validated", wait_timeout=600, client_secret=None, activate=False).present()
+    assert "AADSTS7000215" in str(caught.value)
+    assert zia.polls <= 2
+
+
+# --- the client id of the recorded entry ------------------------------------------------------
+
+
+def test_the_recorded_entry_names_its_client_id_in_zscaler_app_tenant_id():
+    assert describe(RECORDED_MIP_ENTRY)["client_id"] == CLIENT
+    bitbucket = dict(RECORDED_MIP_ENTRY, zscalerAppTenantId={"id": 77662, "name": "bSGALZ5H5n8fC7xgTA"})
+    assert describe(bitbucket)["client_id"] is None  # not a GUID: no client id of an Entra app
+
+
+def test_a_client_id_change_is_seen_from_the_recorded_entry_alone():
+    class NoClientInValidation(FakeZia):
+        def validation_status(self, tenant_id):
+            return {"status": ["CASB_TENANT_VALIDATION_SUCCESS"], "lastTenantValidationTime": 0}
+
+    zia = NoClientInValidation([dict(RECORDED_MIP_ENTRY)])
+    result = reconciler(zia, client_id=OTHER_CLIENT, client_secret=None, wait_for="none").present()
+    assert any(OTHER_CLIENT in w and CLIENT in w for w in result["warnings"])
+
+
+# --- policy tags: deleted ones are no labels anywhere -------------------------------------------
+
+# GET /casbTenant/{id}/tags/policy in its documented shape: tagId, tagName, tagUUID, tenantId, deleted.
+POLICY_TAGS = [
+    {"tagId": 1441700, "tagName": "Public", "tagUUID": "87ba5c36-b7cf-4793-bbc2-bd5b3a9f95ca",
+     "tenantId": 22964781, "deleted": False},
+    {"tagId": 1441701, "tagName": "General", "tagUUID": "f42aa342-8706-4288-bd11-ebb85995028c",
+     "tenantId": 22964781, "deleted": False},
+    {"tagId": 1441702, "tagName": "Confidential", "tagUUID": "4e4234dd-377b-42a3-935b-0e42f138fa23",
+     "tenantId": 22964781, "deleted": False},
+    {"tagId": 1441703, "tagName": "Old Secret", "tagUUID": "9fbde396-1a24-4c79-8edf-9254a0f35055",
+     "tenantId": 22964781, "deleted": True},
+]
+
+
+def test_deleted_policy_tags_are_left_out_of_the_count_and_the_export_alike():
+    clock = Clock()
+    client = ZiaClient(PagedHttp(POLICY_TAGS), NoAuth(), sleep=clock.sleep, clock=clock)
+    exported = list(labels.zia_policy_labels(client, 22964781))
+    assert len(client.policy_tags(22964781)) == len(exported) == 3
+    assert "Old Secret" not in [r["name"] for r in exported]
+    assert len(list(labels.zia_policy_labels(client, 22964781, include_deleted=True))) == 4
+    # nothing beyond the documented fields is read: no parent, priority or state is made up
+    assert all(r["parent_id"] is None and r["priority"] is None and r["active"] is None for r in exported)
+
+
+# --- write-contract refusals end in the portal steps ------------------------------------------------
+
+
+@pytest.mark.parametrize("status,code,message", [
+    (400, "INVALID_INPUT_ARGUMENT", "Request body has unrecognised field connectorType"),
+    (403, "NOT_AUTHORIZED", "Not allowed for API clients"),
+    (415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type"),
+])
+def test_a_refused_write_ends_in_the_portal_steps_with_the_error(status, code, message):
+    class Refusing(FakeZia):
+        def call(self, method, path, json=None, **_kwargs):
+            self.writes.append((method, path))
+            raise ApiError("Zscaler Internet Access", status, code=code, message=message, request_id="req-1")
+
+    with pytest.raises(ManualStepsRequired) as caught:
+        reconciler(Refusing([account(label_retrieval=False)]), label_retrieval=True, wait_for="none",
+                   client_secret=None).present()
+    assert "label retrieval on" in " ".join(caught.value.steps).lower()
+    details = caught.value.as_dict()
+    assert details["error"]["status"] == status and details["error"]["request_id"] == "req-1"
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("status,code,message", [
+    (400, "INVALID_INPUT_ARGUMENT", "tenantName must be a non-empty string of at most 255 characters."),
+    (403, "STATE_READONLY", "The ZIA Admin Portal is read-only during maintenance."),
+    (409, "DUPLICATE_ITEM", "A SaaS application tenant named 'x' already exists."),
+])
+def test_an_error_about_our_input_or_a_passing_state_is_not_sent_to_the_portal(status, code, message):
+    class Refusing(FakeZia):
+        def call(self, method, path, json=None, **_kwargs):
+            raise ApiError("Zscaler Internet Access", status, code=code, message=message)
+
+    with pytest.raises(ApiError) as caught:
+        reconciler(Refusing([account(label_retrieval=False)]), label_retrieval=True, wait_for="none",
+                   client_secret=None).present()
+    assert not isinstance(caught.value, ManualStepsRequired)
+
+
+# --- status: active brings Validation Success to Active ------------------------------------------------
+
+
+def test_status_active_turns_label_retrieval_on_for_a_validated_account():
+    zia = FakeZia([account(label_retrieval=False)], contract=True)
+    result = reconciler(zia, status="active", wait_for="none", client_secret=None).present()
+    assert result["changed"] is True
+    assert zia.accounts[7]["labelRetrieval"] is True
+    assert any("label retrieval on" in change for change in result["changes"])
+
+
+def test_status_active_on_an_unvalidated_account_says_why_it_cannot():
+    zia = FailedValidationZia([dict(RECORDED_MIP_ENTRY, status=["CASB_TENANT_ACTIVE"], tagsScanInfo={})],
+                              contract=True)
+    with pytest.raises(MipConnectError) as caught:
+        reconciler(zia, status="active", wait_for="none", client_secret=None).present()
+    assert "cannot be Active" in str(caught.value) and "AADSTS7000215" in str(caught.value)
+    assert zia.writes == []
+
+
+def test_status_active_with_label_retrieval_off_is_refused_before_any_call():
+    with pytest.raises(InputError) as caught:
+        MipAccountSpec(name="Contoso MIP", status="active", label_retrieval=False)
+    assert caught.value.option == "status"
