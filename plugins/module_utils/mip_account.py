@@ -423,14 +423,16 @@ class MipAccountReconciler:
 
     def _label_retrieval_differs(self, raw):
         """Whether the wanted Label Retrieval asks for a change. When the cloud's read model does
-        not tell (no field, no scan yet) label_retrieval alone writes nothing either way: a write
-        could never be seen to have settled; a warning says so. status: active does ask: an
-        Active account is one whose labels were scanned, which the read model shows."""
+        not tell (no field, no scan yet), on is asked for only when the run then waits for a label
+        scan (status: active, wait_for active or labels_retrieved), which the read model shows;
+        otherwise nothing is written either way, since a write could never be seen to have
+        settled, and a warning says so."""
         wanted = self.spec.wanted_label_retrieval
         if wanted is None:
             return False
         now = label_retrieval_of(raw)
-        if now is None and wanted and self.spec.status == "active":
+        if now is None and wanted and (self.spec.status == "active"
+                                       or self.spec.wait_for in ("active", "labels_retrieved")):
             return True
         if now is None and wanted:
             self._warn_once("ZIA's read API does not say whether Label Retrieval is on for MIP account '%s' "

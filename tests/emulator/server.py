@@ -217,6 +217,15 @@ class Emulator:
     def seed_mip_account(self, org_id, **fields):
         return self.zia_control.seed_mip_account(org_id, **fields)
 
+    def edit_mip_account(self, org_id, tenant_id, **fields):
+        return self.zia_control.edit_mip_account(org_id, tenant_id, **fields)
+
+    def delete_mip_account(self, org_id, tenant_id):
+        return self.zia_control.delete_mip_account(org_id, tenant_id)
+
+    def replay_recorded_tenant(self, org_id, entry, tags=None):
+        return self.zia_control.replay_recorded_tenant(org_id, entry, tags)
+
     def configure_zia(self, **changes):
         return self.zia_control.configure(**changes)
 

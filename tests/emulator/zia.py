@@ -1,11 +1,13 @@
 """Zscaler Internet Access under /zia/api/v1: the documented SaaS-tenant reads, activation,
-legacy sessions, and OUR write contract for MIP accounts (README: "ZIA").
+legacy sessions, and, only with ``assumed_write_contract``, OUR write contract for MIP
+accounts (README: "ZIA"; docs/assumptions.md).
 
 Order of checks: route, caller (OneAPI token or JSESSIONID), write contract,
 rate limit, maintenance, edit lock, then the handler. Errors are ZIA's
 {"code", "message"}; every answer carries an x-request-id header.
 """
 
+import copy
 import time
 import uuid
 from dataclasses import dataclass
@@ -20,8 +22,8 @@ from .zia_limits import describe_limit, kind_of, retry_after
 from .zia_state import (
     CUSTOM,
     MIP,
+    ASSUMED_VALIDATION_FAILED,
     MIP_GRAPH_ROLE,
-    VALIDATION_FAILED,
     VALIDATION_SUCCESS,
     ZSCALER_DEFINED,
     Validation,
@@ -126,7 +128,7 @@ class ZiaService:
         if endpoint == self.session_login:
             return endpoint(request, now)
         call = ZiaCall(request, caller_org(self.cloud, request, now), now)
-        if endpoint in self._writes and not self.cloud.config.write_contract:
+        if endpoint in self._writes and not self.cloud.config.assumed_write_contract:
             raise not_found_endpoint(request)
         limit_headers = self._count(call, request)
         if request.method != "GET" and endpoint not in (self.session_info, self.session_logout):
@@ -204,19 +206,24 @@ class ZiaService:
         # activeOnly, appType, app and the other filters are accepted and ignored: clients filter.
         tenants = call.org.tenants.values() if include_deleted else call.org.live_tenants()
         ordered = sorted(tenants, key=lambda t: t.tenant_id)
-        return json_response(200, [lite_view(t, call.now) for t in self._page(call, ordered)])
+        config = self.cloud.config
+        return json_response(200, [lite_view(t, call.now, config) for t in self._page(call, ordered)])
 
     def scan_info(self, call):
         ordered = sorted(call.org.live_tenants(), key=lambda t: t.tenant_id)
         return json_response(200, [scan_view(t) for t in self._page(call, ordered)])
 
     def validation_status(self, call, tenant_id):
-        return json_response(200, validation_view(self._tenant(call, tenant_id, include_deleted=True)))
+        tenant = self._tenant(call, tenant_id, include_deleted=True)
+        if tenant.recorded_entry is not None:
+            raise not_found(tenant_id)  # a replayed entry has no recorded validation status
+        return json_response(200, validation_view(tenant, self.cloud.config))
 
     def tags(self, call, tenant_id):
         tenant = self._tenant(call, tenant_id)
-        ordered = sorted(tenant.tags.values(), key=lambda tag: (tag["deleted"], tag["priority"]))
-        return json_response(200, [dict(tag, tenantId=tenant.tenant_id) for tag in self._page(call, ordered)])
+        if tenant.recorded_tags is not None:
+            return json_response(200, self._page(call, tenant.recorded_tags))
+        return json_response(200, self._page(call, policy_tags(tenant)))
 
     def _tenant(self, call, tenant_id, include_deleted=False):
         tenant = call.org.tenants.get(tenant_id)
@@ -247,7 +254,7 @@ class ZiaService:
         tenant = self.cloud.new_tenant(call.org, fields["tenantName"], MIP, fields["enterpriseTenantId"])
         tenant.app_tenant_ref["name"] = fields["clientId"]
         self._apply(call, tenant, fields, revalidate=True)
-        return json_response(200, lite_view(tenant, call.now))
+        return json_response(200, lite_view(tenant, call.now, self.cloud.config))
 
     def update_account(self, call, tenant_id):
         tenant = self._tenant(call, tenant_id)
@@ -263,7 +270,7 @@ class ZiaService:
             fields.get("reAuth") or _sign_in_changed(tenant, fields)
         )
         self._apply(call, tenant, fields, revalidate=revalidate)
-        return json_response(200, lite_view(tenant, call.now))
+        return json_response(200, lite_view(tenant, call.now, self.cloud.config))
 
     def delete_account(self, call, tenant_id):
         tenant = self._tenant(call, tenant_id)
@@ -407,8 +414,11 @@ def validate_connector(entra, tenant, base_url, now):
 # --- read models --------------------------------------------------------------------------
 
 
-def lite_view(tenant, now):
-    """A /casbTenant/lite entry, keys in the order of the recorded sample, then our contract's."""
+def lite_view(tenant, now, config):
+    """A /casbTenant/lite entry: the recorded sample's keys in its order; our contract's
+    connectorType, labelRetrieval, tenantInactive only with assumed_write_contract."""
+    if tenant.recorded_entry is not None:
+        return copy.deepcopy(tenant.recorded_entry)
     view = {
         "tenantId": tenant.tenant_id,
         "enterpriseTenantId": tenant.enterprise_tenant_id,
@@ -416,7 +426,7 @@ def lite_view(tenant, now):
         "encryptedTenantIdentityInfo": tenant.identity_info,
         "tenantName": tenant.name,
         "saasApplication": tenant.saas_application,
-        "status": tenant.statuses(now),
+        "status": tenant.statuses(now, config.assumed_status_values),
         "modifiedTime": tenant.modified_time,
         "lastTenantValidationTime": tenant.validation.time if tenant.validation else 0,
         "tenantDeleted": tenant.deleted,
@@ -424,9 +434,10 @@ def lite_view(tenant, now):
     }
     if tenant.tags_scan:
         view["tagsScanInfo"] = dict(tenant.tags_scan)
-    view["reAuth"] = bool(tenant.is_mip and not (tenant.validation and tenant.validation.ok))
+    # Recorded as false; that it turns true while a validation failed is a guess.
+    view["reAuth"] = bool(config.assumed_status_values and tenant.is_mip and not tenant.validated)
     view["featuresSupported"] = list(tenant.features)
-    if tenant.is_mip:
+    if tenant.is_mip and config.assumed_write_contract:
         view.update(
             connectorType=tenant.connector_type,
             labelRetrieval=tenant.label_retrieval,
@@ -435,13 +446,31 @@ def lite_view(tenant, now):
     return view
 
 
-def validation_view(tenant):
-    """CasbTenantValidationResponse, credentials included as ZIA answers them: callers must scrub."""
+def policy_tags(tenant):
+    """tags/policy in its documented fields (tagId, tagName, tagUUID, tenantId, deleted), in
+    Purview's order, deleted ones last. Every retrieved label counts as used by a policy rule."""
+    ordered = sorted(
+        tenant.tags.items(), key=lambda item: (item[1]["deleted"], tenant.tag_rank.get(item[0], 0))
+    )
+    return [
+        {"tagId": tag["tagId"], "tagName": tag["tagName"], "tagUUID": tag["tagUUID"],
+         "tenantId": tenant.tenant_id, "deleted": tag["deleted"]}
+        for _label_id, tag in ordered
+    ]
+
+
+def validation_view(tenant, config):
+    """CasbTenantValidationResponse, credentials included as ZIA answers them: callers must scrub.
+    A failed validation lists no recorded status value (the guessed one with assumed_status_values)."""
     validation = tenant.validation or Validation(ok=False, time=0)
+    if validation.ok:
+        status = [VALIDATION_SUCCESS]
+    else:
+        status = [ASSUMED_VALIDATION_FAILED] if config.assumed_status_values else []
     return {
         "tenantId": tenant.tenant_id,
         "tenantName": tenant.name,
-        "status": [VALIDATION_SUCCESS if validation.ok else VALIDATION_FAILED],
+        "status": status,
         "lastTenantValidationTime": validation.time,
         "lastValidationMsg": {"errorCode": validation.error_code, "errorMsg": validation.message},
         "tenantDeleted": tenant.deleted,

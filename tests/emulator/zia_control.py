@@ -1,5 +1,6 @@
-"""The ZIA part of the control API (/_emulator/zia/...): organisations, accounts made
-"in the Admin Portal", and the knobs of the emulated cloud.
+"""The ZIA part of the control API (/_emulator/zia/...): organisations, accounts made,
+edited and deleted "in the Admin Portal" (a test acting as the person), recorded entries
+replayed verbatim, and the knobs of the emulated cloud.
 """
 
 import copy
@@ -12,8 +13,8 @@ from werkzeug.routing import Rule
 
 from .errors import ServiceError
 from .web import json_response, read_json
-from .zia import lite_view, validate_connector, validation_view
-from .zia_state import CUSTOM, MIP, RETRY_AFTER_FORMS, ZSCALER_DEFINED, Validation, settle
+from .zia import lite_view, policy_tags, validate_connector, validation_view
+from .zia_state import CUSTOM, MIP, RETRY_AFTER_FORMS, ZSCALER_DEFINED, Validation, activate, settle
 
 # Config keys and how to read each from JSON.
 CONFIG_TYPES = {
@@ -21,7 +22,8 @@ CONFIG_TYPES = {
     "retry_after_form": str,
     "edit_lock_writes": int,
     "maintenance": bool,
-    "write_contract": bool,
+    "assumed_write_contract": bool,
+    "assumed_status_values": bool,
     "activation_seconds": float,
     "label_retrieval_seconds": float,
     "session_timeout": float,
@@ -36,6 +38,8 @@ SEED_FIELDS = {
     "tenantInactive",
     "validationSuccess",
 }
+# What a person can change on the Edit MIP Account window (and Reauthorize).
+EDIT_FIELDS = {"clientId", "clientSecret", "labelRetrieval", "tenantInactive", "reauthorize"}
 
 
 def _bad_request(message):
@@ -56,6 +60,12 @@ class ZiaControl:
             Rule("/zia/orgs", endpoint=self._http_create_org, methods=["POST"]),
             Rule("/zia/orgs/<int:org_id>", endpoint=self._http_state, methods=["GET"]),
             Rule("/zia/orgs/<int:org_id>/mip_accounts", endpoint=self._http_seed_account, methods=["POST"]),
+            Rule(
+                "/zia/orgs/<int:org_id>/mip_accounts/<int:tenant_id>",
+                endpoint=self._http_portal_account,
+                methods=["PATCH", "DELETE"],
+            ),
+            Rule("/zia/orgs/<int:org_id>/recorded_tenants", endpoint=self._http_replay, methods=["POST"]),
             Rule("/zia/orgs/<int:org_id>/oneapi_key", endpoint=self._http_oneapi_key, methods=["POST"]),
             Rule("/zia/config", endpoint=self._http_configure, methods=["GET", "POST"]),
         ]
@@ -97,7 +107,71 @@ class ZiaControl:
             self._fill(tenant, fields, now)
             if tenant.retrieves_labels():
                 tenant.retrieval_due = now + self.cloud.config.label_retrieval_seconds
-            return lite_view(tenant, now)
+            return lite_view(tenant, now, self.cloud.config)
+
+    def edit_mip_account(self, org_id, tenant_id, **fields):
+        """What a person does on the Edit MIP Account window, then Save and activate: new
+        credentials (validated), Reauthorize, Label Retrieval, Tenant Inactive."""
+        unknown = set(fields) - EDIT_FIELDS
+        if unknown:
+            raise _bad_request(f"unknown fields: {', '.join(sorted(unknown))}")
+        with self.store.lock:
+            org, now = self._org(org_id), time.time()
+            tenant = self._live_mip(org, tenant_id)
+            if "clientId" in fields or "clientSecret" in fields:
+                tenant.connector_type = CUSTOM
+                tenant.client_id = fields.get("clientId", tenant.client_id)
+                tenant.client_secret = fields.get("clientSecret", tenant.client_secret)
+                tenant.app_tenant_ref["name"] = tenant.client_id
+            for name, attribute in (("labelRetrieval", "label_retrieval"), ("tenantInactive", "inactive")):
+                if name in fields:
+                    setattr(tenant, attribute, bool(fields[name]))
+            if {"clientId", "clientSecret"} & set(fields) or fields.get("reauthorize"):
+                tenant.validation = validate_connector(self.entra, tenant, self.base_url, now)
+            tenant.modified_time = int(now)
+            self._save_and_activate(org, now)
+            return lite_view(tenant, now, self.cloud.config)
+
+    def delete_mip_account(self, org_id, tenant_id):
+        """A person deletes the account in the portal, saves and activates."""
+        with self.store.lock:
+            org, now = self._org(org_id), time.time()
+            tenant = self._live_mip(org, tenant_id)
+            tenant.deleted = True
+            tenant.retrieval_due = None
+            tenant.modified_time = int(now)
+            self._save_and_activate(org, now)
+
+    def replay_recorded_tenant(self, org_id, entry, tags=None):
+        """A /casbTenant/lite entry (and a tags/policy list) served verbatim, as a real cloud
+        answered them; its validation status was not recorded, so that answers 404."""
+        if not isinstance(entry, dict) or not isinstance(entry.get("tenantId"), int):
+            raise _bad_request("entry must be a recorded /casbTenant/lite entry with an int tenantId")
+        if tags is not None and not isinstance(tags, list):
+            raise _bad_request("tags must be a recorded tags/policy list")
+        with self.store.lock:
+            org = self._org(org_id)
+            tenant = self.cloud.new_tenant(
+                org, entry.get("tenantName") or "", entry.get("saasApplication") or "", entry.get("enterpriseTenantId")
+            )
+            del org.tenants[tenant.tenant_id]
+            tenant.tenant_id = entry["tenantId"]
+            tenant.recorded_entry = copy.deepcopy(entry)
+            tenant.recorded_tags = copy.deepcopy(tags)
+            org.tenants[tenant.tenant_id] = tenant
+            return copy.deepcopy(entry)
+
+    def _live_mip(self, org, tenant_id):
+        tenant = org.tenants.get(tenant_id)
+        if tenant is None or tenant.deleted or not tenant.is_mip or tenant.recorded_entry is not None:
+            raise ServiceError(404, "AccountNotFound", f"No live MIP account {tenant_id} in org {org.org_id}.")
+        return tenant
+
+    def _save_and_activate(self, org, now):
+        """The portal's Save then Activate: every account that retrieves labels fetches them again."""
+        settle(self.cloud, self.store, org, now)
+        org.pending = True
+        activate(org, self.cloud.config, now)
 
     def _fill(self, tenant, fields, now):
         tenant.connector_type = fields.get("connectorType", ZSCALER_DEFINED)
@@ -151,11 +225,20 @@ class ZiaControl:
             settle(self.cloud, self.store, org, now)
             tenants = []
             for tenant in sorted(org.tenants.values(), key=lambda t: t.tenant_id):
-                validation = validation_view(tenant)
+                validation = validation_view(tenant, self.cloud.config)
                 del validation["tenantAuthorizationInfo"]
-                tags = sorted(tenant.tags.values(), key=lambda tag: tag["priority"])
                 tenants.append(
-                    dict(lite_view(tenant, now), validation=validation, labels=copy.deepcopy(tags))
+                    dict(
+                        lite_view(tenant, now, self.cloud.config),
+                        validation=validation,
+                        labels=policy_tags(tenant),
+                        # What ZIA keeps that its read API does not show, for tests to check.
+                        portal={
+                            "connectorType": tenant.connector_type,
+                            "labelRetrieval": tenant.label_retrieval,
+                            "tenantInactive": tenant.inactive,
+                        },
+                    )
                 )
             return {
                 "org_id": org.org_id,
@@ -181,6 +264,16 @@ class ZiaControl:
 
     def _http_seed_account(self, request, org_id):
         return json_response(201, self.seed_mip_account(org_id, **read_json(request)))
+
+    def _http_portal_account(self, request, org_id, tenant_id):
+        if request.method == "DELETE":
+            self.delete_mip_account(org_id, tenant_id)
+            return json_response(200, {"deleted": tenant_id})
+        return json_response(200, self.edit_mip_account(org_id, tenant_id, **read_json(request)))
+
+    def _http_replay(self, request, org_id):
+        body = read_json(request)
+        return json_response(201, self.replay_recorded_tenant(org_id, body.get("entry"), body.get("tags")))
 
     def _http_oneapi_key(self, request, org_id):
         return json_response(201, self.oneapi_key(org_id))

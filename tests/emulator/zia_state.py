@@ -20,11 +20,14 @@ from .zia_limits import RateLimiter
 MIP = "MIP"
 CUSTOM = "CUSTOM"
 ZSCALER_DEFINED = "ZSCALER_DEFINED"
+# The status values real /casbTenant/lite answers were recorded with.
 ACTIVE = "CASB_TENANT_ACTIVE"
-INACTIVE = "CASB_TENANT_INACTIVE"
 VALIDATION_SUCCESS = "CASB_TENANT_VALIDATION_SUCCESS"
-VALIDATION_FAILED = "CASB_TENANT_VALIDATION_FAILED"
-RETRIEVAL_PENDING = "CASB_TENANT_RETRIEVAL_PENDING"
+# Values no recording or document shows, served only with assumed_status_values
+# (docs/assumptions.md): names guessed after the recorded ones.
+ASSUMED_INACTIVE = "CASB_TENANT_INACTIVE"
+ASSUMED_VALIDATION_FAILED = "CASB_TENANT_VALIDATION_FAILED"
+ASSUMED_RETRIEVAL_PENDING = "CASB_TENANT_RETRIEVAL_PENDING"
 # The Graph permission ZIA's MIP connector needs, per Zscaler's permission table.
 MIP_GRAPH_ROLE = "InformationProtectionPolicy.Read.All"
 RETRY_AFTER_FORMS = ("header_seconds_suffix", "header_zero_seconds", "body")
@@ -36,7 +39,11 @@ class ZiaConfig:
     retry_after_form: str = "header_seconds_suffix"
     edit_lock_writes: int = 0
     maintenance: bool = False
-    write_contract: bool = True
+    # The write contract our collection assumes (POST/PUT/DELETE /casbTenant and the contract's
+    # connectorType, labelRetrieval, tenantInactive in lite entries): not Zscaler's API.
+    assumed_write_contract: bool = False
+    # Guessed status values for states no recording shows (inactive, failed, retrieving).
+    assumed_status_values: bool = False
     activation_seconds: float = 1.0
     label_retrieval_seconds: float = 1.0
     session_timeout: float = 300.0
@@ -75,8 +82,13 @@ class SaasTenant:
     modified_time: int = 0
     validation: Validation | None = None
     features: list = field(default_factory=list)
-    # Labels ZIA holds, keyed by Graph label id: the tags/policy entries.
+    # Labels ZIA holds, keyed by Graph label id: the tags/policy entries, documented fields only.
     tags: dict = field(default_factory=dict)
+    # Graph label id -> position at the last scan, so that tags list in Purview's order.
+    tag_rank: dict = field(default_factory=dict)
+    # A /casbTenant/lite entry (and tags/policy list) replayed verbatim from a recording.
+    recorded_entry: dict | None = None
+    recorded_tags: list | None = None
     tags_scan: dict | None = None
     # Epoch seconds at which a scheduled label retrieval finishes, or None.
     retrieval_due: float | None = None
@@ -96,13 +108,22 @@ class SaasTenant:
             and self.validation.ok
         )
 
-    def statuses(self, now):
+    @property
+    def validated(self):
+        return self.validation is not None and self.validation.ok
+
+    def statuses(self, now, assumed_values=False):
+        """The status list. By default only recorded values: a state no recording shows a value
+        for (inactive, validation failed) leaves the recorded value out; with ``assumed_values``
+        the guessed values stand in for them."""
         if not self.is_mip:
             return [ACTIVE, VALIDATION_SUCCESS]
-        validated = VALIDATION_SUCCESS if self.validation and self.validation.ok else VALIDATION_FAILED
-        found = [INACTIVE if self.inactive else ACTIVE, validated]
+        if not assumed_values:
+            return ([] if self.inactive else [ACTIVE]) + ([VALIDATION_SUCCESS] if self.validated else [])
+        found = [ASSUMED_INACTIVE if self.inactive else ACTIVE,
+                 VALIDATION_SUCCESS if self.validated else ASSUMED_VALIDATION_FAILED]
         if self.retrieval_due is not None and now < self.retrieval_due:
-            found.append(RETRIEVAL_PENDING)
+            found.append(ASSUMED_RETRIEVAL_PENDING)
         return found
 
 
@@ -248,18 +269,13 @@ def settle(cloud, store, org, now):
 def copy_labels(cloud, tenant, entra_tenant, finished_at):
     """What a label scan leaves: ZIA's copy of every label; ones gone from Purview marked deleted."""
     current = labels.ordered(entra_tenant)
-    for label in current:
+    for rank, label in enumerate(current):
         tag = tenant.tags.get(label["id"])
         if tag is None:
             tag = tenant.tags[label["id"]] = {"tagId": cloud.next_id()}
-        tag.update(
-            tagName=label["name"],
-            tagUUID=label["id"],
-            parentTagUUID=label["parentId"],
-            priority=label["sensitivity"],
-            isActive=label["isActive"],
-            deleted=False,
-        )
+        # Only the documented fields: tagId, tagName, tagUUID, tenantId (added when served), deleted.
+        tag.update(tagName=label["name"], tagUUID=label["id"], deleted=False)
+        tenant.tag_rank[label["id"]] = rank
     present = {label["id"] for label in current}
     for label_id, tag in tenant.tags.items():
         if label_id not in present:

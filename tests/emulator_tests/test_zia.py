@@ -1,6 +1,8 @@
-"""The emulated ZIA: sign-in (OneAPI and legacy), documented reads, our write contract,
-validation against the emulated Entra, activation and label retrieval, rate limits,
-edit lock, maintenance, the contract switched off, and the request log.
+"""The emulated ZIA: sign-in (OneAPI and legacy), documented reads in the recorded shape,
+a person's portal edits through the control API, recorded entries replayed, and, in the
+assumed modes only, our write contract and guessed status values; validation against the
+emulated Entra, activation and label retrieval, rate limits, edit lock, maintenance, and
+the request log.
 """
 
 import base64
@@ -12,6 +14,7 @@ import jwt
 import pytest
 import requests
 
+from emulator.catalog import DATA_DIR
 from emulator.zia_auth import obfuscate_api_key
 
 ONEAPI_AUDIENCE = "https://api.zscaler.com"
@@ -89,6 +92,19 @@ def quick(emulator):
 @pytest.fixture
 def zia(emulator, quick):
     return Zia(emulator, emulator.create_zia_org()).sign_in()
+
+
+@pytest.fixture
+def assumed(emulator):
+    """The assumed world (docs/assumptions.md): our write contract and the guessed status values."""
+    emulator.configure_zia(assumed_write_contract=True, assumed_status_values=True)
+
+
+RECORDED = json.loads((DATA_DIR / "zia_recorded_samples.json").read_text())
+RECORDED_LITE = RECORDED["GET /zia/api/v1/casbTenant/lite (200)"]
+RECORDED_MIP = next(entry for entry in RECORDED_LITE if entry["saasApplication"] == "MIP")
+RECORDED_STATUSES = {value for entry in RECORDED_LITE for value in entry["status"]}
+DOCUMENTED_TAG_FIELDS = {"tagId", "tagName", "tagUUID", "tenantId", "deleted"}
 
 
 @pytest.fixture
@@ -237,11 +253,7 @@ def test_lite_lists_every_saas_tenant_and_pages(emulator, zia):
     assert [t["saasApplication"] for t in everything] == ["BITBUCKET"] + ["MIP"] * 5
     assert set(everything[0]) >= {"tenantId", "enterpriseTenantId", "zscalerAppTenantId", "featuresSupported"}
     seeded = everything[1]
-    assert (seeded["connectorType"], seeded["labelRetrieval"], seeded["tenantInactive"]) == (
-        "ZSCALER_DEFINED",
-        False,
-        False,
-    )
+    assert not {"connectorType", "labelRetrieval", "tenantInactive"} & set(seeded)
     pages = [zia.ok("GET", "/casbTenant/lite", params={"page": page, "pageSize": 4}) for page in (1, 2, 3)]
     assert [len(page) for page in pages] == [4, 2, 0]
     assert [t["tenantId"] for t in pages[0] + pages[1]] == [t["tenantId"] for t in everything]
@@ -251,7 +263,7 @@ def test_lite_lists_every_saas_tenant_and_pages(emulator, zia):
     assert [set(s) for s in scan][0] >= {"tenantId", "tenantName", "saasApplication", "scanInfo"}
 
 
-def test_create_validates_with_entra_and_exposes_the_secret(emulator, zia, connector):
+def test_create_validates_with_entra_and_exposes_the_secret(emulator, zia, connector, assumed):
     created = zia.ok("POST", "/casbTenant", json=account(connector, labelRetrieval=True))
     assert created["saasApplication"] == "MIP" and created["enterpriseTenantId"] == connector["tenant_id"]
     assert created["status"] == ["CASB_TENANT_ACTIVE", "CASB_TENANT_VALIDATION_SUCCESS"]
@@ -272,7 +284,7 @@ def test_create_validates_with_entra_and_exposes_the_secret(emulator, zia, conne
     assert connector["client_secret"] not in state and info["accessToken"] not in state
 
 
-def test_validation_failures_are_saved_with_the_reason(emulator, api, zia, tenant, connector):
+def test_validation_failures_are_saved_with_the_reason(emulator, api, zia, tenant, connector, assumed):
     wrong = zia.ok("POST", "/casbTenant", json=account(connector, "Wrong secret", secret="not-it"))
     assert (
         wrong["status"] == ["CASB_TENANT_ACTIVE", "CASB_TENANT_VALIDATION_FAILED"] and wrong["reAuth"] is True
@@ -315,7 +327,7 @@ def test_validation_failures_are_saved_with_the_reason(emulator, api, zia, tenan
     assert again["status"][1] == "CASB_TENANT_VALIDATION_SUCCESS" and again["reAuth"] is False
 
 
-def test_write_contract_input_rules(emulator, zia, connector):
+def test_write_contract_input_rules(emulator, zia, connector, assumed):
     created = zia.ok("POST", "/casbTenant", json=account(connector))
     for name in ("contoso mip", "BITBUCKET1"):
         duplicate = zia.call("POST", "/casbTenant", json=account(connector, name))
@@ -349,7 +361,7 @@ def test_write_contract_input_rules(emulator, zia, connector):
     assert zia.ok("POST", "/casbTenant", json=account(connector, "Renamed"))["tenantName"] == "Renamed"
 
 
-def test_zscaler_defined_accounts_change_only_what_needs_no_sign_in(emulator, zia, connector):
+def test_zscaler_defined_accounts_change_only_what_needs_no_sign_in(emulator, zia, connector, assumed):
     seeded = emulator.seed_mip_account(
         zia.org["org_id"], tenantName="ZS", enterpriseTenantId=connector["tenant_id"]
     )
@@ -372,7 +384,7 @@ def test_zscaler_defined_accounts_change_only_what_needs_no_sign_in(emulator, zi
 # --- activation and label retrieval -----------------------------------------------------
 
 
-def test_activation_then_label_retrieval(emulator, zia, connector):
+def test_activation_then_label_retrieval(emulator, zia, connector, assumed):
     labels = emulator.seed_labels(connector["tenant_id"], count=3, sublabels_per_label=2)
     assert labels == {"count": 9}
     created = zia.ok("POST", "/casbTenant", json=account(connector, labelRetrieval=True))
@@ -391,7 +403,7 @@ def test_activation_then_label_retrieval(emulator, zia, connector):
     tags = zia.ok("GET", tags_path)
     source = emulator.labels(connector["tenant_id"])
     assert [t["tagUUID"] for t in tags] == [label["id"] for label in source]
-    assert [t["parentTagUUID"] for t in tags] == [label["parentId"] for label in source]
+    assert all(set(t) == DOCUMENTED_TAG_FIELDS for t in tags)
     assert {t["tenantId"] for t in tags} == {created["tenantId"]} and not any(t["deleted"] for t in tags)
     assert len(zia.ok("GET", tags_path, params={"pageSize": 4, "page": 3})) == 1
     assert zia.ok("GET", "/casbTenant/scanInfo")[-1]["tagsScanInfo"] == scan
@@ -407,7 +419,7 @@ def test_activation_then_label_retrieval(emulator, zia, connector):
     assert zia.mip_accounts()[0]["tagsScanInfo"]["tag_prev_scan_time"] == scan["tag_latest_success_scan_time"]
 
 
-def test_inactive_or_failed_accounts_retrieve_nothing(emulator, zia, connector):
+def test_inactive_or_failed_accounts_retrieve_nothing(emulator, zia, connector, assumed):
     inactive = zia.ok(
         "POST", "/casbTenant", json=account(connector, "Off", labelRetrieval=True, tenantInactive=True)
     )
@@ -420,7 +432,7 @@ def test_inactive_or_failed_accounts_retrieve_nothing(emulator, zia, connector):
     assert all("tagsScanInfo" not in a for a in zia.mip_accounts())
 
 
-def test_portal_made_account_retrieves_without_activation(emulator, zia, connector):
+def test_portal_made_account_retrieves_without_activation(emulator, zia, connector, assumed):
     seeded = emulator.seed_mip_account(
         zia.org["org_id"],
         tenantName="From the portal",
@@ -468,7 +480,7 @@ def test_rate_limited_reads_tell_an_accurate_wait_in_each_form(emulator):
         assert zia.call("GET", "/status").status_code == 200
 
 
-def test_rate_limited_writes_and_deletes(emulator, connector):
+def test_rate_limited_writes_and_deletes(emulator, connector, assumed):
     emulator.configure_zia(activation_seconds=0.1, label_retrieval_seconds=0.1)
     zia = Zia(emulator, emulator.create_zia_org()).sign_in()
     first = zia.ok("POST", "/casbTenant", json=account(connector, "One"))
@@ -485,7 +497,7 @@ def test_rate_limited_writes_and_deletes(emulator, connector):
     assert other.call("GET", "/casbTenant/lite").status_code == 200
 
 
-def test_edit_lock_and_maintenance(emulator, zia, connector):
+def test_edit_lock_and_maintenance(emulator, zia, connector, assumed):
     emulator.configure_zia(edit_lock_writes=2)
     for _ in range(2):
         locked = zia.call("POST", "/casbTenant", json=account(connector))
@@ -498,9 +510,9 @@ def test_edit_lock_and_maintenance(emulator, zia, connector):
     assert len(zia.mip_accounts()) == 1
 
 
-def test_write_contract_switched_off(emulator, zia, connector):
+def test_write_contract_switched_off(emulator, zia, connector, assumed):
     created = zia.ok("POST", "/casbTenant", json=account(connector))
-    emulator.configure_zia(write_contract=False)
+    emulator.configure_zia(assumed_write_contract=False)
     for method, path in (
         ("POST", "/casbTenant"),
         ("PUT", f"/casbTenant/{created['tenantId']}"),
@@ -528,7 +540,7 @@ def test_faults_answer_in_zia_shape(emulator, zia):
     assert (unavailable.status_code, unavailable.json()["error"]) == (503, "temporarily_unavailable")
 
 
-def test_request_log_keeps_zia_calls_without_secrets(emulator, zia, connector):
+def test_request_log_keeps_zia_calls_without_secrets(emulator, zia, connector, assumed):
     emulator.clear_requests()
     legacy = Zia(emulator, zia.org)
     legacy.login()
@@ -571,7 +583,12 @@ def test_zia_control_api_over_https(emulator):
     }
     assert len(org["api_key"]) >= 12 and org["api_key"].isalnum()
     seeded = control("POST", f"/orgs/{org['org_id']}/mip_accounts", json={"tenantName": "Portal"})
-    assert seeded.status_code == 201 and seeded.json()["connectorType"] == "ZSCALER_DEFINED"
+    assert seeded.status_code == 201 and seeded.json()["status"] == RECORDED_MIP["status"]
+    edited = control(
+        "PATCH", f"/orgs/{org['org_id']}/mip_accounts/{seeded.json()['tenantId']}", json={"tenantInactive": True}
+    )
+    assert edited.status_code == 200 and edited.json()["status"] == ["CASB_TENANT_VALIDATION_SUCCESS"]
+    assert control("PATCH", f"/orgs/{org['org_id']}/mip_accounts/1", json={}).status_code == 404
     state = control("GET", f"/orgs/{org['org_id']}").json()
     assert [t["tenantName"] for t in state["tenants"]] == ["Bitbucket1", "Portal"]
     assert org["password"] not in json.dumps(state) and org["api_key"] not in json.dumps(state)
@@ -580,3 +597,77 @@ def test_zia_control_api_over_https(emulator):
     assert control("POST", "/config", json={"retry_after_form": "smoke"}).status_code == 400
     assert control("POST", "/config", json={"surprise": 1}).status_code == 400
     assert control("GET", "/orgs/1").status_code == 404
+
+
+# --- the default mode: recorded and documented shapes only ------------------------------------
+
+
+def test_default_mode_lists_accounts_in_the_recorded_shape(emulator, zia, connector):
+    emulator.seed_labels(connector["tenant_id"], count=2, sublabels_per_label=1)
+    seeded = emulator.seed_mip_account(
+        zia.org["org_id"],
+        tenantName="Recorded shape",
+        enterpriseTenantId=connector["tenant_id"],
+        connectorType="CUSTOM",
+        clientId=connector["client_id"],
+        clientSecret=connector["client_secret"],
+        labelRetrieval=True,
+    )
+    entry = wait_until(lambda: next((a for a in zia.mip_accounts() if "tagsScanInfo" in a), None))
+    assert list(entry) == list(RECORDED_MIP)  # the recorded keys, in the recorded order, and no others
+    assert set(entry["status"]) <= RECORDED_STATUSES and entry["status"] == RECORDED_MIP["status"]
+    assert entry["zscalerAppTenantId"]["name"] == connector["client_id"]
+    tags = zia.ok("GET", f"/casbTenant/{seeded['tenantId']}/tags/policy")
+    assert len(tags) == 4 and all(set(tag) == DOCUMENTED_TAG_FIELDS for tag in tags)
+    for method, path in (("POST", "/casbTenant"), ("PUT", f"/casbTenant/{seeded['tenantId']}")):
+        missing = zia.call(method, path, json=account(connector, "Other"))
+        assert (missing.status_code, missing.json()["code"]) == (404, "RESOURCE_NOT_FOUND")
+
+
+def test_default_mode_leaves_unrecorded_status_values_out(emulator, zia, connector):
+    org_id = zia.org["org_id"]
+    failed = emulator.seed_mip_account(org_id, tenantName="Failed", validationSuccess=False)
+    inactive = emulator.seed_mip_account(org_id, tenantName="Off", tenantInactive=True)
+    assert failed["status"] == ["CASB_TENANT_ACTIVE"] and failed["reAuth"] is False
+    assert inactive["status"] == ["CASB_TENANT_VALIDATION_SUCCESS"]
+    assert zia.ok("GET", f"/casbTenant/validate/status/{failed['tenantId']}")["status"] == []
+    for entry in zia.mip_accounts():
+        assert set(entry["status"]) <= RECORDED_STATUSES
+    emulator.configure_zia(assumed_status_values=True)
+    guessed = {a["tenantName"]: a["status"] for a in zia.mip_accounts()}
+    assert guessed == {
+        "Failed": ["CASB_TENANT_ACTIVE", "CASB_TENANT_VALIDATION_FAILED"],
+        "Off": ["CASB_TENANT_INACTIVE", "CASB_TENANT_VALIDATION_SUCCESS"],
+    }
+
+
+def test_a_person_edits_and_deletes_through_the_control_api(emulator, zia, connector):
+    emulator.seed_labels(connector["tenant_id"], count=2)
+    org_id = zia.org["org_id"]
+    seeded = emulator.seed_mip_account(
+        org_id, tenantName="Manual", enterpriseTenantId=connector["tenant_id"], validationSuccess=True
+    )
+    emulator.edit_mip_account(
+        org_id, seeded["tenantId"], clientId=connector["client_id"], clientSecret="wrong", labelRetrieval=True
+    )
+    reason = zia.ok("GET", f"/casbTenant/validate/status/{seeded['tenantId']}")["lastValidationMsg"]
+    assert reason["errorMsg"].startswith("AADSTS7000215")
+    edited = emulator.edit_mip_account(org_id, seeded["tenantId"], clientSecret=connector["client_secret"])
+    assert edited["status"] == RECORDED_MIP["status"]
+    assert wait_until(lambda: zia.ok("GET", f"/casbTenant/{seeded['tenantId']}/tags/policy"))
+    state = emulator.zia_state(org_id)["tenants"][-1]
+    assert state["portal"] == {"connectorType": "CUSTOM", "labelRetrieval": True, "tenantInactive": False}
+    assert zia.ok("GET", "/status") == {"status": "ACTIVE"} or wait_until(
+        lambda: zia.ok("GET", "/status") == {"status": "ACTIVE"}
+    )
+    emulator.delete_mip_account(org_id, seeded["tenantId"])
+    assert zia.mip_accounts() == []
+
+
+def test_a_recorded_entry_is_replayed_verbatim(emulator, zia):
+    tags = [{"tagId": 1, "tagName": "Public", "tagUUID": str(uuid.uuid4()), "tenantId": RECORDED_MIP["tenantId"],
+             "deleted": False}]
+    emulator.replay_recorded_tenant(zia.org["org_id"], RECORDED_MIP, tags)
+    assert zia.mip_accounts() == [RECORDED_MIP]
+    assert zia.ok("GET", f"/casbTenant/{RECORDED_MIP['tenantId']}/tags/policy") == tags
+    assert zia.call("GET", f"/casbTenant/validate/status/{RECORDED_MIP['tenantId']}").status_code == 404

@@ -31,10 +31,17 @@ def collections_path():
     return base
 
 
+# The emulator serves only recorded and documented shapes by default. Most of this suite
+# tests the modules' own logic and runs them with the write contract our collection assumes
+# (docs/assumptions.md); tests of the real situation switch it off, and the roles run both ways.
+ASSUMED_WORLD = {"assumed_write_contract": True}
+
+
 @pytest.fixture(scope="session")
 def emulator():
     emu = Emulator()
     emu.start()
+    emu.configure_zia(**ASSUMED_WORLD)
     yield emu
     emu.stop()
 

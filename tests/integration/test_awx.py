@@ -123,7 +123,7 @@ def test_onboard_mip_through_ansible_runner_as_awx_runs_it(tenant, tmp_path, mon
              and "mip_onboarding_summary" in (e["event_data"].get("res", {}).get("ansible_facts") or {})]
     assert len(facts) == 1
     summary = facts[0]
-    assert summary["status"] == "Active" and summary["label_count"] == 8 and summary["changed"] is True
+    assert summary["status"] == "Active" and summary["policy_tag_count"] == 8 and summary["changed"] is True
     assert os.path.exists(summary["csv_path"])
     accounts = [t for t in emu.zia_state(org["org_id"])["tenants"] if t["tenantName"] == "Contoso MIP"]
     assert accounts and accounts[0]["enterpriseTenantId"] == tenant.tenant_id

@@ -57,7 +57,7 @@ def scenario(request, emulator):
     emulator.clear_faults()
     emulator.configure(replication_delay=0)
     emulator.configure_zia(rate_limits=True, retry_after_form="header_seconds_suffix", edit_lock_writes=0,
-                           maintenance=False, write_contract=True, activation_seconds=1, label_retrieval_seconds=1,
+                           maintenance=False, assumed_write_contract=True, activation_seconds=1, label_retrieval_seconds=1,
                            session_timeout=300)
     MATRIX.record(request.node.name.replace("test_", "", 1), row["fault"], row["expectation"],
                   row.get("outcome", "FAILED (see test)"), time.monotonic() - row["started"])

@@ -57,7 +57,7 @@ def test_onboarding_plans_then_onboards_then_changes_nothing(tenant):
     row = first.row(ACCOUNT)
     assert row["changed"] is True
     assert row["status"] == "Active"
-    assert row["label_count"] == 8
+    assert row["policy_tag_count"] == 8
     assert row["secret_expires"] and row["secret_recovered"] is False
     with open(row["csv_path"], newline="") as handle:
         assert len(list(csv.DictReader(handle))) == 8
@@ -74,7 +74,7 @@ def test_onboarding_plans_then_onboards_then_changes_nothing(tenant):
     assert second.writes == [], second.writes
     assert second.recap()["localhost"]["changed"] == 0
     assert second.row(ACCOUNT)["changed"] is False
-    assert second.row(ACCOUNT)["label_count"] == 8
+    assert second.row(ACCOUNT)["policy_tag_count"] == 8
 
     again = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant), check=True, diff=True)
     again.assert_ok()

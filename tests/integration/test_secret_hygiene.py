@@ -121,11 +121,11 @@ def _cases(tenant, out, key_pem_path):
         {"id": "maintenance_off", "module": "ansible.builtin.uri",
          "args": _control(tenant, "/_emulator/zia/config", {"maintenance": False})["ansible.builtin.uri"]},
         {"id": "contract_off", "module": "ansible.builtin.uri",
-         "args": _control(tenant, "/_emulator/zia/config", {"write_contract": False})["ansible.builtin.uri"]},
+         "args": _control(tenant, "/_emulator/zia/config", {"assumed_write_contract": False})["ansible.builtin.uri"]},
         {"id": "account_manual_steps", "module": "mipconnect.zia.mip_account",
          "args": dict(account, name="Canary MIP 2", wait_for="none")},
         {"id": "contract_on", "module": "ansible.builtin.uri",
-         "args": _control(tenant, "/_emulator/zia/config", {"write_contract": True})["ansible.builtin.uri"]},
+         "args": _control(tenant, "/_emulator/zia/config", {"assumed_write_contract": True})["ansible.builtin.uri"]},
         {"id": "account_absent_check", "module": "mipconnect.zia.mip_account",
          "args": dict(_zia_oneapi(tenant), name="Canary MIP", state="absent"), "task": {"check_mode": True}},
     ]
@@ -206,7 +206,7 @@ def test_no_canary_secret_anywhere(tenant, tmp_path):
     try:
         outcomes, output, _rc = run_batch(tenant, cases, verbosity=4, diff=True, env_extra=env)
     finally:  # the batch switches maintenance and the write contract on and off; never leave them switched
-        tenant.emulator.configure_zia(maintenance=False, write_contract=True)
+        tenant.emulator.configure_zia(maintenance=False, assumed_write_contract=True)
     harness_files = set(run_batch.last_files)
     _assert_paths_behaved(outcomes)
 
