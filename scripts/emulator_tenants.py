@@ -11,7 +11,12 @@ one ZIA organisation through the control API, and writes into OUT_DIR:
 - tenants.yml: the same tenants as a GitOps vars file for playbooks/reconcile.yml;
 - setup.json: everything above plus the ZIA org id, for scripts.
 
+With --assumed-write-contract the emulated ZIA also answers the write contract the
+collection assumes (docs/assumptions.md); without it, ZIA answers as documented and
+recorded only, and adding an MIP account is left to a person.
+
 Usage: emulator_tenants.py --info build/emulator.json --out-dir build/demo [--count N] [--names A,B]
+       [--assumed-write-contract]
 """
 
 import argparse
@@ -58,11 +63,14 @@ def main(argv=None):
     parser.add_argument("--out-dir", required=True)
     parser.add_argument("--count", type=int, default=2)
     parser.add_argument("--names", help="comma-separated tenant names (default: Contoso, Fabrikam, ...)")
+    parser.add_argument("--assumed-write-contract", action="store_true",
+                        help="let the emulated ZIA answer the write contract the collection assumes")
     args = parser.parse_args(argv)
 
     with open(args.info) as handle:
         info = json.load(handle)
     names = tenant_names(args.count, [n.strip() for n in args.names.split(",")] if args.names else None)
+    control(info, "POST", "/zia/config", {"assumed_write_contract": args.assumed_write_contract})
     org = control(info, "POST", "/zia/orgs")
     tenants = []
     for name in names:

@@ -27,6 +27,7 @@ import uuid
 from ansible_collections.mipconnect.zia.plugins.module_utils import certificate as certs
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils import portal_steps
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import is_replication_lag, odata_quote
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import retry_while_replicating
@@ -700,9 +701,9 @@ class ConnectorReconciler:
             if keep:
                 self.pending_steps.append(
                     "SharePoint: upload the renewed private-key JSON file %s to the SharePoint tenant in the ZIA "
-                    "Admin Portal (Administration > SaaS Application Tenants, edit the tenant). ZIA signs in with "
+                    "Admin Portal (%s, edit the tenant). ZIA signs in with "
                     "the old certificate %s until then; it expires on %s and a run after that removes it."
-                    % (path, keep[0].thumbprint, _iso(keep[0].not_after)))
+                    % (path, portal_steps.SAAS_TENANTS_MENU, keep[0].thumbprint, _iso(keep[0].not_after)))
         self.cert = cert
         return {"thumbprint": cert.thumbprint, "expires": _iso(cert.not_after), "private_key_json_path": path}
 
@@ -736,18 +737,27 @@ class ConnectorReconciler:
     def ensure_power_platform(self):
         app_id = self.app.get("appId")
         if not self.spec.power_platform_token:
+            # Zscaler's steps register the Zscaler SaaS Connector ID that ZIA shows after Authorize,
+            # which this tool cannot read: the person copies it.
             self.pending_steps.append(
-                "Copilot: register the connector as a Power Platform management app, as a Power Platform "
-                "administrator: in PowerShell `%s`, or PUT %s/providers/Microsoft.BusinessAppPlatform/"
-                "adminApplications/%s?api-version=2020-10-01 with an admin's token (or give power_platform_token)."
-                % (COPILOT_POWERSHELL.format(endpoint=self.endpoints.powerapps_endpoint, tenant_id=self.tenant_id,
-                                             app_id=app_id or "<client id>"),
-                   self.endpoints.power_platform_url, app_id or "<client id>"))
+                "Copilot: after Authorize in the ZIA Admin Portal, %s. Then, as a Power Platform administrator, "
+                "register it for admin management: in PowerShell `%s`, or PUT %s/providers/"
+                "Microsoft.BusinessAppPlatform/adminApplications/%s?api-version=2020-10-01 with an admin's token."
+                % (portal_steps.COPY_CONNECTOR_ID,
+                   COPILOT_POWERSHELL.format(endpoint=self.endpoints.powerapps_endpoint, tenant_id=self.tenant_id,
+                                             app_id=portal_steps.CONNECTOR_ID_VALUE),
+                   self.endpoints.power_platform_url, portal_steps.CONNECTOR_ID_VALUE))
             return {"registered": None}
-        if app_id and self.power_platform.get_management_app(app_id) is not None:
-            return {"registered": True}
-        self._change("register the application as a Power Platform management app",
-                     lambda: self.power_platform.register_management_app(app_id))
+        if not (app_id and self.power_platform.get_management_app(app_id) is not None):
+            self._change("register the application as a Power Platform management app",
+                         lambda: self.power_platform.register_management_app(app_id))
+        # Registered by the connector's client id: that ZIA's Zscaler SaaS Connector ID is that id
+        # for a custom connector is assumed (docs/assumptions.md); the person can check it.
+        self.pending_steps.append(
+            "Copilot: client id %s is registered for Power Platform admin management. After Authorize in "
+            "the ZIA Admin Portal, compare the Zscaler SaaS Connector ID that ZIA shows; if it differs, register "
+            "that ID as a Power Platform administrator (New-PowerAppManagementApp -ApplicationId %s)."
+            % (app_id or "<client id>", portal_steps.CONNECTOR_ID_VALUE))
         return {"registered": True}
 
     def consent_url(self):
@@ -768,6 +778,11 @@ class ConnectorReconciler:
             "pending_steps": self.pending_steps,
             "diff": {"before": self.before, "after": self.after},
         }
+        if self.spec.consent_state == catalog.CONSENT_STATE_SAAS:
+            result["portal_steps"] = portal_steps.saas_tenant_steps(
+                self.spec.applications, self.tenant_id, self.app.get("appId") or "<client id>", self.consent_url(),
+                "its value, which only the run that creates it returns",
+                (certificate or {}).get("private_key_json_path"))
         if self.new_secret:
             result["client_secret"] = self.new_secret
         if certificate is not None:

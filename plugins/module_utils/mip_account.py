@@ -215,6 +215,8 @@ class MipAccountReconciler:
         # Whether this run asked ZIA (or a person) to validate again: an older failure then no
         # longer tells how the account stands.
         self._revalidation_asked = False
+        # The writes that went through the assumed write contract, "METHOD path", for the result.
+        self.assumed_contract_writes = []
         self.validation = None
 
     # Reading ---------------------------------------------------------------
@@ -256,7 +258,8 @@ class MipAccountReconciler:
 
     def _with_partial_result(self, err):
         """What this run did before it failed, and our validation (no secret in it) when there was one."""
-        err.partial_result = {"changed": bool(self.changes), "changes": list(self.changes)}
+        err.partial_result = {"changed": bool(self.changes), "changes": list(self.changes),
+                              "assumed_contract_writes": list(self.assumed_contract_writes)}
         if self.validation is not None:
             err.partial_result["validation"] = self.validation
         return err
@@ -291,6 +294,7 @@ class MipAccountReconciler:
         return {
             "changed": bool(self.changes),
             "changes": self.changes,
+            "assumed_contract_writes": self.assumed_contract_writes,
             "account": describe(raw, validation, policy_tag_count=len(tags) if raw.get("tenantId") else None),
             "validation": self.validation,
             "activation": activation,
@@ -331,7 +335,9 @@ class MipAccountReconciler:
                     "status": []}, bool(spec.client_secret)
         self._revalidation_asked = True
         try:
-            return contract.create_account(self.zia, body, steps), True
+            created = contract.create_account(self.zia, body, steps)
+            self.assumed_contract_writes.append("POST /casbTenant")
+            return created, True
         except contract.ManualStepsRequired as err:
             self.changes.pop()
             return self._wait_for_portal(err), False
@@ -384,7 +390,9 @@ class MipAccountReconciler:
             return predicted, send_secret
         steps = contract.edit_account_steps(raw.get("tenantName") or spec.name, wanted)
         try:
-            return contract.update_account(self.zia, raw["tenantId"], body, steps), send_secret
+            updated = contract.update_account(self.zia, raw["tenantId"], body, steps)
+            self.assumed_contract_writes.append("PUT /casbTenant/%s" % raw["tenantId"])
+            return updated, send_secret
         except contract.ManualStepsRequired as err:
             self.changes.pop()
             if spec.wait_for == "none":
@@ -565,12 +573,14 @@ class MipAccountReconciler:
         if raw is None:
             activation = self._activate()  # a deletion saved by an interrupted run may await activation
             return {"changed": bool(self.changes), "changes": self.changes, "account": None,
+                    "assumed_contract_writes": self.assumed_contract_writes,
                     "activation": activation, "diff": {"before": {"exists": False}, "after": {"exists": False}}}
         before = self._view(raw, None)
         self.changes.append("delete MIP account '%s' (id %s)" % (self.spec.name, raw.get("tenantId")))
         if not self.check_mode:
             try:
                 contract.delete_account(self.zia, raw["tenantId"], contract.delete_account_steps(self.spec.name))
+                self.assumed_contract_writes.append("DELETE /casbTenant/%s" % raw["tenantId"])
             except contract.ManualStepsRequired as err:
                 self.changes.pop()
                 if self.spec.wait_for == "none":
@@ -578,4 +588,5 @@ class MipAccountReconciler:
                 self._wait_until(lambda account: account is None, err)
         activation = self._activate()
         return {"changed": bool(self.changes), "changes": self.changes, "account": describe(raw), "activation": activation,
+                "assumed_contract_writes": self.assumed_contract_writes,
                 "diff": {"before": before, "after": {"exists": False}}}

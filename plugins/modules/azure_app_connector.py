@@ -335,6 +335,15 @@ pending_steps:
   returned: state=present
   type: list
   elements: str
+portal_steps:
+  description:
+    - The ZIA Admin Portal steps that add the applications as SaaS application tenants (Policies > Common
+      Configuration > Out-of-Band CASB > SaaS Application Tenants), in Zscaler's words, with this connector's
+      values. ZIA has no API for them. Where the tool cannot know a value (the Tenant Name, the Zscaler SaaS
+      Connector ID shown after Authorize) the step says what to enter or copy.
+  returned: state=present and the consent URL is for SaaS application tenants (O(consent_for=saas_tenant))
+  type: list
+  elements: str
 changes:
   description: What was changed (or, in check mode, what would be), one sentence per change.
   returned: always

@@ -16,9 +16,11 @@ description:
     to the declared state, validates a custom connector's credentials against Microsoft before saving them,
     activates the change and can wait until the account is validated, active or has retrieved its labels.
   - Accounts are read through ZIA's documented API. ZIA documents no API that writes MIP accounts; the module
-    uses one small contract shaped like the read model, and when a ZIA cloud has no such endpoint it stops with
-    the exact Admin Portal steps for this account (never pretending a write happened). With O(wait_for) it then
-    waits, through the read API, until a person has done them.
+    tries one small contract shaped like the read model, and when a ZIA cloud has no such endpoint or refuses
+    the call (HTTP 404, 405, 400, 403 or 415, unless the error is about the module's input) it stops with the
+    exact Admin Portal steps for this account and the error (never pretending a write happened). With
+    O(wait_for) it then waits, through the read API, until a person has done them. RV(assumed_contract_writes)
+    lists the writes that went through the contract.
 author:
   - mipconnect.zia contributors (@mipconnect)
 extends_documentation_fragment:
@@ -81,10 +83,21 @@ options:
     type: int
     default: 0
   label_retrieval:
-    description: Turn the account's Label Retrieval on or off. Left as it is when not given (off on creation).
+    description:
+      - Turn the account's Label Retrieval on or off. Left as it is when not given (off on creation, on with
+        O(status=active)).
+      - ZIA's documented read API shows Label Retrieval only once labels were scanned. Until then, V(true) is
+        written only when the run then waits for the scan (O(wait_for=active), O(wait_for=labels_retrieved) or
+        O(status=active)); otherwise it is left as it is, with a warning.
     type: bool
   status:
-    description: V(inactive) sets the account to Tenant Inactive (no retrieval); V(active) undoes that.
+    description:
+      - V(inactive) sets the account to Tenant Inactive (no retrieval).
+      - V(active) brings the account to Active: out of Tenant Inactive, and from Validation Success on to Active by
+        turning Label Retrieval on (the portal shows Active only for an account that retrieves labels), so it
+        cannot go with O(label_retrieval=false). An account ZIA does not list as validated cannot become Active
+        by an edit; the module then fails with ZIA's reason, unless the same run sends a new secret or
+        O(reauthorize).
     type: str
     choices: [active, inactive]
   reauthorize:
@@ -103,8 +116,11 @@ options:
   wait_for:
     description:
       - What to wait for after the change, by polling the read API.
-      - V(validated) waits for a validation result and fails if it is Validation Failed; V(active) for the
-        account to be Active (or Tenant Inactive); V(labels_retrieved) for a successful label scan.
+      - V(validated) waits for ZIA to list the account as validated; V(active) for the account to be Active (Tenant
+        Inactive with O(status=inactive)); V(labels_retrieved) for a successful label scan.
+      - It stops at once, with the reason, when the account cannot get there by waiting: a failed validation,
+        Tenant Inactive or Label Retrieval off where that rules the goal out, or a status value that no
+        recording of ZIA explains (shown as ZIA sent it).
     type: str
     choices: [active, labels_retrieved, none, validated]
     default: none
@@ -275,6 +291,15 @@ activation:
       description: How long the activation took, when this run activated.
       type: float
       returned: when activated
+assumed_contract_writes:
+  description:
+    - The writes this run made through the write contract the collection assumes (C(POST /casbTenant),
+      C(PUT /casbTenant/{id}), C(DELETE /casbTenant/{id})), which Zscaler does not document; empty when every
+      change was left to a person in the Admin Portal, or none was needed.
+  returned: always
+  type: list
+  elements: str
+  sample: ["POST /casbTenant"]
 changes:
   description: What was changed, or would be in check mode.
   returned: always

@@ -79,7 +79,9 @@ def test_first_run_builds_the_connector_and_second_run_changes_nothing(tenant, a
         assert all(r["properties"]["principalType"] == "ServicePrincipal" for r in assignments)
     if application == "copilot":
         assert first.result["power_platform"]["registered"] is None
-        assert "New-PowerAppManagementApp" in first.result["pending_steps"][0]
+        assert "New-PowerAppManagementApp -ApplicationId <Zscaler SaaS Connector ID>" in first.result["pending_steps"][0]
+        assert "copy the Zscaler SaaS Connector ID that ZIA shows after Authorize" in first.result["pending_steps"][0]
+        assert any("Zscaler SaaS Connector ID" in step for step in first.result["portal_steps"])
 
 
 def test_mip_connector_token_carries_the_granted_roles(tenant):
@@ -214,9 +216,13 @@ def test_copilot_registration_with_an_admin_token(tenant, emulator):
     first = tenant.run_module(args)
     assert_ok(first)
     assert first.result["power_platform"]["registered"] is True
-    assert first.result["pending_steps"] == []
+    # Zscaler's steps register the Zscaler SaaS Connector ID shown after Authorize: the person compares it.
+    assert len(first.result["pending_steps"]) == 1
+    assert "Zscaler SaaS Connector ID" in first.result["pending_steps"][0]
+    assert first.result["client_id"] in first.result["pending_steps"][0]
     second = tenant.run_module(args)
     assert second.result["changed"] is False
+    assert second.result["pending_steps"] == first.result["pending_steps"]
 
 
 def test_caller_without_consent_rights_gets_the_consent_url(tenant, emulator):

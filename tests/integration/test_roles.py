@@ -453,7 +453,13 @@ def test_saas_connector_prepares_entra_and_prints_the_portal_steps(tenant):
     assert secret and secret not in first.output
     assert (out / "zscaler-saas-connector-private-key.json").exists()
     assert "add-casb-tenants" in first.output, first.output[-3000:]
-    assert "paste it from %s" % secret_file in first.output
+    assert "in %s (mode 0600)" % secret_file in first.output
+    # Zscaler's steps for a SaaS application tenant, in its words (seed: Authorizing a Custom Zscaler Connector).
+    for words in ("Policies > Common Configuration > Out-of-Band CASB > SaaS Application Tenants",
+                  "Choose the SaaS Application Provider", "Tenant Name", "Click Authorize.",
+                  "upload the private-key JSON file %s" % (out / "zscaler-saas-connector-private-key.json")):
+        assert words in first.output, words
+    assert "Administration > SaaS Application Tenants" not in first.output
     app = connector_app(tenant, "zscaler-saas-connector")
     assert app["keyCredentials"] and len(tenant.state()["roleAssignments"]) >= 2
 
