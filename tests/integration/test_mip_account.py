@@ -222,9 +222,10 @@ def test_manual_path_with_wait_sees_the_portal_change(tenant, emulator, connecto
         emulator.configure_zia(assumed_write_contract=True)
     assert_ok(run)
     attempts = zia_writes(run)
-    # The read API does not show Label Retrieval before a scan, so turning it on is asked too (in vain).
-    assert [(r["method"], r["path"].rsplit("/", 1)[0], r["status"]) for r in attempts] == [
-        ("POST", "/zia/api/v1", 404), ("PUT", "/zia/api/v1/casbTenant", 404)]
+    assert [(r["method"], r["path"], r["status"]) for r in attempts[:1]] == [("POST", "/zia/api/v1/casbTenant", 404)]
+    # The read API does not show Label Retrieval before a scan: if the module saw the account before ZIA
+    # scanned it, it asked for Label Retrieval on too (in vain, no write API).
+    assert all((r["method"], r["status"]) == ("PUT", 404) for r in attempts[1:]), attempts
     # It waited: it read the list again after the person had added the account, and returned that account.
     listed_after = [r for r in run.requests if r["path"].endswith("/casbTenant/lite") and _at(r) > seeded["at"]]
     assert listed_after

@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -68,6 +70,10 @@ def test_onboarding_plans_then_onboards_then_changes_nothing(tenant):
     assert len(account["labels"]) == 8
     assert len(our_secrets(app)) == 1
     assert "ACCOUNT" in first.output and "1 tenant(s), 1 changed" in first.output
+    # The write went through the contract the collection assumes, and the summary says so.
+    assert row["assumed_contract_writes"] == ["POST /casbTenant"]
+    assert "ZIA writes through the assumed write contract" in first.output
+    assert "Contoso MIP: POST /casbTenant" in first.output
 
     second = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant))
     second.assert_ok()
@@ -80,6 +86,58 @@ def test_onboarding_plans_then_onboards_then_changes_nothing(tenant):
     again.assert_ok()
     assert again.writes == []
     assert again.recap()["localhost"]["changed"] == 0
+
+
+def _person_adds_the_account(tenant, secret_file):
+    """A person in the ZIA Admin Portal: once the module's write was refused and the role wrote the
+    secret for them, they add the account (custom connector, Label Retrieval on), save and activate."""
+    emulator, done = tenant.emulator, {}
+    start = len(emulator.requests())
+
+    def refused():
+        return any(r["service"] == "zia" and r["method"] == "POST" and r["path"].endswith("/casbTenant")
+                   and r["status"] == 404 for r in emulator.requests()[start:])
+
+    def act():
+        deadline = time.time() + 300
+        while not (refused() and secret_file.exists()) and time.time() < deadline:
+            time.sleep(0.2)
+        done["account"] = emulator.seed_mip_account(
+            tenant.zia_org["org_id"], tenantName=ACCOUNT, enterpriseTenantId=tenant.tenant_id,
+            connectorType="CUSTOM", clientId=connector_app(tenant)["appId"],
+            clientSecret=secret_file.read_text().strip(), labelRetrieval=True)
+
+    thread = threading.Thread(target=act, daemon=True)
+    thread.start()
+    return thread, done
+
+
+def test_onboarding_without_a_write_api_shows_the_steps_and_waits_for_the_person(tenant):
+    """ZIA as documented: no API writes MIP accounts. The role shows the portal steps, waits, and a
+    person (this test, through the emulator's control API) does them."""
+    secret_file = tenant.tmp_path / "mip-secret.txt"
+    variables = onboard_vars(tenant, mip_onboarding_secret_file=str(secret_file), mip_onboarding_wait_timeout=120)
+    tenant.emulator.configure_zia(assumed_write_contract=False)
+    thread, person = _person_adds_the_account(tenant, secret_file)
+    try:
+        first = run_playbook(tenant, "onboard_mip.yml", variables)
+        thread.join()
+        second = run_playbook(tenant, "onboard_mip.yml", variables)
+    finally:
+        tenant.emulator.configure_zia(assumed_write_contract=True)
+    first.assert_ok()
+    assert "Add MIP Account" in first.output and "Waiting up to 120 s" in first.output
+    assert oct(secret_file.stat().st_mode & 0o777) == "0o600"
+    assert secret_file.read_text().strip() not in first.output
+    zia_writes = [w for w in first.writes if "/zia/api/v1/" in w["path"]]
+    assert zia_writes and all(w["status"] == 404 for w in zia_writes), zia_writes
+    row = first.row(ACCOUNT)
+    assert row["account_id"] == person["account"]["tenantId"]
+    assert row["status"] == "Active" and row["policy_tag_count"] == 8
+    assert row["assumed_contract_writes"] == []
+    assert "ZIA writes through the assumed write contract (not a documented Zscaler API): none" in first.output
+    second.assert_ok()
+    assert second.writes == [] and second.row(ACCOUNT)["changed"] is False
 
 
 def test_onboarding_completes_a_run_interrupted_before_zia_stored_the_secret(tenant):

@@ -294,7 +294,7 @@ def test_absent_failure_carries_a_partial_result():
     zia = FakeZia([account()])
     with pytest.raises(ManualStepsRequired) as caught:
         reconciler(zia, wait_for="none").absent()
-    assert caught.value.partial_result == {"changed": False, "changes": []}  # nothing was deleted
+    assert caught.value.partial_result == {"changed": False, "changes": [], "assumed_contract_writes": []}  # nothing was deleted
 
 
 def test_absent_with_the_contract_changes():
@@ -524,3 +524,15 @@ def test_status_active_with_label_retrieval_off_is_refused_before_any_call():
     with pytest.raises(InputError) as caught:
         MipAccountSpec(name="Contoso MIP", status="active", label_retrieval=False)
     assert caught.value.option == "status"
+
+
+def test_the_result_lists_the_writes_that_went_through_the_assumed_contract():
+    written = reconciler(FakeZia([account(label_retrieval=False)], contract=True), label_retrieval=True,
+                         wait_for="none", client_secret=None).present()
+    assert written["assumed_contract_writes"] == ["PUT /casbTenant/7"]
+    with pytest.raises(ManualStepsRequired) as caught:
+        reconciler(FakeZia([account(label_retrieval=False)]), label_retrieval=True, wait_for="none",
+                   client_secret=None).present()
+    assert caught.value.partial_result["assumed_contract_writes"] == []
+    deleted = reconciler(FakeZia([account()], contract=True), wait_for="none").absent()
+    assert deleted["assumed_contract_writes"] == ["DELETE /casbTenant/7"]
