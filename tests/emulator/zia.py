@@ -453,8 +453,13 @@ def policy_tags(tenant):
         tenant.tags.items(), key=lambda item: (item[1]["deleted"], tenant.tag_rank.get(item[0], 0))
     )
     return [
-        {"tagId": tag["tagId"], "tagName": tag["tagName"], "tagUUID": tag["tagUUID"],
-         "tenantId": tenant.tenant_id, "deleted": tag["deleted"]}
+        {
+            "tagId": tag["tagId"],
+            "tagName": tag["tagName"],
+            "tagUUID": tag["tagUUID"],
+            "tenantId": tenant.tenant_id,
+            "deleted": tag["deleted"],
+        }
         for _label_id, tag in ordered
     ]
 

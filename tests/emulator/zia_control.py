@@ -152,7 +152,10 @@ class ZiaControl:
         with self.store.lock:
             org = self._org(org_id)
             tenant = self.cloud.new_tenant(
-                org, entry.get("tenantName") or "", entry.get("saasApplication") or "", entry.get("enterpriseTenantId")
+                org,
+                entry.get("tenantName") or "",
+                entry.get("saasApplication") or "",
+                entry.get("enterpriseTenantId"),
             )
             del org.tenants[tenant.tenant_id]
             tenant.tenant_id = entry["tenantId"]
@@ -164,7 +167,9 @@ class ZiaControl:
     def _live_mip(self, org, tenant_id):
         tenant = org.tenants.get(tenant_id)
         if tenant is None or tenant.deleted or not tenant.is_mip or tenant.recorded_entry is not None:
-            raise ServiceError(404, "AccountNotFound", f"No live MIP account {tenant_id} in org {org.org_id}.")
+            raise ServiceError(
+                404, "AccountNotFound", f"No live MIP account {tenant_id} in org {org.org_id}."
+            )
         return tenant
 
     def _save_and_activate(self, org, now):

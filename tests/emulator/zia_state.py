@@ -120,8 +120,10 @@ class SaasTenant:
             return [ACTIVE, VALIDATION_SUCCESS]
         if not assumed_values:
             return ([] if self.inactive else [ACTIVE]) + ([VALIDATION_SUCCESS] if self.validated else [])
-        found = [ASSUMED_INACTIVE if self.inactive else ACTIVE,
-                 VALIDATION_SUCCESS if self.validated else ASSUMED_VALIDATION_FAILED]
+        found = [
+            ASSUMED_INACTIVE if self.inactive else ACTIVE,
+            VALIDATION_SUCCESS if self.validated else ASSUMED_VALIDATION_FAILED,
+        ]
         if self.retrieval_due is not None and now < self.retrieval_due:
             found.append(ASSUMED_RETRIEVAL_PENDING)
         return found

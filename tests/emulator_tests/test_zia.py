@@ -585,7 +585,9 @@ def test_zia_control_api_over_https(emulator):
     seeded = control("POST", f"/orgs/{org['org_id']}/mip_accounts", json={"tenantName": "Portal"})
     assert seeded.status_code == 201 and seeded.json()["status"] == RECORDED_MIP["status"]
     edited = control(
-        "PATCH", f"/orgs/{org['org_id']}/mip_accounts/{seeded.json()['tenantId']}", json={"tenantInactive": True}
+        "PATCH",
+        f"/orgs/{org['org_id']}/mip_accounts/{seeded.json()['tenantId']}",
+        json={"tenantInactive": True},
     )
     assert edited.status_code == 200 and edited.json()["status"] == ["CASB_TENANT_VALIDATION_SUCCESS"]
     assert control("PATCH", f"/orgs/{org['org_id']}/mip_accounts/1", json={}).status_code == 404
@@ -665,8 +667,15 @@ def test_a_person_edits_and_deletes_through_the_control_api(emulator, zia, conne
 
 
 def test_a_recorded_entry_is_replayed_verbatim(emulator, zia):
-    tags = [{"tagId": 1, "tagName": "Public", "tagUUID": str(uuid.uuid4()), "tenantId": RECORDED_MIP["tenantId"],
-             "deleted": False}]
+    tags = [
+        {
+            "tagId": 1,
+            "tagName": "Public",
+            "tagUUID": str(uuid.uuid4()),
+            "tenantId": RECORDED_MIP["tenantId"],
+            "deleted": False,
+        }
+    ]
     emulator.replay_recorded_tenant(zia.org["org_id"], RECORDED_MIP, tags)
     assert zia.mip_accounts() == [RECORDED_MIP]
     assert zia.ok("GET", f"/casbTenant/{RECORDED_MIP['tenantId']}/tags/policy") == tags
