@@ -103,9 +103,11 @@ def portal_status(raw, validation=None):
     if is_inactive(raw):
         return "Tenant Inactive"
     if not is_validated(raw):
+        # No recording shows an account that is not validated: without a reason from the
+        # validation status, the values are shown as they are.
         if validation_failed(validation):
             return "Validation Failed"
-        return "Active" if raw.get("status") else "Unknown"
+        return ", ".join(raw.get("status") or []) or "Unknown"
     retrieval = label_retrieval_of(raw)
     scanned = bool((raw.get("tagsScanInfo") or {}).get("tag_latest_success_scan_time"))
     if retrieval and scanned:

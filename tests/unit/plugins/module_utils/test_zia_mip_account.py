@@ -388,6 +388,7 @@ def test_recorded_values_map_to_the_portal_words_of_the_mip_labels_page():
     assert describe(dict(unscanned, tenantInactive=True))["status"] == "Tenant Inactive"
     failed = {"status": [], "lastValidationMsg": {"errorCode": 7000215, "errorMsg": "AADSTS7000215: bad secret"}}
     assert describe(dict(unscanned, status=["CASB_TENANT_ACTIVE"]), failed)["status"] == "Validation Failed"
+    assert describe(dict(unscanned, status=["CASB_TENANT_ACTIVE"]))["status"] == "CASB_TENANT_ACTIVE"  # no reason
     assert portal_word("Validation Successful") == portal_word("validation success") == "Validation Success"
     assert portal_word("Pending") is None
 
