@@ -241,7 +241,7 @@ def drift(graph_records, zia_records):
     zia_deleted = set(r["id"] for r in zia_records if r.get("deleted"))
     return {
         "not_in_zia_policy": sorted(({"id": i, "name": n} for i, n in graph_names.items() if i not in zia_names),
-                             key=lambda r: r["name"] or ""),
+                                    key=lambda r: r["name"] or ""),
         "deleted_in_microsoft": sorted(({"id": i, "name": n} for i, n in zia_names.items() if i not in graph_names),
                                        key=lambda r: r["name"] or ""),
         "marked_deleted_in_zia": sorted(zia_deleted & set(graph_names)),

@@ -36,14 +36,14 @@ def saas_tenant_steps(applications, tenant_id, client_id, consent_url, secret_hi
     if not names:
         return []
     steps = [
-        "In the ZIA Admin Portal go to %s. Do the next steps once for each of: %s." % (SAAS_TENANTS_MENU,
-                                                                                     ", ".join(names)),
+        "In the ZIA Admin Portal go to %s. Do the next steps once for each of: %s."
+        % (SAAS_TENANTS_MENU, ", ".join(names)),
         "Click Add SaaS Application Tenant. Under Choose the SaaS Application Provider select the application; in "
         "the Tenant Name field enter a name of your choice for this tenant.",
         "Open this admin consent URL in another browser tab and click Accept: %s" % consent_url,
         "Back on Add SaaS Application Tenant, in the Authorize the SaaS Application section select Custom for the "
-        "SaaS Connector and enter Client ID %s, the Client Secret (%s) and Tenant ID %s." % (client_id, secret_hint,
-                                                                                          tenant_id),
+        "SaaS Connector and enter Client ID %s, the Client Secret (%s) and Tenant ID %s."
+        % (client_id, secret_hint, tenant_id),
     ]
     if "sharepoint" in applications:
         steps.append("For SharePoint, also upload the private-key JSON file %s."

@@ -93,7 +93,7 @@ options:
   status:
     description:
       - V(inactive) sets the account to Tenant Inactive (no retrieval).
-      - V(active) brings the account to Active: out of Tenant Inactive, and from Validation Success on to Active by
+      - V(active) brings the account to Active, out of Tenant Inactive, and from Validation Success on to Active by
         turning Label Retrieval on (the portal shows Active only for an account that retrieves labels), so it
         cannot go with O(label_retrieval=false). An account ZIA does not list as validated cannot become Active
         by an edit; the module then fails with ZIA's reason, unless the same run sends a new secret or
@@ -118,9 +118,9 @@ options:
       - What to wait for after the change, by polling the read API.
       - V(validated) waits for ZIA to list the account as validated; V(active) for the account to be Active (Tenant
         Inactive with O(status=inactive)); V(labels_retrieved) for a successful label scan.
-      - It stops at once, with the reason, when the account cannot get there by waiting: a failed validation,
+      - It stops at once, with the reason, when the account cannot get there by waiting (a failed validation,
         Tenant Inactive or Label Retrieval off where that rules the goal out, or a status value that no
-        recording of ZIA explains (shown as ZIA sent it).
+        recording of ZIA explains, shown as ZIA sent it).
     type: str
     choices: [active, labels_retrieved, none, validated]
     default: none

@@ -16,7 +16,7 @@ description:
     MIP account (ZIA's C(/casbTenant/{id}/tags/policy), the only label list ZIA's API documents; it is not every
     label ZIA retrieved), or both with the difference between the two (labels no ZIA policy rule uses, labels
     Microsoft deleted, renamed labels).
-  - A ZIA tag marked C(deleted) (its label is gone from Purview) is not a label any more: it is never exported or
+  - A ZIA tag marked C(deleted) (its label is gone from Purview) is not a label any more. It is never exported or
     counted; with O(source=both) it shows in RV(drift) only.
   - Writes them, like the Admin Portal's download, to a CSV file and/or a JSON file; an unchanged file is left
     alone and reported C(changed=false).
@@ -39,7 +39,7 @@ options:
   source:
     description:
       - V(graph) reads Microsoft Graph with the Entra credentials (the connector's, or any app with a label
-        permission). V(zia) reads the labels ZIA's policy rules use for O(account_name) (names and ids only: ZIA
+        permission). V(zia) reads the labels ZIA's policy rules use for O(account_name) (names and ids only, as ZIA
         documents no parent, priority or state for them). V(both) reads both and reports drift.
     type: str
     choices: [both, graph, zia]
