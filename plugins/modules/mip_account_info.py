@@ -14,7 +14,8 @@ version_added: 0.1.0
 description:
   - Lists the MIP accounts of the ZIA Admin Portal's MIP Labels page through ZIA's documented read API, with
     their statuses both as ZIA gives them and as the portal words them.
-  - Optionally adds each account's validation details (with every credential removed) and its number of labels.
+  - Optionally adds each account's validation details (with every credential removed) and the number of its
+    labels that ZIA's policy rules use.
 author:
   - mipconnect.zia contributors (@mipconnect)
 extends_documentation_fragment:
@@ -44,8 +45,8 @@ options:
     choices: [Active, Retrieval Pending, Tenant Inactive, Validation Failed, Validation Success, Validation Successful]
   details:
     description:
-      - Also read each account's validation status and label count (two more requests per account,
-        at ZIA's 2 reads per second).
+      - Also read each account's validation status and the count of labels its policy rules use (two more
+        requests per account, at ZIA's 2 reads per second).
     type: bool
     default: false
 seealso:
