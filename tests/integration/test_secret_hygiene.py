@@ -472,3 +472,28 @@ def test_no_credential_follows_a_redirect_to_another_host(tenant, tmp_path):
     for case_id, outcome in outcomes.items():
         hits += canary_hits(canaries, json.dumps(outcome.result), "registered result of %s" % case_id)
     assert not hits, hits
+
+
+def test_a_token_with_a_line_break_is_reported_by_type_and_host_only(tenant):
+    """requests refuses a header value with CR/LF and quotes the whole header in its message; the
+    module must say what failed (type, host) without the token, at -vvvv too."""
+    canary = "eyJCanaryToken.Q7zX9pL2vK8mN4rT6yB1"
+    broken = canary + "\r\nX-Injected: CanaryHeader-Q7zX9pL2"
+    connector = {"display_name": "CRLF Connector", "unique_name": "crlf-connector", "applications": ["mip"]}
+    cases = [
+        {"id": "create", "module": "mipconnect.zia.azure_app_connector", "args": connector, "no_log": True},
+        {"id": "broken_token", "module": "mipconnect.zia.azure_app_connector",
+         "args": dict(connector, applications=["mip", "copilot"], power_platform_token=broken),
+         "task": {"check_mode": True}},
+    ]
+    outcomes, output, _rc = run_batch(tenant, cases, verbosity=4)
+    assert not outcomes["create"].result.get("failed"), outcomes["create"].msg
+    broken_run = outcomes["broken_token"]
+    assert broken_run.result.get("failed"), broken_run.result
+    host = tenant.emulator.url.split("://", 1)[1]
+    assert "InvalidHeader" in broken_run.msg and host in broken_run.msg, broken_run.msg
+    assert "Unexpected error" not in broken_run.msg
+    assert broken_run.result.get("exception") in (None, "(traceback unavailable)"), broken_run.result["exception"]
+    hits = canary_hits({"token": canary, "injected_header": "CanaryHeader-Q7zX9pL2"}, output, "console output")
+    hits += canary_hits({"token": canary}, json.dumps(broken_run.result), "registered result")
+    assert not hits, hits
