@@ -278,8 +278,8 @@ class HttpClient:
     def _redirect(self, method, url, headers, json, data, response, service, redirects):
         """The (url, method) to follow a redirect to, or a TransportError saying why not."""
         target = urljoin(url, response.headers["Location"])
-        where = "%s (%s) answered HTTP %d, a redirect to %s" % (service, _host(url), response.status_code,
-                                                                 _origin(target))
+        where = "%s (%s) answered HTTP %d, a redirect to %s" % (
+            service, _host(url), response.status_code, _origin(target))
         fix = ("Point the URL options (authority_url, graph_url, arm_url, power_platform_url, zia_api_url, "
                "zscaler_token_url) at the service's own address, and check that no proxy rewrites it.")
         if self._carries_credential(method, url, headers, json, data):
