@@ -285,7 +285,9 @@ class HttpClient:
         if self._carries_credential(method, url, headers, json, data):
             raise TransportError("%s; it was not followed, since the request carries credentials that must "
                                  "reach only the host they are meant for." % where, hint=fix)
-        if _origin(target) != _origin(url) or not target.lower().startswith("https://"):
+        # User info in a Location would make requests send it as Basic credentials.
+        if (_origin(target) != _origin(url) or not target.lower().startswith("https://")
+                or "@" in urlsplit(target).netloc):
             raise TransportError("%s; it was not followed, since only redirects to https on the same host "
                                  "are." % where, hint=fix)
         if redirects >= MAX_REDIRECTS:

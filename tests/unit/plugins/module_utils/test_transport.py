@@ -370,7 +370,7 @@ def test_a_bare_read_follows_a_redirect_on_https_to_the_same_host_only():
 
 
 @pytest.mark.parametrize("target", ["http://login.example/x", "https://other.example/x", "https://login.example:8443/x",
-                                    "https://user@other.example/x"])
+                                    "https://user@other.example/x", "https://user:pw@login.example/x"])
 def test_a_bare_read_does_not_follow_a_redirect_elsewhere_or_to_http(target):
     client, _unused = make_client([redirect(301, target)])
     with pytest.raises(TransportError) as caught:
