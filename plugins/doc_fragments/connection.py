@@ -39,7 +39,7 @@ options:
         a dropped connection or a timeout, with a capped exponential backoff with jitter between attempts.
       - After HTTP 500, 502 or 504, a dropped connection or a read timeout, a request whose repetition could do a
         second write (a POST that adds a secret or an account, a PATCH) is not repeated; reads, PUT and DELETE
-        requests and ZIA's activation are.
+        requests, token requests and ZIA's activation are.
       - Throttled requests (HTTP 429, or 503 with C(Retry-After)) do not count here; O(max_retry_wait) bounds them.
     type: int
     default: 5

@@ -473,8 +473,10 @@ class MsalHttpClient:
         return self._http.request("GET", url, params=params, headers=headers, service="Microsoft Entra ID")
 
     def post(self, url, params=None, data=None, headers=None, **kwargs):
+        # MSAL posts only token requests: asking again for a token changes nothing, so a
+        # 500/502/504 or a timeout is retried like a read.
         return self._http.request("POST", url, params=params, data=data, headers=headers,
-                                  service="Microsoft Entra ID")
+                                  service="Microsoft Entra ID", idempotent=True)
 
     def close(self):
         """MSAL may call this; the session belongs to the HttpClient."""

@@ -83,7 +83,9 @@ class OneApiAuth:
             form["client_assertion"] = self._client_assertion()
         else:
             form["client_secret"] = self._client_secret
-        response = self._http.request("POST", self.token_url, data=form, service="Zscaler OneAPI (ZIdentity)")
+        # Asking again for a token changes nothing: retried after failures like a read.
+        response = self._http.request("POST", self.token_url, data=form, service="Zscaler OneAPI (ZIdentity)",
+                                      idempotent=True)
         if response.status_code >= 400:
             raise _token_error(response)
         payload = response.json()

@@ -162,6 +162,19 @@ def test_a_post_marked_idempotent_is_repeated_after_a_502_and_a_read_timeout():
     assert response.status_code == 200 and len(client.session.calls) == 3 and sleeps == [0.5, 1.0]
 
 
+def test_token_requests_are_retried_after_a_502():
+    """Asking again for a token changes nothing: MSAL's and ZIdentity's token POSTs are retried."""
+    from ansible_collections.mipconnect.zia.plugins.module_utils.zia_auth import OneApiAuth
+
+    client, sleeps = make_client([FakeResponse(502), FakeResponse(200, body={"access_token": "t"})])
+    answer = transport.MsalHttpClient(client).post("https://login.example/t/oauth2/v2.0/token", data={"a": "b"})
+    assert answer.status_code == 200 and len(sleeps) == 1
+    client, sleeps = make_client([FakeResponse(504), FakeResponse(200, body={"access_token": "t", "expires_in": 60})])
+    auth = OneApiAuth(client, "https://v.zslogin.net/oauth2/v1/token", "https://api", "id", client_secret="s")
+    auth.refresh()
+    assert len(client.session.calls) == 2 and len(sleeps) == 1
+
+
 def test_a_429_storm_longer_than_max_retries_is_waited_out():
     """Eight 429s in a row: throttling is bounded by the total wait, not by max_retries."""
     storm = [FakeResponse(429, {"Retry-After": "0 seconds"})] * 8
