@@ -203,3 +203,15 @@ def test_turning_certificate_checks_off_gives_a_warning(validate_certs, warned):
     assert http.settings.verify is (True if validate_certs else False)
     if warned:
         assert "ca_bundle" in after[-1]
+
+
+def test_a_redirect_without_location_is_no_token_nor_session():
+    from ansible_collections.mipconnect.zia.plugins.module_utils.zia_auth import LegacySessionAuth, OneApiAuth
+
+    http = ScriptedHttp([Answer(302, {}), Answer(302, {})])
+    with pytest.raises(ApiError) as caught:
+        OneApiAuth(http, "https://v.zslogin.net/oauth2/v1/token", "https://api", "id", client_secret="s").refresh()
+    assert caught.value.status == 302
+    legacy = LegacySessionAuth(http, "https://zsapi.zscaler.net/api/v1", "admin@example.com", "pw", "abcdefghijkl")
+    with pytest.raises(ApiError):
+        legacy.refresh()
