@@ -28,6 +28,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     validate_certs=dict(type="bool", default=True),
     timeout=dict(type="int", default=30),
     max_retries=dict(type="int", default=5),
+    max_retry_wait=dict(type="int", default=transport.DEFAULT_MAX_RETRY_WAIT),
     replication_timeout=dict(type="int", default=180),
     token_cache=dict(type="bool", default=True, no_log=False),
 )
@@ -67,6 +68,11 @@ ZIA_AUTH_ARGUMENT_SPEC = dict(
     zia_cloud=dict(type="str", fallback=(env_fallback, ["ZIA_CLOUD"])),
     zia_api_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_ZIA_API_URL"])),
 )
+
+UNVERIFIED_TLS_WARNING = (
+    "validate_certs is false: TLS certificates are not checked, so anyone on the network path can read the "
+    "credentials and secrets this task sends. Use it only in a lab; to trust a TLS-inspecting proxy, give its "
+    "CA as ca_bundle instead.")
 
 _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -145,13 +151,17 @@ class MipConnectModule:
             p = self.params
             require_range("timeout", p["timeout"], 1, 600)
             require_range("max_retries", p["max_retries"], 0, 20)
+            require_range("max_retry_wait", p["max_retry_wait"], 0, 3600)
             require_range("replication_timeout", p["replication_timeout"], 0, 3600)
             if p["ca_bundle"] and not os.access(p["ca_bundle"], os.R_OK):
                 raise InputError("ca_bundle", "%s does not exist or cannot be read; give a PEM file of CA "
                                               "certificates." % p["ca_bundle"])
             settings = transport.HttpSettings(
                 timeout=p["timeout"], ca_bundle=p["ca_bundle"], validate_certs=p["validate_certs"],
-                max_retries=p["max_retries"], replication_timeout=p["replication_timeout"])
+                max_retries=p["max_retries"], max_retry_wait=p["max_retry_wait"],
+                replication_timeout=p["replication_timeout"])
+            if not p["validate_certs"]:
+                self.ansible.warn(UNVERIFIED_TLS_WARNING)
             self._http = transport.HttpClient(settings)
         return self._http
 

@@ -19,7 +19,13 @@ import collections
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
-from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from, backoff_delay
+from ansible_collections.mipconnect.zia.plugins.module_utils.transport import (
+    DEFAULT_MAX_RETRY_WAIT,
+    MIN_THROTTLE_WAIT,
+    PageGuard,
+    api_error_from,
+    backoff_delay,
+)
 
 SERVICE = "Zscaler Internet Access"
 MIP = "MIP"
@@ -28,7 +34,6 @@ PAGE_SIZE = 100
 # one window; activation has its own (10 a minute) and does not count as a write.
 RATE_LIMITS = {"GET": (2, 1.0), "WRITE": (1, 1.0), "DELETE": (1, 60.0), "ACTIVATE": (10, 60.0)}
 ACTIVATE_PATH = "/status/activate"
-EDIT_LOCK_RETRIES = 6
 MAX_RELOGINS = 2
 # Fields of tenantAuthorizationInfo that are not secret; everything else is dropped.
 SAFE_AUTHORIZATION_FIELDS = ("type", "clientId", "tenantId")
@@ -80,17 +85,22 @@ class ZiaClient:
         self._clock = clock
         self.limiter = RateLimiter(sleep, clock)
 
-    def call(self, method, path, params=None, json=None, missing_ok=False):
-        """One API call with re-login, edit-lock waits and readable errors."""
+    def call(self, method, path, params=None, json=None, missing_ok=False, idempotent=None):
+        """One API call with re-login, edit-lock waits and readable errors.
+
+        ``idempotent=True`` lets the HTTP layer repeat a POST after a failure
+        (activation: repeating it only activates again).
+        """
         relogins = 0
-        lock_attempt = 0
+        lock_waits = EditLockWaits(self._max_retry_wait())
+        options = {"idempotent": True} if idempotent else {}
         while True:
             self.limiter.wait(method, path)
             headers = {"Accept": "application/json"}
             self.auth.apply(headers)
             try:
                 response = self.http.request(method, self.base_url + path, headers=headers, params=params,
-                                             json=json, service=SERVICE)
+                                             json=json, service=SERVICE, **options)
             finally:
                 self.limiter.record(method, path)
             if response.status_code == 401 and relogins < MAX_RELOGINS:
@@ -102,25 +112,35 @@ class ZiaClient:
                 continue
             if response.status_code == 404 and missing_ok:
                 return None
-            if response.status_code < 400:
+            if response.status_code < 300:
                 return response.json() if response.content else {}
             err = api_error_from(SERVICE, response)
-            if err.code == "EDIT_LOCK_NOT_AVAILABLE" and lock_attempt < EDIT_LOCK_RETRIES:
-                # Another admin or API client is saving: wait for the lock.
-                self._sleep(err.retry_after if err.retry_after is not None else backoff_delay(lock_attempt))
-                lock_attempt += 1
+            if err.code == "EDIT_LOCK_NOT_AVAILABLE":
+                # Another admin or API client is saving: wait for the lock, within max_retry_wait.
+                self._sleep(lock_waits.next_wait(err))
                 continue
             raise _explained(err)
 
+    def _max_retry_wait(self):
+        settings = getattr(self.http, "settings", None)
+        return getattr(settings, "max_retry_wait", DEFAULT_MAX_RETRY_WAIT)
+
     def pages(self, path, params=None, page_size=PAGE_SIZE, missing_ok=False):
-        """Yield items of a paged list (plain arrays) until a short page."""
+        """Yield items of a paged list (plain arrays) until a short page.
+
+        Stops with an error when a page repeats an earlier one (a server that
+        ignores ``page`` would otherwise be read forever) or after MAX_PAGES.
+        """
+        guard = PageGuard(SERVICE, path, "zia_api_url")
         page = 1
         while True:
             query = dict(params or {}, page=page, pageSize=page_size)
             items = self.call("GET", path, params=query, missing_ok=missing_ok) or []
-            yield from items
             if len(items) < page_size:
+                yield from items
                 return
+            guard.check(items, page)
+            yield from items
             page += 1
 
     # Activation ------------------------------------------------------------
@@ -130,7 +150,8 @@ class ZiaClient:
 
     def activate(self, timeout=120, poll=2.0):
         """Activate staged changes and wait until ZIA reports ACTIVE."""
-        return self.wait_until_active((self.call("POST", "/status/activate") or {}).get("status"), timeout, poll)
+        answer = self.call("POST", ACTIVATE_PATH, idempotent=True) or {}
+        return self.wait_until_active(answer.get("status"), timeout, poll)
 
     def wait_until_active(self, status, timeout=120, poll=2.0):
         """Poll the activation status from ``status`` until ZIA reports ACTIVE."""
@@ -179,6 +200,31 @@ class ZiaClient:
         self.auth.logout()
 
 
+class EditLockWaits:
+    """The waits for ZIA's edit lock in one call: as long as ZIA asks (else a backoff), while they
+    add up to no more than max_retry_wait. Past that the lock's holder is not about to save."""
+
+    def __init__(self, max_wait):
+        self.max_wait = max_wait
+        self.waited = 0.0
+        self.attempt = 0
+
+    def next_wait(self, err):
+        """Seconds to wait before trying again, or ``err`` raised with what to do."""
+        asked = err.retry_after
+        wait = max(asked, MIN_THROTTLE_WAIT) if asked is not None else backoff_delay(self.attempt)
+        if self.waited + wait > self.max_wait:
+            err.hint = ("Another admin or API client holds the ZIA edit lock. Waited %.0f s; %s, which would go "
+                        "past max_retry_wait (%d s). Try again when they have saved (or ended their session), or "
+                        "raise max_retry_wait."
+                        % (self.waited, "ZIA asked for %.0f s more" % asked if asked is not None
+                           else "the next wait is %.0f s" % wait, self.max_wait))
+            raise err
+        self.waited += wait
+        self.attempt += 1
+        return wait
+
+
 def scrub_validation_status(status):
     """Drop every field of tenantAuthorizationInfo except the named safe ones.
 
@@ -196,10 +242,8 @@ def scrub_validation_status(status):
 def _explained(err):
     if err.code == "STATE_READONLY":
         err.hint = "ZIA is in maintenance (read-only). Re-run after the maintenance window."
-    elif err.status == 429:
-        err.hint = "ZIA's rate limit was still exceeded after retries: run fewer hosts in parallel (forks)."
-    elif err.code == "EDIT_LOCK_NOT_AVAILABLE":
-        err.hint = "Another admin or API client kept the ZIA edit lock; try again when they have saved."
+    elif err.status == 429 and not err.hint:
+        err.hint = "ZIA's rate limit was still exceeded: run fewer hosts in parallel (forks), or raise max_retry_wait."
     elif err.status == 401:
         err.hint = "The ZIA credentials were refused after a fresh login."
     elif err.status == 403:

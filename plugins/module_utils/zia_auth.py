@@ -83,8 +83,10 @@ class OneApiAuth:
             form["client_assertion"] = self._client_assertion()
         else:
             form["client_secret"] = self._client_secret
-        response = self._http.request("POST", self.token_url, data=form, service="Zscaler OneAPI (ZIdentity)")
-        if response.status_code >= 400:
+        # Asking again for a token changes nothing: retried after failures like a read.
+        response = self._http.request("POST", self.token_url, data=form, service="Zscaler OneAPI (ZIdentity)",
+                                      idempotent=True)
+        if response.status_code >= 300:  # a redirect the HTTP layer did not follow is no token
             raise _token_error(response)
         payload = response.json()
         self._token = payload["access_token"]
@@ -127,7 +129,7 @@ class LegacySessionAuth:
                 "password": self._password, "timestamp": now_ms}
         response = self._http.request("POST", self.api_url + "/authenticatedSession", json=body,
                                       service="Zscaler Internet Access")
-        if response.status_code >= 400:
+        if response.status_code >= 300:  # nor is it a session
             err = api_error_from("Zscaler Internet Access", response)
             err.hint = ("Check zia_username, zia_password and zia_api_key (Administration > API Key "
                         "Management) and that zia_cloud matches your admin portal.")

@@ -72,6 +72,7 @@ ENTRA_CASES = [
      "rotate_before_days", False),
     ("timeout_zero", APP, app(timeout=0), "timeout", False),
     ("max_retries_huge", APP, app(max_retries=1000), "max_retries", False),
+    ("max_retry_wait_negative", APP, app(max_retry_wait=-1), "max_retry_wait", False),
     # names
     ("display_name_empty", APP, app(display_name=""), "display_name", False),
     ("display_name_newline", APP, app(display_name="Zscaler\nConnector"), "display_name", False),
@@ -321,7 +322,7 @@ GUID_OPTIONS = {"tenant_id", "client_id", "app_id", "auth_client_id", "subscript
 TEXT_OPTIONS = {"display_name": 120, "unique_name": 120, "secret_description": 100, "name": 255,
                 "name_contains": 255, "account_name": 255, "user_id": 255, "parent": 255}
 URL_OPTIONS = {"authority_url", "graph_url", "arm_url", "power_platform_url", "zia_api_url", "zscaler_token_url"}
-RANGES = {"secret_expires_in_days": (1, 730), "timeout": (1, 600), "max_retries": (0, 20),
+RANGES = {"secret_expires_in_days": (1, 730), "timeout": (1, 600), "max_retries": (0, 20), "max_retry_wait": (0, 3600),
           "replication_timeout": (0, 3600), "certificate_validity_days": (1, 3650),
           "remove_old_secrets_after": (0, 3650), "wait_timeout": (1, 7200), "validation_wait": (0, 3600),
           "page_size": (1, 999)}

@@ -200,9 +200,13 @@ def test_rotation_not_due_then_forced_then_interrupted_after_add_converges(tenan
 def test_rotation_interrupted_by_a_zia_failure_keeps_the_working_secret_and_converges(tenant):
     onboarded(tenant)
     original = key_ids(tenant)
-    tenant.emulator.add_fault(method="PUT", path=r"/zia/api/v1/casbTenant/\d+$", status=500, times=1)
-    failed = run_playbook(tenant, "rotate_secret.yml", rotation_vars(tenant, connector_secret_rotation_force=True))
+    # A PUT is retried after a 500 (max_retries): a failure that lasts is what interrupts the rotation.
+    tenant.emulator.add_fault(method="PUT", path=r"/zia/api/v1/casbTenant/\d+$", status=500, times=None)
+    failed = run_playbook(tenant, "rotate_secret.yml", rotation_vars(
+        tenant, connector_secret_rotation_force=True, mipconnect_connection={"max_retries": 1}))
+    tenant.emulator.clear_faults()
     assert failed.returncode != 0
+    assert [r["status"] for r in failed.requests if r["method"] == "PUT" and "/casbTenant/" in r["path"]] == [500, 500]
     # Nothing was removed: the old secret ZIA holds is still there and works.
     assert original[0] in key_ids(tenant) and len(key_ids(tenant)) == 2
     assert zia_secret_works(tenant)
