@@ -7,6 +7,11 @@ ZIA documents per-kind limits (GET 2/s, POST and PUT together 1/s, DELETE
 1/min, activation 10/min) and answers 429 past them; the client paces itself
 to stay inside them rather than lean on 429s. Changes take effect only after activation.
 
+ZIA also activates what a legacy API session saved when that session ends (logout, or
+the idle timeout), so under legacy sign-in saved changes never outlive the run that
+saved them. The client keeps count, and says when that happened
+(``session_end_activations``), so that no result claims changes still wait.
+
 Reads of MIP accounts use the documented endpoints only. The write contract
 (which ZIA does not document) is in ``zia_mip_contract.py``.
 """
@@ -30,6 +35,9 @@ RATE_LIMITS = {"GET": (2, 1.0), "WRITE": (1, 1.0), "DELETE": (1, 60.0), "ACTIVAT
 ACTIVATE_PATH = "/status/activate"
 EDIT_LOCK_RETRIES = 6
 MAX_RELOGINS = 2
+# How ZIA activated saved changes without POST /status/activate: the legacy session ended.
+SESSION_EXPIRED = "session_expired"
+LOGOUT = "logout"
 # Fields of tenantAuthorizationInfo that are not secret; everything else is dropped.
 SAFE_AUTHORIZATION_FIELDS = ("type", "clientId", "tenantId")
 
@@ -79,6 +87,10 @@ class ZiaClient:
         self._sleep = sleep
         self._clock = clock
         self.limiter = RateLimiter(sleep, clock)
+        # Whether this client saved changes that no activation has taken yet.
+        self.staged = False
+        # Each time ZIA activated this client's saved changes because its legacy session ended.
+        self.session_end_activations = []
 
     def call(self, method, path, params=None, json=None, missing_ok=False):
         """One API call with re-login, edit-lock waits and readable errors."""
@@ -98,11 +110,14 @@ class ZiaClient:
                 # More than once, since a short idle timeout can expire a fresh session
                 # on a busy controller; never endlessly, since refused credentials stay refused.
                 relogins += 1
+                self._session_ended(SESSION_EXPIRED)
                 self.auth.refresh()
                 continue
             if response.status_code == 404 and missing_ok:
                 return None
             if response.status_code < 400:
+                if method in ("POST", "PUT", "DELETE") and limit_kind(method, path) != "ACTIVATE":
+                    self.staged = True
                 return response.json() if response.content else {}
             err = api_error_from(SERVICE, response)
             if err.code == "EDIT_LOCK_NOT_AVAILABLE" and lock_attempt < EDIT_LOCK_RETRIES:
@@ -129,8 +144,13 @@ class ZiaClient:
         return (self.call("GET", "/status") or {}).get("status")
 
     def activate(self, timeout=120, poll=2.0):
-        """Activate staged changes and wait until ZIA reports ACTIVE."""
-        return self.wait_until_active((self.call("POST", "/status/activate") or {}).get("status"), timeout, poll)
+        """Activate staged changes and wait until ZIA reports ACTIVE.
+
+        The empty JSON body is what Zscaler's SDKs send: ZIA answers 415 to a POST
+        without Content-Type: application/json."""
+        status = (self.call("POST", ACTIVATE_PATH, json={}) or {}).get("status")
+        self.staged = False
+        return self.wait_until_active(status, timeout, poll)
 
     def wait_until_active(self, status, timeout=120, poll=2.0):
         """Poll the activation status from ``status`` until ZIA reports ACTIVE."""
@@ -175,8 +195,18 @@ class ZiaClient:
         return [tag for tag in self.pages("/casbTenant/%s/tags/policy" % tenant_id, missing_ok=True)
                 if not tag.get("deleted")]
 
+    def _session_ended(self, how):
+        """A legacy session ended: ZIA activated what this client saved in it."""
+        if self.staged and self.auth.mode == "legacy":
+            self.session_end_activations.append(how)
+            self.staged = False
+
     def close(self):
+        """Sign out, and return how ZIA activated this client's changes by ending its legacy
+        session (``session_expired``, ``logout``); empty when it did not."""
+        self._session_ended(LOGOUT)  # counted first: a failed logout ends by the idle timeout
         self.auth.logout()
+        return list(self.session_end_activations)
 
 
 def scrub_validation_status(status):
