@@ -220,6 +220,12 @@ class MipConnectModule:
         activation); a warning says it in any case.
         """
         try:
+            self._run(work, session_end_path)
+        finally:
+            self._close()  # does nothing when _run closed already
+
+    def _run(self, work, session_end_path):
+        try:
             result = work()
         except MipConnectError as err:
             partial = dict(getattr(err, "partial_result", None) or {})
@@ -231,6 +237,7 @@ class MipConnectModule:
             self._close()
             self.ansible.fail_json(msg="Unexpected error in mipconnect.zia: %s: %s" % (type(err).__name__, err),
                                    exception=traceback.format_exc())
+        # Closed before the result is made: the logout itself can activate what the run saved.
         self._report_session_end(result, self._close(), session_end_path)
         if not self.ansible._diff:
             result.pop("diff", None)  # only asked-for diffs reach the output
@@ -240,11 +247,12 @@ class MipConnectModule:
 
     def _report_session_end(self, result, ended, path, failed=False):
         if ended:
+            how = {zia.LOGOUT: "by its logout", zia.SESSION_EXPIRED: "by an idle timeout during the run"}
             self.ansible.warn(
                 "ZIA activated the changes this run saved when its legacy API session ended (%s): changes "
                 "saved under legacy sign-in (zia_username) cannot wait for a later activation. Sign in with "
                 "OneAPI (zscaler_client_id) to activate the changes of many runs at once."
-                % " and ".join(sorted(set(ended))))
+                % " and ".join(how.get(reason, reason) for reason in sorted(set(ended))))
         if path is None or (failed and not ended):
             return
         target = result
