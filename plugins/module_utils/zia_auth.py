@@ -257,7 +257,7 @@ def _read_private_key(value):
     if "-----BEGIN" in value:
         # Keys passed through environment variables often arrive with literal \n.
         pem = value.strip().replace("\\n", "\n")
-        source = "The PEM text given as zscaler_private_key"
+        source = "the PEM text given"
     else:
         try:
             with open(os.path.expanduser(value.strip()), "r") as handle:
@@ -268,7 +268,7 @@ def _read_private_key(value):
             raise InputError(option, "is neither PEM key text nor a readable file (%s). Give the key text "
                                      "(-----BEGIN PRIVATE KEY-----...) or the path of the PEM file."
                              % (getattr(exc, "strerror", None) or type(exc).__name__))
-        source = "The file given as zscaler_private_key"
+        source = "the file given"
     try:
         key = serialization.load_pem_private_key(pem.encode("utf-8"), password=None)
     except (ValueError, TypeError, UnicodeError):
