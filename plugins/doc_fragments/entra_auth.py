@@ -34,6 +34,7 @@ options:
     description:
       - Path to a PEM file holding the private key and certificate of O(auth_client_id),
         or to a PFX (PKCS#12) file.
+      - Never shown in output or messages, so that key text given here by mistake stays hidden.
       - Falls back to the E(AZURE_CLIENT_CERTIFICATE_PATH) environment variable.
     type: path
   auth_certificate_password:

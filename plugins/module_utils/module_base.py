@@ -48,7 +48,8 @@ ENTRA_AUTH_ARGUMENT_SPEC = dict(
     tenant_id=dict(type="str", fallback=(env_fallback, ["AZURE_TENANT_ID"])),
     auth_client_id=dict(type="str", fallback=(env_fallback, ["AZURE_CLIENT_ID"])),
     auth_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_SECRET"])),
-    auth_certificate_path=dict(type="path", fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
+    # no_log: key text pasted here by mistake must not reach the output either.
+    auth_certificate_path=dict(type="path", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
     auth_certificate_password=dict(type="str", no_log=True,
                                    fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PASSWORD"])),
 )
@@ -58,7 +59,8 @@ ENTRA_AUTH_ARGUMENT_SPEC = dict(
 ZIA_AUTH_ARGUMENT_SPEC = dict(
     zscaler_client_id=dict(type="str", fallback=(env_fallback, ["ZSCALER_CLIENT_ID"])),
     zscaler_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["ZSCALER_CLIENT_SECRET"])),
-    zscaler_private_key=dict(type="path", no_log=False, fallback=(env_fallback, ["ZSCALER_PRIVATE_KEY"])),
+    # The key text itself or the path of its file: no_log, since it is often the key.
+    zscaler_private_key=dict(type="str", no_log=True, fallback=(env_fallback, ["ZSCALER_PRIVATE_KEY"])),
     zscaler_vanity_domain=dict(type="str", fallback=(env_fallback, ["ZSCALER_VANITY_DOMAIN"])),
     zscaler_cloud=dict(type="str", fallback=(env_fallback, ["ZSCALER_CLOUD"])),
     zscaler_token_url=dict(type="str", no_log=False, fallback=(env_fallback, ["MIPCONNECT_ZSCALER_TOKEN_URL"])),
@@ -216,36 +218,73 @@ class MipConnectModule:
 
     # Running -------------------------------------------------------------
 
-    def run(self, work):
+    def run(self, work, session_end_path=None):
         """Call ``work()`` and exit with its result, or fail with a sentence.
 
         ``work`` may attach ``partial_result`` to an error: what was already
         changed before the failure, so a person knows where the run stopped.
+
+        ZIA activates what a legacy session saved when the session ends, which the
+        result must say: ``session_end_path`` names the dict of the result that gets
+        ``activated_by_session_end`` (``()`` the result itself, ``("activation",)`` its
+        activation); a warning says it in any case.
         """
+        try:
+            self._run(work, session_end_path)
+        finally:
+            self._close()  # does nothing when _run closed already
+
+    def _run(self, work, session_end_path):
         try:
             result = work()
         except MipConnectError as err:
-            partial = getattr(err, "partial_result", None) or {}
+            partial = dict(getattr(err, "partial_result", None) or {})
+            self._report_session_end(partial, self._close(), session_end_path, failed=True)
             self.ansible.fail_json(msg=str(err), error=err.as_dict(), **partial)
         except Exception as err:  # pylint: disable=broad-except
             # An unexpected bug: keep the traceback (it holds no request data)
             # but say plainly that it is ours.
+            self._close()
             self.ansible.fail_json(msg="Unexpected error in mipconnect.zia: %s: %s" % (type(err).__name__, err),
                                    exception=traceback.format_exc())
-        finally:
-            self._close()
+        # Closed before the result is made: the logout itself can activate what the run saved.
+        self._report_session_end(result, self._close(), session_end_path)
         if not self.ansible._diff:
             result.pop("diff", None)  # only asked-for diffs reach the output
         for warning in result.pop("warnings", []):
             self.ansible.warn(warning)
         self.ansible.exit_json(**result)
 
+    def _report_session_end(self, result, ended, path, failed=False):
+        if ended:
+            how = {zia.LOGOUT: "by its logout", zia.SESSION_EXPIRED: "by an idle timeout during the run"}
+            self.ansible.warn(
+                "ZIA activated the changes this run saved when its legacy API session ended (%s): changes "
+                "saved under legacy sign-in (zia_username) cannot wait for a later activation. Sign in with "
+                "OneAPI (zscaler_client_id) to activate the changes of many runs at once."
+                % " and ".join(how.get(reason, reason) for reason in sorted(set(ended))))
+        if path is None or (failed and not ended):
+            return
+        target = result
+        for key in path:
+            target = target.setdefault(key, {})
+            if not isinstance(target, dict):
+                return
+        target["activated_by_session_end"] = bool(ended)
+
     def _close(self):
-        """Log out of ZIA (legacy sessions count against a limit) and close connections."""
+        """Log out of ZIA (legacy sessions count against a limit) and close connections.
+
+        Returns how ZIA activated this run's saved changes by ending its legacy session."""
+        ended = []
         if self._zia is not None:
             try:
-                self._zia.close()
+                ended = self._zia.close()
             except MipConnectError:
-                pass  # the session expires by itself; the module's own result matters more
+                # The session expires by itself, which activates the same; the module's own result matters more.
+                ended = list(self._zia.session_end_activations)
+            self._zia = None
         if self._http is not None:
             self._http.close()
+            self._http = None
+        return ended

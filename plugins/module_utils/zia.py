@@ -7,6 +7,11 @@ ZIA documents per-kind limits (GET 2/s, POST and PUT together 1/s, DELETE
 1/min, activation 10/min) and answers 429 past them; the client paces itself
 to stay inside them rather than lean on 429s. Changes take effect only after activation.
 
+ZIA also activates what a legacy API session saved when that session ends (logout, or
+the idle timeout), so under legacy sign-in saved changes never outlive the run that
+saved them. The client keeps count, and says when that happened
+(``session_end_activations``), so that no result claims changes still wait.
+
 Reads of MIP accounts use the documented endpoints only. The write contract
 (which ZIA does not document) is in ``zia_mip_contract.py``.
 """
@@ -35,6 +40,9 @@ PAGE_SIZE = 100
 RATE_LIMITS = {"GET": (2, 1.0), "WRITE": (1, 1.0), "DELETE": (1, 60.0), "ACTIVATE": (10, 60.0)}
 ACTIVATE_PATH = "/status/activate"
 MAX_RELOGINS = 2
+# How ZIA activated saved changes without POST /status/activate: the legacy session ended.
+SESSION_EXPIRED = "session_expired"
+LOGOUT = "logout"
 # Fields of tenantAuthorizationInfo that are not secret; everything else is dropped.
 SAFE_AUTHORIZATION_FIELDS = ("type", "clientId", "tenantId")
 
@@ -84,6 +92,10 @@ class ZiaClient:
         self._sleep = sleep
         self._clock = clock
         self.limiter = RateLimiter(sleep, clock)
+        # Whether this client saved changes that no activation has taken yet.
+        self.staged = False
+        # Each time ZIA activated this client's saved changes because its legacy session ended.
+        self.session_end_activations = []
 
     def call(self, method, path, params=None, json=None, missing_ok=False, idempotent=None):
         """One API call with re-login, edit-lock waits and readable errors.
@@ -108,11 +120,14 @@ class ZiaClient:
                 # More than once, since a short idle timeout can expire a fresh session
                 # on a busy controller; never endlessly, since refused credentials stay refused.
                 relogins += 1
+                self._session_ended(SESSION_EXPIRED)
                 self.auth.refresh()
                 continue
             if response.status_code == 404 and missing_ok:
                 return None
             if response.status_code < 300:
+                if method in ("POST", "PUT", "DELETE") and limit_kind(method, path) != "ACTIVATE":
+                    self.staged = True
                 return response.json() if response.content else {}
             err = api_error_from(SERVICE, response)
             if err.code == "EDIT_LOCK_NOT_AVAILABLE":
@@ -149,9 +164,14 @@ class ZiaClient:
         return (self.call("GET", "/status") or {}).get("status")
 
     def activate(self, timeout=120, poll=2.0):
-        """Activate staged changes and wait until ZIA reports ACTIVE."""
-        answer = self.call("POST", ACTIVATE_PATH, idempotent=True) or {}
-        return self.wait_until_active(answer.get("status"), timeout, poll)
+        """Activate staged changes and wait until ZIA reports ACTIVE.
+
+        The empty JSON body is what Zscaler's SDKs send: ZIA answers 415 to a POST
+        without Content-Type: application/json. Repeating an activation after a
+        failure only activates again, so the HTTP layer may retry it."""
+        status = (self.call("POST", ACTIVATE_PATH, json={}, idempotent=True) or {}).get("status")
+        self.staged = False
+        return self.wait_until_active(status, timeout, poll)
 
     def wait_until_active(self, status, timeout=120, poll=2.0):
         """Poll the activation status from ``status`` until ZIA reports ACTIVE."""
@@ -196,8 +216,18 @@ class ZiaClient:
         return [tag for tag in self.pages("/casbTenant/%s/tags/policy" % tenant_id, missing_ok=True)
                 if not tag.get("deleted")]
 
+    def _session_ended(self, how):
+        """A legacy session ended: ZIA activated what this client saved in it."""
+        if self.staged and self.auth.mode == "legacy":
+            self.session_end_activations.append(how)
+            self.staged = False
+
     def close(self):
+        """Sign out, and return how ZIA activated this client's changes by ending its legacy
+        session (``session_expired``, ``logout``); empty when it did not."""
+        self._session_ended(LOGOUT)  # counted first: a failed logout ends by the idle timeout
         self.auth.logout()
+        return list(self.session_end_activations)
 
 
 class EditLockWaits:

@@ -98,6 +98,10 @@ options:
         (C(PENDING)), so that a run interrupted between saving and activating is completed by the next one.
         Those staged changes may include other admins' edits.
       - Check mode never activates.
+      - V(false) leaves the changes saved for one later activation (M(mipconnect.zia.zia_activation)) only
+        under OneAPI sign-in (O(zscaler_client_id)). ZIA activates what a legacy API session (O(zia_username))
+        saved when the session ends, and every run ends its session by logging out, so under legacy sign-in the
+        changes are activated as the run ends; RV(activation.activated_by_session_end) and a warning say so.
     type: bool
     default: true
   wait_for:
@@ -264,6 +268,13 @@ activation:
       description: How long the activation took, when this run activated.
       type: float
       returned: when activated
+    activated_by_session_end:
+      description:
+        - Whether ZIA activated the changes this run saved because the run's legacy API session ended (the
+          logout at the end of the run, or an idle timeout during it), without an activation by the module.
+        - Always false under OneAPI sign-in, and when the run saved nothing or activated what it saved.
+        - Also in the result of a failed run that saved changes before failing, when it is true.
+      type: bool
 changes:
   description: What was changed, or would be in check mode.
   returned: always
@@ -360,7 +371,7 @@ def main():
         reconciler = MipAccountReconciler(module.zia_client(), spec, module.check_mode, validator=validator)
         return reconciler.present() if module.params["state"] == "present" else reconciler.absent()
 
-    module.run(work)
+    module.run(work, session_end_path=("activation",))
 
 
 if __name__ == "__main__":

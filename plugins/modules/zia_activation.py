@@ -18,6 +18,10 @@ description:
   - Use it to activate once after many changes, for example after M(mipconnect.zia.mip_account) tasks with
     O(mipconnect.zia.mip_account#module:activate=false) for many tenants. ZIA allows 10 activations per minute per
     organisation, so one activation for twenty accounts saves about two minutes.
+  - Batching needs OneAPI sign-in (O(zscaler_client_id)). ZIA activates what a legacy API session
+    (O(zia_username)) saved when that session ends, and each task ends its session when it finishes, so under
+    legacy sign-in every task's changes are already activated by the time this module runs (their results say
+    so in C(activation.activated_by_session_end)); this module then finds nothing staged.
   - Activation publishes every staged change of the organisation, also those other admins saved.
 author:
   - mipconnect.zia contributors (@mipconnect)
