@@ -18,6 +18,8 @@ import yaml
 from emulator import Emulator
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# save_result, the harness's own action: saves registered results without running a module.
+ACTION_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "action_plugins")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -31,12 +33,39 @@ def collections_path():
     return base
 
 
+# The emulated ZIA cloud as the integration tests start (and the fault scenarios leave) it.
+# ZIA's per-organisation rate limits are off: every test gets its own organisation and
+# the client paces itself to the documented limits anyway (tests/unit proves the pacing),
+# so the emulator's limits only bit across consecutive ansible-playbook runs of one test,
+# where a second DELETE waited out ZIA's DELETE-a-minute window. Tests about throttling
+# and about parallel hosts sharing one organisation switch them on (``zia_rate_limits``).
+ZIA_TEST_DEFAULTS = {
+    "rate_limits": False,
+    "retry_after_form": "header_seconds_suffix",
+    "edit_lock_writes": 0,
+    "maintenance": False,
+    "write_contract": True,
+    "activation_seconds": 1.0,
+    "label_retrieval_seconds": 1.0,
+    "session_timeout": 300.0,
+}
+
+
 @pytest.fixture(scope="session")
 def emulator():
     emu = Emulator()
     emu.start()
+    emu.configure_zia(**ZIA_TEST_DEFAULTS)
     yield emu
     emu.stop()
+
+
+@pytest.fixture
+def zia_rate_limits(emulator):
+    """ZIA's documented per-organisation rate limits, enforced with 429s, for one test."""
+    emulator.configure_zia(rate_limits=True)
+    yield
+    emulator.configure_zia(rate_limits=ZIA_TEST_DEFAULTS["rate_limits"])
 
 
 class PlaybookRun:
@@ -91,6 +120,7 @@ class Tenant:
         env = dict(os.environ)
         env.update({
             "ANSIBLE_COLLECTIONS_PATH": self.collections,
+            "ANSIBLE_ACTION_PLUGINS": ACTION_PLUGINS,
             "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_RETRY_FILES_ENABLED": "0",
             "ANSIBLE_LOCALHOST_WARNING": "0",
@@ -122,8 +152,8 @@ class Tenant:
             "tasks": [
                 {"name": "Module under test", module: args, "register": "result", "no_log": no_log,
                  "ignore_errors": True},
-                {"name": "Save the registered result", "ansible.builtin.copy": {
-                    "content": "{{ result | to_json }}", "dest": str(result_file), "mode": "0600"},
+                {"name": "Save the registered result", "save_result": {
+                    "content": "{{ result | to_json }}", "dest": str(result_file)},
                  "no_log": True, "check_mode": False, "diff": False},
             ],
         }]

@@ -112,8 +112,8 @@ def run_batch(tenant, cases, zia=None, drop_env=(), check=False, diff=False, ver
                    % (emu.url, MARKER_PREFIX)}})
     result_file = tenant.tmp_path / ("batch-%d.json" % time.time_ns())
     everything = "{{ {%s} | to_json }}" % ", ".join("'r%d': r%d" % (i, i) for i in range(len(cases)))
-    tasks.append({"name": "Save the registered results", "ansible.builtin.copy": {
-        "content": everything, "dest": str(result_file), "mode": "0600"},
+    tasks.append({"name": "Save the registered results", "save_result": {
+        "content": everything, "dest": str(result_file)},
         "no_log": True, "check_mode": False, "diff": False})
     playbook = [{"name": "batch", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
     playbook_file = tenant.tmp_path / ("batch-%d.yml" % time.time_ns())

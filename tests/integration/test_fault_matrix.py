@@ -25,6 +25,7 @@ import time
 import pytest
 import yaml
 
+from conftest import ZIA_TEST_DEFAULTS
 from helpers import token_with_secret
 from proof_helpers import FaultMatrix
 
@@ -56,9 +57,7 @@ def scenario(request, emulator):
     yield row
     emulator.clear_faults()
     emulator.configure(replication_delay=0)
-    emulator.configure_zia(rate_limits=True, retry_after_form="header_seconds_suffix", edit_lock_writes=0,
-                           maintenance=False, write_contract=True, activation_seconds=1, label_retrieval_seconds=1,
-                           session_timeout=300)
+    emulator.configure_zia(**ZIA_TEST_DEFAULTS)
     MATRIX.record(request.node.name.replace("test_", "", 1), row["fault"], row["expectation"],
                   row.get("outcome", "FAILED (see test)"), time.monotonic() - row["started"])
 
@@ -417,8 +416,8 @@ def _run_with_task_timeout(tenant, args, seconds):
     playbook = [{"name": "t", "hosts": "localhost", "gather_facts": False, "tasks": [
         {"name": "mip_account", "mipconnect.zia.mip_account": args, "register": "result", "ignore_errors": True,
          "no_log": True, "timeout": seconds},
-        {"name": "save", "ansible.builtin.copy": {"content": "{{ result | to_json }}", "dest": str(result_file),
-                                                  "mode": "0600"}, "no_log": True}]}]
+        {"name": "save", "save_result": {"content": "{{ result | to_json }}", "dest": str(result_file)},
+         "no_log": True}]}]
     path = tenant.tmp_path / "timeout.yml"
     path.write_text(yaml.safe_dump(playbook, sort_keys=False))
     subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c",
