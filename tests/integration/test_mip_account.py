@@ -283,7 +283,7 @@ def test_manual_secret_rotation_with_wait_is_not_reported_done(tenant, emulator,
     assert connector[1] not in run.output
 
 
-def test_throttling_and_edit_lock_are_survived(tenant, emulator, connector):
+def test_throttling_and_edit_lock_are_survived(tenant, emulator, connector, zia_rate_limits):
     emulator.configure_zia(edit_lock_writes=1)
     emulator.add_fault(method="GET", path=r"^/zia/api/v1/casbTenant/lite", status=429,
                        headers={"Retry-After": "1s"}, times=1)
