@@ -174,6 +174,8 @@ options:
       - Azure subscription whose storage the connector scans. Required when O(applications) includes
         V(azure_blob_storage); the C(Storage Blob Data Contributor) and C(Storage Account Contributor)
         roles are assigned at its scope.
+      - Falls back to the E(AZURE_SUBSCRIPTION_ID) environment variable (set by AWX's Azure Resource Manager
+        credential); an empty variable counts as unset.
     type: str
   power_platform_token:
     description:
@@ -350,6 +352,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.errors import Input
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import PowerPlatformClient
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     MipConnectModule,
+    env_fallback,
     require_guid,
     require_https_url,
     require_range,
@@ -379,7 +382,7 @@ ARGUMENT_SPEC = dict(
     private_key_json_path=dict(type="path"),
     certificate_validity_days=dict(type="int", default=1461),
     certificate_renew_before_days=dict(type="int", default=30),
-    subscription_id=dict(type="str"),
+    subscription_id=dict(type="str", fallback=(env_fallback, ["AZURE_SUBSCRIPTION_ID"])),
     power_platform_token=dict(type="str", no_log=True),
 )
 

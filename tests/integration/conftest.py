@@ -87,10 +87,11 @@ def _is_token_request(entry):
 class Tenant:
     """One emulated tenant and the environment that points the modules at it."""
 
-    def __init__(self, emulator, tmp_path):
+    def __init__(self, emulator, tmp_path, info=None):
+        """``info``: an existing emulated Entra tenant to share (its own ZIA organisation is still new)."""
         self.emulator = emulator
         self.tmp_path = tmp_path
-        self.info = emulator.create_tenant()
+        self.info = info or emulator.create_tenant()
         self.tenant_id = self.info["tenant_id"]
         self.subscription_id = self.info["subscription_id"]
         self.collections = collections_path()
@@ -167,13 +168,13 @@ class Tenant:
             command.append("--diff")
         if verbosity:
             command.append("-" + "v" * verbosity)
-        before = len(self.emulator.requests())
+        before = self.emulator.request_count()
         proc = subprocess.run(command, env=self.env(client, zia), capture_output=True, text=True, timeout=600)
         output = proc.stdout + proc.stderr
         if not result_file.exists():
             raise AssertionError("playbook did not finish:\n" + output)
         result = json.loads(result_file.read_text())
-        requests = [r for r in self.emulator.requests()[before:] if r.get("tenant") in (None, self.tenant_id)]
+        requests = [r for r in self.emulator.requests(before) if r.get("tenant") in (None, self.tenant_id)]
         return PlaybookRun(result, output, requests, proc.returncode)
 
     def state(self):

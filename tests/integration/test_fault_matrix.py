@@ -470,7 +470,7 @@ def _kill_at_step(emulator, command, env, method, path, cwd, skip=0):
     answers 503, so that step is NOT done; the moment it arrives, SIGKILL everything: the crash lands
     exactly between the previous step and this one. With ``skip``, the first ``skip`` such requests pass."""
     emulator.faults.add(method=method, path=path, status=503, delay=HOLD_SECONDS, times=1, skip=skip)
-    logged = len(emulator.requests())
+    logged = emulator.request_count()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True, cwd=cwd)
     deadline = time.monotonic() + 120
@@ -491,7 +491,7 @@ def _kill_at_step(emulator, command, env, method, path, cwd, skip=0):
     # The held request is answered (503, to nobody) and logged HOLD_SECONDS later: wait for it so it
     # does not show up in the request log of the next run.
     deadline = time.monotonic() + HOLD_SECONDS + 10
-    while not any(r["status"] == 503 and re.search(path, r["path"]) for r in emulator.requests()[logged:]):
+    while not any(r["status"] == 503 and re.search(path, r["path"]) for r in emulator.requests(logged)):
         assert time.monotonic() < deadline, "the held request never finished"
         time.sleep(0.1)
 

@@ -473,9 +473,9 @@ def test_property_generated_bad_values_are_refused_before_any_request(module_nam
         option, value = pair
         args = dict(base_args)
         args[option] = value
-        before = len(emulator.requests())
+        before = emulator.request_count()
         result, text = run_module_inprocess(module, args, env)
-        sent = [(r["method"], r["path"]) for r in emulator.requests()[before:]]
+        sent = [(r["method"], r["path"]) for r in emulator.requests(before)]
         seen.append(option)
         assert result.get("failed"), (option, value, result)
         assert names_option(option, result.get("msg")), (option, value, result.get("msg"))
