@@ -24,7 +24,6 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.errors import Input
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import ArmClient, GraphClient
 
 
-
 def env_fallback(*names):
     """The first of these environment variables that is set and not empty.
 

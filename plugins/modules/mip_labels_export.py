@@ -29,7 +29,7 @@ requirements:
   - cryptography
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.action_groups
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.label_selection
   - mipconnect.zia.entra_auth
   - mipconnect.zia.entra_endpoints
@@ -42,6 +42,8 @@ attributes:
   diff_mode:
     support: full
     details: Shows each file's SHA-256 and mode before and after (not the content, which can be large).
+  platform:
+    platforms: posix
   action_group:
     support: full
     membership:

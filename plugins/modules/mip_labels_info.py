@@ -26,7 +26,7 @@ requirements:
   - cryptography
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.action_groups
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.label_selection
   - mipconnect.zia.entra_auth
   - mipconnect.zia.entra_endpoints
@@ -39,6 +39,8 @@ attributes:
   diff_mode:
     support: N/A
     details: This action does not modify state.
+  platform:
+    platforms: posix
   action_group:
     support: full
     membership:
@@ -86,6 +88,21 @@ labels:
   description: The labels, sub-labels flattened after their parent.
   returned: when return_labels is true
   type: list
+  sample:
+    - id: 6f1c0a3e-0a5e-4b1c-9f51-2c7d3b0f9a11
+      name: Confidential
+      display_name: Confidential
+      priority: 2
+      parent_id: null
+      parent_name: null
+      active: true
+      appliable: false
+      color: '#FF8C00'
+      content_formats:
+      - file
+      - email
+      has_protection: false
+      source: graph_beta
   elements: dict
   contains:
     id:
@@ -139,10 +156,12 @@ count:
   description: Number of labels after filtering.
   returned: always
   type: int
+  sample: 8
 endpoint:
   description: The Graph endpoint that answered, C(beta) or C(v1.0).
   returned: when Graph was read
   type: str
+  sample: "beta"
 endpoints_tried:
   description:
     - The Graph endpoints tried, in order, with the HTTP status each answered (C(code) is Graph's error code);
@@ -155,6 +174,12 @@ drift:
   description: With O(source=both), how ZIA's view differs from Microsoft's.
   returned: when source is both
   type: dict
+  sample:
+    not_in_zia:
+    - id: 6f1c0a3e-0a5e-4b1c-9f51-2c7d3b0f9a11
+      name: Secret
+    deleted_in_microsoft: []
+    renamed: []
   contains:
     not_in_zia:
       description: Labels in Microsoft that ZIA has not retrieved.
