@@ -24,9 +24,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements.stamp
 COLLECTIONS := $(CURDIR)/build/collections
 COLLECTION_DIR := $(COLLECTIONS)/ansible_collections/mipconnect/zia
-# More workers than cores: much of a test is waiting (ansible-playbook start-up, ZIA's
-# rate-limit pacing, activation and label-retrieval polls, injected timeouts), and
-# another worker's CPU work fills it. Work stealing keeps the long tests from ending alone.
+# More workers than cores: much of a test is waiting (ZIA's rate-limit pacing,
+# activation and label-retrieval polls, injected timeouts), and another worker's
+# CPU work fills it. Work stealing keeps the long tests from ending alone.
 PYTEST_WORKERS ?= 4
 PYTEST_DIST ?= worksteal
 # Extra arguments per suite, e.g. make sanity SANITY_ARGS="--test pylint"
