@@ -403,7 +403,9 @@ def test_zia_activation_stuck_past_the_timeout(tenant, emulator, scenario):
                     expectation="clear activation timeout error within wait_timeout")
     client_id, secret = _connector_for_zia(tenant)
     emulator.configure_zia(activation_seconds=600)
-    run = _run_with_task_timeout(tenant, account_args(tenant, client_id, secret, wait_timeout=5), 10)
+    # Ansible's task timeout is far above wait_timeout, so that a busy machine (token, validation and save
+    # before the wait) cannot fire it, and below the two minutes or more a module ignoring wait_timeout waits.
+    run = _run_with_task_timeout(tenant, account_args(tenant, client_id, secret, wait_timeout=5), 60)
     assert run["failed"]
     assert "activation" in run["msg"].lower(), run["msg"]
     assert "timed out" not in run["msg"], "Ansible's task timeout fired: the module ignored wait_timeout"
