@@ -5,7 +5,7 @@
 #   make sanity    ansible-test sanity on the built collection (no ignore files)
 #   make units     ansible-test units (tests/unit) on the built collection
 #   make lint      ansible-lint, production profile (.ansible-lint)
-#   make pytest    pytest: tests/emulator_tests and tests/integration (-n 2)
+#   make pytest    pytest: tests/emulator_tests and tests/integration (-n 4, work stealing)
 #   make molecule  molecule scenarios of the roles (localhost, against the emulator)
 #   make install   build the collection and install it under build/collections
 #   make demo      run playbooks/demo.yml against the local emulator
@@ -24,7 +24,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements.stamp
 COLLECTIONS := $(CURDIR)/build/collections
 COLLECTION_DIR := $(COLLECTIONS)/ansible_collections/mipconnect/zia
-PYTEST_WORKERS ?= 2
+# More workers than cores: much of a test is waiting (ZIA's rate-limit pacing,
+# activation and label-retrieval polls, injected timeouts), and another worker's
+# CPU work fills it. Work stealing keeps the long tests from ending alone.
+PYTEST_WORKERS ?= 4
+PYTEST_DIST ?= worksteal
 # Extra arguments per suite, e.g. make sanity SANITY_ARGS="--test pylint"
 SANITY_ARGS ?=
 UNITS_ARGS ?=
@@ -68,7 +72,7 @@ lint: install
 	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" ansible-lint $(LINT_ARGS)
 
 pytest: install
-	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" scripts/run_pytest.sh -n "$(PYTEST_WORKERS)" $(PYTEST_ARGS)
+	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" scripts/run_pytest.sh -n "$(PYTEST_WORKERS)" --dist "$(PYTEST_DIST)" $(PYTEST_ARGS)
 
 molecule: install
 	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" scripts/run_molecule.sh $(MOLECULE_ARGS)

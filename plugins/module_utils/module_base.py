@@ -16,11 +16,28 @@ import os
 import re
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, transport, zia, zia_auth
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import ArmClient, GraphClient
+
+
+def env_fallback(*names):
+    """The first of these environment variables that is set and not empty.
+
+    Ansible's own env_fallback takes an empty variable as a value. AWX sets every
+    variable a credential type injects and renders a field left empty as "", so
+    ``AZURE_CLOUD=""`` would fail the choices check instead of meaning the default.
+    Every option of this collection that reads the environment reads it here.
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    raise AnsibleFallbackNotFound
+
 
 # Options of the HTTP layer; documented in doc_fragments/connection.py.
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -45,9 +62,10 @@ ENTRA_ENDPOINTS_ARGUMENT_SPEC = dict(
 
 # The Entra identity a module acts as; documented in doc_fragments/entra_auth.py.
 ENTRA_AUTH_ARGUMENT_SPEC = dict(
-    tenant_id=dict(type="str", fallback=(env_fallback, ["AZURE_TENANT_ID"])),
+    # AZURE_TENANT and AZURE_SECRET: what AWX's built-in Azure Resource Manager credential sets.
+    tenant_id=dict(type="str", fallback=(env_fallback, ["AZURE_TENANT_ID", "AZURE_TENANT"])),
     auth_client_id=dict(type="str", fallback=(env_fallback, ["AZURE_CLIENT_ID"])),
-    auth_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_SECRET"])),
+    auth_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_SECRET", "AZURE_SECRET"])),
     # no_log: key text pasted here by mistake must not reach the output either.
     auth_certificate_path=dict(type="path", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
     auth_certificate_password=dict(type="str", no_log=True,
@@ -180,18 +198,19 @@ class MipConnectModule:
     def entra_token_provider(self, endpoints):
         """The token provider for the identity given by the auth options."""
         p = self.params
-        for option, variable in (("tenant_id", "AZURE_TENANT_ID"), ("auth_client_id", "AZURE_CLIENT_ID")):
+        for option, variable in (("tenant_id", "AZURE_TENANT_ID or AZURE_TENANT"), ("auth_client_id", "AZURE_CLIENT_ID")):
             if not p[option]:
                 raise InputError(option, "is required to sign in to Microsoft Entra ID (or set %s)." % variable)
         tenant_id = require_guid("tenant_id", p["tenant_id"])
         client_id = require_guid("auth_client_id", p["auth_client_id"])
-        # Checked here rather than with mutually_exclusive: an empty
-        # AZURE_CLIENT_SECRET left in the environment must not count as set.
+        # Checked here rather than with mutually_exclusive, which would also see an
+        # auth_client_secret given as "" in the task.
         if p["auth_client_secret"] and p["auth_certificate_path"]:
             raise InputError("auth_client_secret", "give either auth_client_secret or auth_certificate_path, not both.")
         if not p["auth_client_secret"] and not p["auth_certificate_path"]:
-            raise InputError("auth_client_secret", "no credential for %s: set auth_client_secret (or AZURE_CLIENT_SECRET) "
-                                                   "or auth_certificate_path (or AZURE_CLIENT_CERTIFICATE_PATH)."
+            raise InputError("auth_client_secret", "no credential for %s: set auth_client_secret (or AZURE_CLIENT_SECRET "
+                                                   "or AZURE_SECRET) or auth_certificate_path (or "
+                                                   "AZURE_CLIENT_CERTIFICATE_PATH)."
                              % client_id)
         certificate = None
         if p["auth_certificate_path"]:

@@ -21,17 +21,29 @@ description:
     waits, through the read API, until a person has done them.
 author:
   - mipconnect.zia contributors (@mipconnect)
+requirements:
+  - msal
+  - requests
+  - cryptography
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
   - mipconnect.zia.entra_endpoints
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Sends only reads, never validates against Microsoft with a write, never activates.
+    details: Sends only reads, never validates against Microsoft with a write, never activates.
   diff_mode:
     support: full
-    description: Shows the account before and after; the client secret is always redacted.
+    details: Shows the account before and after; the client secret is always redacted.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - mipconnect.zia.all
 options:
   name:
     description:
@@ -165,6 +177,23 @@ account:
   description: The account as ZIA gives it and as the portal words it. Null when absent.
   returned: always
   type: dict
+  sample:
+    id: 11789488
+    name: Contoso MIP
+    tenant_id: 5f0153d6-170d-4059-a4a4-c9b02df00c74
+    connector: custom
+    client_id: 3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40
+    statuses:
+    - CASB_TENANT_ACTIVE
+    - CASB_TENANT_VALIDATION_SUCCESS
+    status: Active
+    label_retrieval: true
+    inactive: false
+    validation_status: CASB_TENANT_VALIDATION_SUCCESS
+    validation_message: null
+    last_validation_time: '2026-01-12T09:30:05Z'
+    last_label_scan_time: '2026-01-12T09:31:40Z'
+    label_count: 8
   contains:
     id:
       description: ZIA's id of the account (C(tenantId) in the API). Null in check mode before creation.
@@ -216,6 +245,20 @@ validation:
     - Holds no secret or token.
   returned: when credentials were validated
   type: dict
+  sample:
+    valid: true
+    reason: The connector's credentials work and every required permission is consented.
+    aadsts: null
+    missing_permissions: {}
+    granted_roles:
+      Microsoft Graph:
+      - InformationProtectionPolicy.Read.All
+      - User.Read.All
+    labels_probe:
+      ok: true
+      endpoint: beta/security/informationProtection/sensitivityLabels
+      status: 200
+      labels_seen: 1
   contains:
     valid:
       description: Whether the credentials work with every required permission.
@@ -255,6 +298,7 @@ activation:
   description: Whether the ZIA configuration was activated, its final status and how long it took.
   returned: always
   type: dict
+  sample: {"activated": true, "status": "ACTIVE", "seconds": 2.1}
   contains:
     activated:
       description: Whether this run activated the ZIA configuration (never in check mode).
@@ -279,6 +323,7 @@ changes:
   description: What was changed, or would be in check mode.
   returned: always
   type: list
+  sample: ["create MIP account 'Contoso MIP'", "activate the ZIA configuration"]
   elements: str
 diff:
   description:
@@ -287,6 +332,16 @@ diff:
     - The client secret is never shown, C(client_secret) is C(********), or C((changed)) when this run sent one.
   returned: with --diff
   type: dict
+  sample:
+    before: null
+    after:
+      name: Contoso MIP
+      tenant_id: 5f0153d6-170d-4059-a4a4-c9b02df00c74
+      connector: custom
+      client_id: 3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40
+      client_secret: (changed)
+      label_retrieval: true
+      inactive: false
   contains:
     before:
       description: "The account before the run; C({exists: false}) when there was none."

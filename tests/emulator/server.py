@@ -238,8 +238,12 @@ class Emulator:
     def zia_oneapi_key(self, org_id):
         return self.zia_control.oneapi_key(org_id)
 
-    def requests(self):
-        return self.request_log.entries()
+    def requests(self, since=0):
+        """The request log from index ``since`` on; ``request_count()`` is the index to start from."""
+        return self.request_log.entries(since)
+
+    def request_count(self):
+        return len(self.request_log)
 
     def clear_requests(self):
         self.request_log.clear()
