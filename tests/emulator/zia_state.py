@@ -12,6 +12,7 @@ import secrets
 import string
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import labels
@@ -121,6 +122,9 @@ class ZiaOrg:
     activation_done_at: float = 0.0
     # Public key for private-key-JWT sign-in to the OneAPI token endpoint, once one was made.
     oneapi_public_key: object = None
+    # Requests the rate limit let through, per kind (GET, WRITE, DELETE, ACTIVATE), and the
+    # ones it refused ("429"): ZIA's limits are per organisation, so are these counts.
+    counted: Counter = field(default_factory=Counter)
 
     def credentials(self):
         return {
