@@ -196,6 +196,12 @@ count:
   description: Number of labels after filtering.
   returned: always
   type: int
+marked_deleted:
+  description:
+    - Of RV(count), the labels ZIA still holds but marks deleted (gone from Purview since its last label scan).
+    - RV(count) minus this is what RV(mipconnect.zia.mip_account#module:account.label_count) counts.
+  returned: always
+  type: int
 endpoint:
   description: The Graph endpoint that answered, C(beta) or C(v1.0).
   returned: when Graph was read
@@ -285,6 +291,7 @@ class LabelRun:
         self.labels = [] if p["return_labels"] else None
         self.tree_records = [] if p["return_tree"] else None
         self.count = 0
+        self.marked_deleted = 0
         self.source = None
         self.unknown = {}
         self.account = p["account_name"]
@@ -318,6 +325,7 @@ class LabelRun:
         record["account"] = self.account
         self.export.add(record)
         self.count += 1
+        self.marked_deleted += 1 if record.get("deleted") else 0
         if self.labels is not None or self.tree_records is not None:
             record.pop("account")
         if self.labels is not None:
@@ -384,6 +392,7 @@ class LabelRun:
         result.update({
             "changed": any(files.values()),
             "count": self.count,
+            "marked_deleted": self.marked_deleted,
             "filters_not_evaluated": dict(self.unknown),
             "files": [{"path": path, "changed": changed} for path, changed in sorted(files.items())],
         })
