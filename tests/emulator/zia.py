@@ -151,6 +151,7 @@ class ZiaService:
         kind = kind_of(request.method, request.path)
         wait, broken, headers = self.cloud.limiter.take(call.org.org_id, kind)
         call.org.counted["429" if wait else kind] += 1
+        call.org.last_counted = call.now
         if wait:
             retry_headers, extra = retry_after(self.cloud.config.retry_after_form, wait)
             raise ZiaError(

@@ -125,6 +125,8 @@ class ZiaOrg:
     # Requests the rate limit let through, per kind (GET, WRITE, DELETE, ACTIVATE), and the
     # ones it refused ("429"): ZIA's limits are per organisation, so are these counts.
     counted: Counter = field(default_factory=Counter)
+    # When the last of those requests arrived (epoch seconds), or None.
+    last_counted: float | None = None
 
     def credentials(self):
         return {
