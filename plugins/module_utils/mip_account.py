@@ -271,9 +271,14 @@ class MipAccountReconciler:
             validation = self.zia.validation_status(raw["tenantId"])  # Read: it may have changed since
         label_count = None
         if raw.get("tenantId") and spec.label_count:
-            # Read: the number of labels is in no other answer; a play that reads the labels anyway
-            # (an export) sets label_count: false and counts them there.
-            label_count = len(self.zia.label_policy(raw["tenantId"]))
+            if before["exists"] is False and secret_sent and not activation.get("activated"):
+                # No read: ZIA retrieves an account's labels only after an activation, and this
+                # run created the account without one.
+                label_count = 0
+            else:
+                # Read: the number of labels is in no other answer; a play that reads the labels
+                # anyway (an export) sets label_count: false and counts them there.
+                label_count = len(self.zia.label_policy(raw["tenantId"]))
         return {
             "changed": bool(self.changes),
             "changes": self.changes,

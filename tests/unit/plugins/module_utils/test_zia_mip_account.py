@@ -445,3 +445,28 @@ def test_raw_of_keeps_what_describe_says():
     raw.pop("labelRetrieval")
     described = describe(raw)
     assert describe(raw_of(described)) == described
+
+
+class CreatingZia(CountingZia):
+    """CountingZia whose write contract also creates accounts."""
+
+    def call(self, method, path, json=None, **_kwargs):
+        if method == "POST" and path == "/casbTenant":
+            self.writes.append((method, path))
+            raw = account(tenant_id=99, name=json["tenantName"], validated_at=1000, label_retrieval=True)
+            self.accounts[99] = raw
+            return dict(raw)
+        return super(CreatingZia, self).call(method, path, json=json, **_kwargs)
+
+
+def test_an_account_created_without_activation_is_not_asked_for_labels_it_cannot_have():
+    zia = CreatingZia([], contract=True)
+    result = reconciler(zia, wait_for="none", activate=False, known_accounts=[]).present()
+    assert zia.writes == [("POST", "/casbTenant")]
+    assert "labels" not in zia.reads and result["account"]["label_count"] == 0
+
+
+def test_an_account_created_and_activated_is_counted():
+    zia = CreatingZia([], contract=True)
+    result = reconciler(zia, wait_for="none", activate=True).present()
+    assert "labels" in zia.reads and result["account"]["label_count"] == 1
