@@ -49,6 +49,7 @@ class LabelRun:
         self.sink = sink
         self.name_regex = self._compile(self.p["name_pattern"])
         self.count = 0
+        self.marked_deleted = 0
         self.source = None
         self.unknown = {}
         self.account = self.p["account_name"]
@@ -80,6 +81,7 @@ class LabelRun:
     def _emit(self, record):
         record["account"] = self.account
         self.count += 1
+        self.marked_deleted += 1 if record.get("deleted") else 0
         self.sink(record)
 
     def graph_records(self):
@@ -132,7 +134,7 @@ class LabelRun:
             if seen is not None:
                 held = [{"id": r["id"], "name": r["name"], "deleted": r["deleted"]} for r in self.zia_records()]
                 result["drift"] = label_utils.drift(seen, held)
-        result.update(count=self.count, filters_not_evaluated=dict(self.unknown))
+        result.update(count=self.count, marked_deleted=self.marked_deleted, filters_not_evaluated=dict(self.unknown))
         if self.unknown:
             result["warnings"] = [
                 "%s could not be evaluated on %d label(s): the %s does not report %s; they were kept."

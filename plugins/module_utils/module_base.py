@@ -232,7 +232,9 @@ class MipConnectModule:
         p = self.params
         require_https_url("zia_api_url", p["zia_api_url"])
         require_https_url("zscaler_token_url", p["zscaler_token_url"])
-        self._zia = zia.ZiaClient(self.http(), zia_auth.build_zia_auth(self.http(), p))
+        auth = zia_auth.build_zia_auth(self.http(), p)
+        # One limiter per ZIA organisation for every task process on this controller.
+        self._zia = zia.ZiaClient(self.http(), auth, limiter=zia.shared_limiter(auth))
         return self._zia
 
     # Running -------------------------------------------------------------

@@ -83,6 +83,11 @@ class OneApiAuth:
         self._token = None
         self._expires_at = 0
 
+    @property
+    def identity(self):
+        """Who signs in, never a secret: with the API host, it names the organisation's rate limits."""
+        return "oneapi:%s" % self._client_id
+
     def apply(self, headers):
         if self._token is None and self._cache is not None:
             self._token = self._cache.get(ONEAPI_AUDIENCE)
@@ -143,6 +148,11 @@ class LegacySessionAuth:
         self._password = password
         self._api_key = api_key
         self._logged_in = False
+
+    @property
+    def identity(self):
+        """Who signs in, never a secret: with the API host, it names the organisation's rate limits."""
+        return "legacy:%s" % self._username.lower()
 
     def apply(self, headers):
         if not self._logged_in:

@@ -128,6 +128,21 @@ options:
     description: Seconds O(wait_for), and activation, may wait, 1 to 7200.
     type: int
     default: 600
+  known_accounts:
+    description:
+      - The organisation's MIP accounts (or those named O(name)) as RV(mipconnect.zia.mip_account_info#module:accounts)
+        returned them moments ago in this play. The module finds the account among them instead of listing the
+        accounts again, so a play over many tenants lists an organisation once.
+      - When the account is not among them, the module lists the accounts itself before it creates one, so a
+        listing older than someone else's creation never makes a second account.
+    type: list
+    elements: dict
+  label_count:
+    description:
+      - Read the account's labels to return RV(account.label_count) (one request). V(false) when the play reads
+        the labels anyway, for example with M(mipconnect.zia.mip_labels_info); RV(account.label_count) is null then.
+    type: bool
+    default: true
 notes:
   - The ZIA APIs are rate limited (GET 2/s, POST and PUT 1/s, DELETE 1/min); the module paces itself and
     retries 429 answers after the wait ZIA asks for.
@@ -150,6 +165,18 @@ EXAMPLES = r"""
     validation_wait: 120
     wait_for: labels_retrieved
   no_log: true
+
+- name: List the organisation's MIP accounts once for many tenants
+  mipconnect.zia.mip_account_info:
+  register: zia_accounts
+  run_once: true
+
+- name: Check each tenant's account without listing them again
+  mipconnect.zia.mip_account:
+    name: "{{ account_name }}"
+    tenant_id: "{{ entra_tenant_id }}"
+    client_id: "{{ connector.client_id }}"
+    known_accounts: "{{ zia_accounts.accounts }}"
 
 - name: Stop label retrieval for a tenant
   mipconnect.zia.mip_account:
@@ -236,7 +263,9 @@ account:
       description: Time of the last successful label scan (UTC, ISO 8601).
       type: str
     label_count:
-      description: Number of labels ZIA holds for the account, not counting labels it marks deleted.
+      description:
+        - Number of labels ZIA holds for the account, not counting labels it marks deleted.
+        - Null with O(label_count=false).
       type: int
 validation:
   description:
@@ -380,6 +409,8 @@ ARGUMENT_SPEC = dict(
     activate=dict(type="bool", default=True),
     wait_for=dict(type="str", default="none", choices=["active", "labels_retrieved", "none", "validated"]),
     wait_timeout=dict(type="int", default=600),
+    known_accounts=dict(type="list", elements="dict"),
+    label_count=dict(type="bool", default=True),
 )
 
 
@@ -393,6 +424,10 @@ def build_spec(params, endpoints):
     require_range("wait_timeout", p["wait_timeout"], 1, 7200)
     require_range("validation_wait", p["validation_wait"], 0, 3600)
     client_id = require_guid("client_id", p["client_id"])
+    for account in p["known_accounts"] or []:
+        if not isinstance(account.get("name"), str) or not isinstance(account.get("id"), int):
+            raise InputError("known_accounts", "every entry needs the name and id mipconnect.zia.mip_account_info "
+                                               "returns; pass its accounts as they are.")
     return MipAccountSpec(
         name=require_text("name", p["name"], 255),
         connector=p["connector"],
@@ -408,6 +443,8 @@ def build_spec(params, endpoints):
         activate=p["activate"],
         wait_for=p["wait_for"],
         wait_timeout=p["wait_timeout"],
+        known_accounts=p["known_accounts"],
+        label_count=p["label_count"],
         consent_url=consent.admin_consent_url(endpoints.authority_host, client_id or "<client id>"),
     )
 

@@ -157,6 +157,13 @@ count:
   returned: always
   type: int
   sample: 8
+marked_deleted:
+  description:
+    - Of RV(count), the labels ZIA still holds but marks deleted (gone from Purview since its last label scan).
+    - RV(count) minus this is what RV(mipconnect.zia.mip_account#module:account.label_count) counts.
+  returned: always
+  type: int
+  sample: 0
 endpoint:
   description: The Graph endpoint that answered, C(beta) or C(v1.0).
   returned: when Graph was read

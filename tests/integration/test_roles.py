@@ -75,6 +75,11 @@ def test_onboarding_plans_then_onboards_then_changes_nothing(tenant):
     assert second.recap()["localhost"]["changed"] == 0
     assert second.row(ACCOUNT)["changed"] is False
     assert second.row(ACCOUNT)["label_count"] == 8
+    # The no-op reads each ZIA answer once (the lookup's listing serves mip_account, the export's
+    # labels serve the count), and sends 10 requests in all, tokens included.
+    zia_reads = [r["path"] for r in second.requests if r["service"] == "zia"]
+    assert len(zia_reads) == len(set(zia_reads)) == 4, zia_reads
+    assert len(second.requests) <= 10, [(r["service"], r["method"], r["path"]) for r in second.requests]
 
     again = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant), check=True, diff=True)
     again.assert_ok()
