@@ -22,6 +22,7 @@ import re
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
+from ansible_collections.mipconnect.zia.plugins.module_utils.jws import sign_rs256
 from ansible_collections.mipconnect.zia.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from
 
@@ -93,12 +94,10 @@ class OneApiAuth:
             self._cache.put(ONEAPI_AUDIENCE, self._token, int(payload.get("expires_in", 3600)))
 
     def _client_assertion(self):
-        import jwt  # PyJWT ships with msal
-
         now = int(time.time())
         claims = {"iss": self._client_id, "sub": self._client_id, "aud": self.token_url,
                   "iat": now, "exp": now + 300, "jti": "%s-%s" % (self._client_id, now)}
-        return jwt.encode(claims, self._private_key, algorithm="RS256")
+        return sign_rs256(claims, self._private_key)
 
     def logout(self):
         """Tokens expire by themselves; nothing to close."""

@@ -290,7 +290,10 @@ secrets:
       description: Description (display name).
       type: str
     hint:
-      description: First characters of the value, as the portal shows them.
+      description:
+        - The first three characters of the value, exactly as Microsoft Graph returns them to anyone who may
+          read the application (C(passwordCredential.hint)) and the Azure portal shows them. They tell secrets
+          apart; they are not enough to use one. The module never derives anything else from a value.
       type: str
     start:
       description: Start of validity (UTC).
