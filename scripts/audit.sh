@@ -6,19 +6,26 @@
 #   audit.sh run PIP_AUDIT LOCKFILE CACHE_DIR
 #
 # `run` needs no pip resolution (every line is pinned: --no-deps
-# --disable-pip); responses are cached under CACHE_DIR. Exit status: 0 no
-# known vulnerability, 1 findings (listed with their fixed versions), 3 the
-# vulnerability data could not be reached (no audit was done: not a pass).
+# --disable-pip); responses are cached under CACHE_DIR. --strict: a package
+# PyPI has no data for fails the audit instead of being skipped in silence.
+# Exit status: 0 no known vulnerability, 1 findings (listed with their fixed
+# versions) or a package that could not be audited, 3 the vulnerability data
+# could not be reached (no audit was done: not a pass).
 set -euo pipefail
 
+# The per-release JSON pip-audit reads (a mirror may serve the index but not this).
+AUDIT_PROBE_URL=${AUDIT_PROBE_URL:-https://pypi.org/pypi/pip-audit/2.10.1/json}
+
 reachable() {
-    python3 - <<'PY'
+    AUDIT_PROBE_URL=$AUDIT_PROBE_URL python3 - <<'PY'
+import os
 import sys
 import urllib.request
 try:
-    urllib.request.urlopen("https://pypi.org/pypi/pip-audit/json", timeout=10).close()
+    urllib.request.urlopen(os.environ["AUDIT_PROBE_URL"], timeout=10).close()
 except Exception as exc:  # any failure means: not reachable from here
-    print("audit: pypi.org is not reachable (%s)" % type(exc).__name__, file=sys.stderr)
+    print("audit: PyPI's vulnerability data (pypi.org/pypi/<name>/<version>/json) is not reachable (%s)"
+          % type(exc).__name__, file=sys.stderr)
     sys.exit(1)
 PY
 }
@@ -34,7 +41,7 @@ run)
         exit 3
     fi
     echo "audit: $(grep -c '==' "$lockfile") pinned packages of $lockfile"
-    "$pip_audit" --requirement "$lockfile" --no-deps --disable-pip --progress-spinner off \
+    "$pip_audit" --requirement "$lockfile" --no-deps --disable-pip --strict --progress-spinner off \
         --desc on --cache-dir "$cache" --vulnerability-service pypi
     ;;
 *)

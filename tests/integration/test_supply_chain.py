@@ -5,10 +5,11 @@ pin); run where it is behaviour (make's install command, the CI entry point
 with and without network, the audit script offline).
 """
 
+import http.server
 import os
 import re
 import subprocess
-import sys
+import threading
 
 import pytest
 import yaml
@@ -136,9 +137,25 @@ def test_ci_skips_the_audit_without_network_and_stays_green(tmp_path):
 
 
 def test_ci_runs_the_audit_when_pypi_answers(tmp_path):
-    probe = subprocess.run([os.path.join(REPO_ROOT, "scripts", "audit.sh"), "reachable"], capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip("pypi.org is not reachable from this machine")
-    run, calls = _ci_with_fake_make(tmp_path, {})
+    """PyPI stands in as a local server that answers 200, so the test needs no network."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Answers200)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        probe_url = "http://127.0.0.1:%d/pypi/pip-audit/2.10.1/json" % server.server_port
+        run, calls = _ci_with_fake_make(tmp_path, {"AUDIT_PROBE_URL": probe_url, "no_proxy": "127.0.0.1",
+                                                   "NO_PROXY": "127.0.0.1"})
+    finally:
+        server.shutdown()
     assert run.returncode == 0, run.stdout + run.stderr
     assert [c for c in calls if c] == ["test", "audit"]
+
+
+class _Answers200(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
