@@ -146,21 +146,21 @@ def _unknown_key(key, allowed):
     return "unknown field (allowed: %s)" % ", ".join(sorted(allowed))
 
 
-def _templated_strings(value, path):
-    """(path, text) of every string (keys included) that holds a template marker."""
+def _templated_strings(value, path, found=None):
+    """[(path, text)] of every string (keys included) that holds a template marker."""
+    found = [] if found is None else found
     if isinstance(value, dict):
         for key, item in value.items():
             child = "%s.%s" % (path, _printable(key)) if path else _printable(key)
             if _is_text(key) and has_template(key):
-                yield child, key
-            for found in _templated_strings(item, child):
-                yield found
+                found.append((child, key))
+            _templated_strings(item, child, found)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            for found in _templated_strings(item, "%s[%d]" % (path, index)):
-                yield found
+            _templated_strings(item, "%s[%d]" % (path, index), found)
     elif _is_text(value) and has_template(value):
-        yield path, value
+        found.append((path, value))
+    return found
 
 
 def _tenant_label(index, tenant):

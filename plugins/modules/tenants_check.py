@@ -21,8 +21,8 @@ description:
   - Each tenant may only hold the fields C(playbooks/reconcile.yml) documents (C(name),
     C(tenant_id), C(account_name), C(state), C(applications), C(subscription_id), C(delete_connector),
     C(entra_auth) with C(auth_client_id) and C(auth_client_secret)), with the expected types and formats.
-    Endpoint and TLS overrides (C(graph_url), C(authority_url), C(zia_api_url), C(ca_bundle), ...) are refused:
-    they would send the credentials elsewhere.
+    Endpoint and TLS overrides (C(graph_url), C(authority_url), C(zia_api_url), C(ca_bundle), and so on) are
+    refused, because they would send the credentials elsewhere.
   - Vaulted values (C(!vault)) are accepted and never decrypted.
   - This is an action plugin; it runs on the controller and sends nothing anywhere.
 author:
@@ -33,8 +33,14 @@ attributes:
     description: Only reads variables; the same in check mode.
   diff_mode:
     support: none
+    description: Changes nothing, so there is no difference to show.
+  action:
+    support: full
+    description: Runs on the controller as an action plugin and reads the task's variables before they are templated.
   platform:
+    support: full
     platforms: all
+    description: Runs on the controller only; no module is sent to a host.
 options:
   variable:
     description: Name of the variable that holds the tenants list.
@@ -65,5 +71,5 @@ problems:
   type: list
   elements: str
   sample:
-    - "tenant #2, field name: Jinja templates ({{ }}, {% %}, {# #}) are not allowed in the tenants file: ..."
+    - "tenant #2, field name: Jinja templates ({{ }}, {% %}, {# #}) are not allowed in the tenants file (...)"
 """
