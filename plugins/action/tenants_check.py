@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.six import string_types
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.tenants_file import TENANTS_VARIABLE, check_tenants
@@ -26,7 +25,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         variable = self._task.args.get("variable", TENANTS_VARIABLE)
-        if not isinstance(variable, string_types) or not variable.isidentifier():
+        if not isinstance(variable, str) or not variable.isidentifier():
             return dict(result, failed=True, msg="variable must be the name of a variable, such as %s"
                         % TENANTS_VARIABLE)
         task_vars = task_vars or {}
