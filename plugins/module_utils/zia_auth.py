@@ -25,6 +25,7 @@ import re
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
+from ansible_collections.mipconnect.zia.plugins.module_utils.jws import sign_rs256
 from ansible_collections.mipconnect.zia.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from
 
@@ -117,11 +118,9 @@ class OneApiAuth:
     def _client_assertion(self):
         """The JWT both Zscaler SDKs sign: iss = sub = the client id, aud = the API audience
         (not the token URL), exp ten minutes ahead."""
-        import jwt  # PyJWT ships with msal
-
         claims = {"iss": self._client_id, "sub": self._client_id, "aud": ONEAPI_AUDIENCE,
                   "exp": int(time.time()) + ASSERTION_LIFETIME}
-        return jwt.encode(claims, self._private_key, algorithm="RS256")
+        return sign_rs256(claims, self._private_key)
 
     def logout(self):
         """Tokens expire by themselves; nothing to close.

@@ -314,7 +314,10 @@ secrets:
       description: Description (display name).
       type: str
     hint:
-      description: First characters of the value, as the portal shows them.
+      description:
+        - The first three characters of the value, exactly as Microsoft Graph returns them to anyone who may
+          read the application (C(passwordCredential.hint)) and the Azure portal shows them. They tell secrets
+          apart; they are not enough to use one. The module never derives anything else from a value.
       type: str
     start:
       description: Start of validity (UTC).
@@ -509,18 +512,8 @@ def _check_application_needs(p, applications):
             raise InputError("private_key_json_path", "directory %s does not exist or is not writable." % directory)
         if os.path.isdir(path):
             raise InputError("private_key_json_path", "%s is a directory; give the path of the JSON file." % path)
-        if os.path.exists(path):
-            mode = os.stat(path).st_mode
-            if mode & 0o022:
-                raise InputError("private_key_json_path", "%s can be written by other users, so its private key "
-                                                          "cannot be trusted. Remove it or fix its mode (0600)."
-                                 % path)
-            if mode & 0o077:
-                raise InputError("private_key_json_path", "%s holds a private key but other users may read it "
-                                                          "(mode %04o). Restrict it with 'chmod 600 %s' (and "
-                                                          "consider the key exposed), then re-run."
-                                 % (path, mode & 0o777, path))
-            certs.load_json_file(path)  # a file that is not ours fails here, before any remote call
+        # A file that is not ours (owner, mode, symbolic link, content) fails here, before any remote call.
+        certs.load_json_file(path)
     if "azure_blob_storage" in applications and not p["subscription_id"]:
         raise InputError("subscription_id", "is required for azure_blob_storage: the storage roles are assigned "
                                             "at the subscription's scope.")

@@ -472,3 +472,32 @@ def test_saas_connector_prepares_entra_and_prints_the_portal_steps(tenant):
     second.assert_ok()
     assert second.writes == []
     assert secret_file.read_text().strip() == secret
+
+
+def test_saas_connector_new_secret_rotates_instead_of_piling_up_secrets(tenant):
+    """new_secret adds, stores, then removes the earlier secrets: one of ours, the one in the file, every run."""
+    from helpers import token_with_secret
+
+    out = tenant.tmp_path / "saas"
+    variables = {"mipconnect_tenant_id": tenant.tenant_id, "saas_connector_output_dir": str(out),
+                 "saas_connector_applications": ["teams"]}
+    run_playbook(tenant, "saas_connector.yml", variables).assert_ok()
+    secret_file = out / "zscaler-saas-connector-client-secret.txt"
+    first = secret_file.read_text().strip()
+
+    plan = run_playbook(tenant, "saas_connector.yml", dict(variables, saas_connector_new_secret=True), check=True)
+    plan.assert_ok()
+    assert plan.writes == [] and secret_file.read_text().strip() == first
+
+    for _ in range(2):
+        previous = secret_file.read_text().strip()
+        run = run_playbook(tenant, "saas_connector.yml", dict(variables, saas_connector_new_secret=True))
+        run.assert_ok()
+        app = connector_app(tenant, "zscaler-saas-connector")
+        current = secret_file.read_text().strip()
+        assert current != previous and current not in run.output
+        assert len(our_secrets(app)) == 1, "the earlier secret was not removed: %d secrets" % len(our_secrets(app))
+        assert token_with_secret(tenant, app["appId"], current)
+        with pytest.raises(AssertionError):
+            token_with_secret(tenant, app["appId"], previous)
+        assert "the earlier one was removed" in run.output
