@@ -36,7 +36,8 @@ def test_recorded_mip_entry_reads_the_same_through_every_module(tenant, tmp_path
         {"id": "info", "module": "mipconnect.zia.mip_account_info", "args": {"name": name, "details": True}},
         {"id": "account", "module": "mipconnect.zia.mip_account",
          "args": {"name": name, "tenant_id": RECORDED_MIP["enterpriseTenantId"], "activate": False}},
-        {"id": "labels", "module": "mipconnect.zia.mip_labels_info",
+        {"id": "labels", "module": "mipconnect.zia.mip_labels_info", "args": {"source": "zia", "account_name": name}},
+        {"id": "export", "module": "mipconnect.zia.mip_labels_export",
          "args": {"source": "zia", "account_name": name, "csv_path": str(csv_path)}},
     ]
     outcomes, output, _rc = run_batch(tenant, cases, zia="oneapi")
@@ -58,7 +59,7 @@ def test_recorded_mip_entry_reads_the_same_through_every_module(tenant, tmp_path
     live = [tag["tagName"] for tag in POLICY_TAGS if not tag["deleted"]]
     assert listed[0]["policy_tag_count"] == account.result["account"]["policy_tag_count"] == len(live)
     labels = outcomes["labels"].result
-    assert labels["count"] == len(live)
+    assert labels["count"] == outcomes["export"].result["count"] == len(live)
     assert [label["name"] for label in labels["labels"]] == live
     with open(csv_path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
