@@ -7,6 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 controllers are not supported, but sanity imports it
+    from urllib import quote
+
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import ServiceClient
 
@@ -27,6 +32,12 @@ def is_replication_lag(err):
     if err.code in _LAG_CODES:
         return True
     return err.status in (400, 404) and any(text in (err.detail or "").lower() for text in _LAG_MESSAGES)
+
+
+def path_segment(value):
+    """A value made safe as one URL path segment: '#', '?', '/' and '%' would otherwise end or split it
+    (a guest's UPN is ``name_contoso.com#EXT#@tenant.onmicrosoft.com``). '@' is legal in a segment."""
+    return quote(str(value), safe="@")
 
 
 def odata_quote(value):

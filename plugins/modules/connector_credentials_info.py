@@ -97,9 +97,18 @@ granted_roles:
   returned: always
   type: dict
 labels_probe:
-  description: Result of the labels request, for V(mip).
+  description:
+    - Result of the labels request, for V(mip), on a Graph label API that exists in O(cloud) (beta in the global
+      cloud, v1.0 in the US Government clouds).
   returned: when probed
   type: dict
+not_checked:
+  description:
+    - What could not be checked in O(cloud), each as a sentence; for example the labels request in the China
+      cloud, whose Graph has no sensitivity label API. RV(valid) says nothing about these.
+  returned: always
+  type: list
+  elements: str
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog

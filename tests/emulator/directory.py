@@ -19,6 +19,7 @@ import jwt
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from . import clouds
 from .catalog import IDENTIFIER_URIS, MICROSOFT_TENANT_ID
 from .errors import ServiceError
 from .state import iso_time, new_id, parse_iso_time, utc_now
@@ -185,8 +186,14 @@ class Directory:
         return None
 
     def find_resource(self, resource):
-        """The service principal a token `scope` names, by appId or identifier URI."""
+        """The service principal a token `scope` names, by appId or identifier URI.
+
+        Graph and ARM are named by the hosts of the tenant's cloud; another cloud's host is unknown here."""
         wanted = resource.rstrip("/").lower()
+        app_id, known = clouds.resource_app_id(self.tenant.cloud, wanted)
+        if not known:
+            return None
+        wanted = app_id or wanted
         for sp in self.service_principals():
             names = [name.rstrip("/").lower() for name in sp["servicePrincipalNames"]]
             if wanted == sp["appId"] or wanted in names:

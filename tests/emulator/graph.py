@@ -18,15 +18,14 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from openapi_core.exceptions import OpenAPIError
 from werkzeug.routing import Map, Rule, Submount
 
-from . import labels
+from . import clouds, labels
 from .catalog import DATA_DIR, GRAPH_APP_ID
 from .directory import Directory, not_found
 from .errors import ServiceError
 from .state import utc_now
-from .tokens import InvalidToken
+from .tokens import InvalidToken, normalize_audience
 from .web import bearer_token, empty_response, json_response, read_json, route
 
-AUDIENCES = ("https://graph.microsoft.com", GRAPH_APP_ID)
 SCHEMA_FILE = DATA_DIR / "graph-v1.0-subset.openapi.yaml"
 
 APPLICATION_READ_WRITE = "Application.ReadWrite.All"
@@ -36,6 +35,9 @@ PERMISSION_GRANT_WRITE = "DelegatedPermissionGrant.ReadWrite.All"
 # Application and delegated permissions that unlock the v1.0 label list.
 V1_LABEL_PERMISSIONS = ("SensitivityLabel.Read", "SensitivityLabels.Read.All")
 V1_LABELS_PATH = "/security/dataSecurityAndGovernance/sensitivityLabels"
+# Under /users/{id} the v1.0 list has no /security segment (Microsoft's List sensitivityLabels page).
+V1_USER_LABELS_PATH = "/dataSecurityAndGovernance/sensitivityLabels"
+ALL_GRAPH_AUDIENCES = tuple({aud for cloud in clouds.CLOUDS for aud in clouds.audiences(cloud, "graph")})
 
 # One $filter clause: `prop eq 'value'`, `prop eq <guid>` (Edm.Guid properties such as
 # principalId are compared unquoted) or `startswith(prop,'value')`; '' escapes a quote.
@@ -225,7 +227,9 @@ class GraphService:
             ),
             Rule(V1_LABELS_PATH, endpoint=self.list_sensitivity_labels, methods=["GET"]),
             Rule(
-                f"/users/<user>{V1_LABELS_PATH}", endpoint=self.list_user_sensitivity_labels, methods=["GET"]
+                f"/users/<user>{V1_USER_LABELS_PATH}",
+                endpoint=self.list_user_sensitivity_labels,
+                methods=["GET"],
             ),
         ]
         for path, by in (
@@ -312,12 +316,14 @@ class GraphService:
         if token is None:
             raise unauthorized("Access token is empty.")
         try:
-            claims = self.signer.verify(token, AUDIENCES)
+            claims = self.signer.verify(token, ALL_GRAPH_AUDIENCES)
         except InvalidToken as error:
             raise unauthorized(str(error)) from None
         tenant = self.store.tenant(claims["tid"])
         if tenant is None:
             raise unauthorized("Access token validation failure: the token's tenant does not exist.")
+        if normalize_audience(claims["aud"]) not in map(normalize_audience, clouds.audiences(tenant.cloud, "graph")):
+            raise unauthorized(f"Access token validation failure. Invalid audience '{claims['aud']}'.")
         permissions = set(claims.get("roles", [])) | set(claims.get("scp", "").split())
         return GraphCall(
             request=request,
@@ -644,7 +650,13 @@ class GraphService:
                 )
         return labels.v1_view(call.directory.tenant, expand_sublabels=bool(wanted))
 
+    def require_label_api(self, call, version, segment):
+        """A label API the tenant's cloud does not have is a segment its Graph does not know."""
+        if not clouds.has_label_api(call.directory.tenant.cloud, version):
+            raise ServiceError(400, "BadRequest", f"Resource not found for the segment '{segment}'.")
+
     def list_sensitivity_labels(self, call):
+        self.require_label_api(call, "v1.0", "dataSecurityAndGovernance")
         call.require_any(V1_LABEL_PERMISSIONS)
         return self._collection(
             call,
@@ -653,11 +665,12 @@ class GraphService:
         )
 
     def list_user_sensitivity_labels(self, call, user):
+        self.require_label_api(call, "v1.0", "dataSecurityAndGovernance")
         call.require_any(V1_LABEL_PERMISSIONS)
         found = self._user(call, user)
         # Every label is published to every user here: no per-user label policies.
         return self._collection(
             call,
             self._v1_labels(call),
-            f"users('{found['id']}')/security/dataSecurityAndGovernance/sensitivityLabels",
+            f"users('{found['id']}')/dataSecurityAndGovernance/sensitivityLabels",
         )

@@ -181,8 +181,8 @@ class Emulator:
 
     # --- control API, called in-process --------------------------------------
 
-    def create_tenant(self, tenant_id=None):
-        return self.control.create_tenant(tenant_id)
+    def create_tenant(self, tenant_id=None, cloud="public"):
+        return self.control.create_tenant(tenant_id, cloud)
 
     def create_client(self, tenant_id, graph_roles=(), subscription_roles=(), display_name=None):
         return self.control.create_client(tenant_id, graph_roles, subscription_roles, display_name)

@@ -39,6 +39,8 @@ class Tenant:
     tenant_id: str
     subscription_id: str
     domain: str
+    # The national cloud (clouds.py): its hosts and which Graph label APIs exist.
+    cloud: str = "public"
     # Graph-visible objects, exactly as Graph shows them, keyed by object id.
     applications: dict = field(default_factory=dict)
     service_principals: dict = field(default_factory=dict)
