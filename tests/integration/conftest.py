@@ -56,12 +56,13 @@ def _is_token_request(entry):
 
 
 class Tenant:
-    """One emulated tenant and the environment that points the modules at it."""
+    """One emulated tenant, of one national cloud, and the environment that points the modules at it."""
 
-    def __init__(self, emulator, tmp_path):
+    def __init__(self, emulator, tmp_path, cloud="public"):
         self.emulator = emulator
         self.tmp_path = tmp_path
-        self.info = emulator.create_tenant()
+        self.cloud = cloud
+        self.info = emulator.create_tenant(cloud=cloud)
         self.tenant_id = self.info["tenant_id"]
         self.subscription_id = self.info["subscription_id"]
         self.collections = collections_path()
@@ -104,6 +105,7 @@ class Tenant:
             "MIPCONNECT_ARM_URL": url + "/arm",
             "MIPCONNECT_POWER_PLATFORM_URL": url + "/bap",
             "MIPCONNECT_CA_BUNDLE": self.emulator.ca_file,
+            "AZURE_CLOUD": self.cloud,
         })
         if not client["client_secret"]:
             del env["AZURE_CLIENT_SECRET"]
@@ -160,3 +162,9 @@ class Tenant:
 @pytest.fixture
 def tenant(emulator, tmp_path):
     return Tenant(emulator, tmp_path)
+
+
+@pytest.fixture
+def tenant_in(emulator, tmp_path):
+    """A tenant of the national cloud given: tenant_in("usgov")."""
+    return lambda cloud: Tenant(emulator, tmp_path, cloud)
