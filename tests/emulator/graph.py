@@ -87,12 +87,17 @@ class _ServedRequest(WerkzeugOpenAPIRequest):
 
 
 class RequestSchema:
-    """Graph's OpenAPI description, served from base_url, used to refuse what Graph refuses."""
+    """Graph's OpenAPI description, served from base_url, used to refuse what Graph refuses.
+
+    The description allows extra properties; Graph does not: a body property
+    its type does not declare is a 400, at any depth (see UndeclaredProperties).
+    """
 
     def __init__(self, base_url):
         document = dict(_schema_document(), servers=[{"url": f"{base_url}/graph/v1.0"}])
         self._base_url = base_url
         self._api = OpenAPI.from_dict(document)
+        self._undeclared = UndeclaredProperties(_schema_document())
 
     def check(self, request):
         try:
@@ -102,6 +107,94 @@ class RequestSchema:
             reasons = [e.message for e in getattr(cause, "schema_errors", ())]
             detail = "; ".join(reasons) if reasons else str(cause or "")
             raise ServiceError(400, "BadRequest", f"{error}: {detail}".rstrip(": ")) from None
+        if request.method in ("POST", "PATCH", "PUT"):
+            self._undeclared.check(request.method, request.path[len("/graph/v1.0") :], read_json(request))
+
+
+def _is_annotation(name):
+    """OData instance annotations (@odata.type, property@odata.type, ...) are not properties."""
+    return "@" in name
+
+
+class UndeclaredProperties:
+    """Refuses request bodies with properties the operation's schema does not declare.
+
+    Directory writes answer as Entra does (Request_BadRequest, "Property '...' does not exist
+    as a declared property or extension property."). Properties are those of every allOf part
+    (a type and its base types); for anyOf (a complex value or null) the object branch counts.
+    """
+
+    def __init__(self, document):
+        self._document = document
+        self._operations = []
+        for template, item in document["paths"].items():
+            pattern = re.escape(template)
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
+            for method, operation in item.items():
+                if not isinstance(operation, dict):
+                    continue  # x-ms-* extensions of the path item
+                body = (operation.get("requestBody") or {}).get("content", {}).get("application/json")
+                if body:
+                    self._operations.append((method.upper(), re.compile(f"^{pattern}$"), body["schema"]))
+
+    def check(self, method, path, body):
+        for wanted, pattern, schema in self._operations:
+            if wanted == method and pattern.match(path):
+                self._walk(body, schema)
+                return
+
+    def _resolve(self, schema):
+        while "$ref" in schema:
+            node = self._document
+            for part in schema["$ref"].lstrip("#/").split("/"):
+                node = node[part]
+            schema = node
+        return schema
+
+    def _object_parts(self, schema):
+        """The object schemas a value must satisfy: the schema, its allOf parts, its object anyOf branch."""
+        schema = self._resolve(schema)
+        parts = [schema] if "properties" in schema else []
+        for part in schema.get("allOf", ()):
+            parts += self._object_parts(part)
+        for branch in [*schema.get("anyOf", ()), *schema.get("oneOf", ())]:
+            if "properties" in self._resolve(branch) or "allOf" in self._resolve(branch):
+                parts += self._object_parts(branch)
+        return parts
+
+    def _item_schema(self, schema):
+        schema = self._resolve(schema)
+        if "items" in schema:
+            return schema["items"]
+        for branch in [*schema.get("anyOf", ()), *schema.get("oneOf", ())]:
+            if "items" in self._resolve(branch):
+                return self._resolve(branch)["items"]
+        return None
+
+    def _walk(self, value, schema):
+        if isinstance(value, list):
+            items = self._item_schema(schema)
+            for item in value if items is not None else ():
+                self._walk(item, items)
+            return
+        if not isinstance(value, dict):
+            return
+        parts = self._object_parts(schema)
+        if not parts:
+            return  # an open value (no declared properties): nothing to hold it to
+        declared = {}
+        for part in parts:
+            declared.update(part["properties"])
+        for name, item in value.items():
+            if _is_annotation(name):
+                continue
+            if name not in declared:
+                raise ServiceError(
+                    400,
+                    "Request_BadRequest",
+                    f"Property '{name}' does not exist as a declared property or extension property.",
+                )
+            self._walk(item, declared[name])
 
 
 def parse_filter(expression):

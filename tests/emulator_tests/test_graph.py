@@ -1,5 +1,7 @@
 """Graph v1.0: CRUD, upsert, credentials, consent, paging, filters, permissions and schema checks."""
 
+import pytest
+
 import datetime
 import json
 import time
@@ -475,6 +477,36 @@ def test_requests_not_matching_the_schema_are_400(admin_graph):
     assert not_json.status_code == 400
     unknown = api.graph("GET", "/groups", token)
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "BadRequest")
+
+
+UNDECLARED = "does not exist as a declared property or extension property"
+
+
+@pytest.mark.parametrize("method, path, body, name", [
+    ("POST", "/applications", {"displayName": "x", "colour": "red"}, "colour"),
+    ("PATCH", "/applications(uniqueName='undeclared')", {"displayName": "x", "web": {"redirectUri": "https://a"}},
+     "redirectUri"),
+    ("POST", "/applications", {"displayName": "x", "requiredResourceAccess": [
+        {"resourceAppId": GRAPH_APP_ID, "resourceAccess": [{"id": GRAPH_APP_ID, "type": "Role", "name": "x"}]}]},
+     "name"),
+    ("POST", "/applications/whatever/addPassword", {"passwordCredential": {"displayName": "x"}, "secret": "y"},
+     "secret"),
+    ("POST", "/oauth2PermissionGrants", {"clientId": "a", "consentType": "AllPrincipals", "resourceId": "b",
+                                         "scope": "x", "expires": "never"}, "expires"),
+])
+def test_undeclared_body_properties_are_400_at_any_depth(admin_graph, method, path, body, name):
+    api, token = admin_graph
+    answer = api.graph(method, path, token, json=body, headers={"Prefer": "create-if-missing"})
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "Request_BadRequest" and f"'{name}' {UNDECLARED}" in error["message"]
+
+
+def test_annotations_are_not_properties(admin_graph):
+    api, token = admin_graph
+    made = api.graph("POST", "/applications", token,
+                     json={"@odata.type": "#microsoft.graph.application", "displayName": "annotated"})
+    assert made.status_code == 201, made.text
 
 
 def test_concurrent_writes_are_all_kept(admin_graph):
