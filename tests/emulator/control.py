@@ -175,7 +175,7 @@ class ControlApi:
         sp = directory.create_service_principal(app["appId"], replicate=False)
         secret = directory.add_password(app, "emulator", replicate=False)["secretText"]
         for role in graph_roles:
-            directory.assign_app_role(graph, sp["id"], role_ids[role])
+            directory.assign_app_role(graph, sp["id"], role_ids[role], replicate=False)
         for role in subscription_roles:
             scope = f"/subscriptions/{tenant.subscription_id}"
             add_role_assignment(tenant, scope, definitions[role], sp["id"], "ServicePrincipal", sp["id"])
@@ -280,6 +280,8 @@ class ControlApi:
                     "domain": tenant.domain,
                     "cloud": tenant.cloud,
                     "applications": list(tenant.applications.values()),
+                    "deletedApplications": list(tenant.deleted_applications.values()),
+                    "deletedServicePrincipals": list(tenant.deleted_service_principals.values()),
                     "servicePrincipals": list(tenant.service_principals.values()),
                     "appRoleAssignments": list(tenant.app_role_assignments.values()),
                     "oauth2PermissionGrants": list(tenant.permission_grants.values()),

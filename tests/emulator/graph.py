@@ -325,6 +325,17 @@ class GraphService:
                 methods=["GET"],
             ),
         ]
+        deleted = "/directory/deletedItems"
+        rules += [
+            Rule(f"{deleted}/microsoft.graph.application", endpoint=self.list_deleted, methods=["GET"],
+                 defaults={"kind": "application"}),
+            Rule(f"{deleted}/microsoft.graph.servicePrincipal", endpoint=self.list_deleted, methods=["GET"],
+                 defaults={"kind": "servicePrincipal"}),
+            Rule(f"{deleted}/<item_id>", endpoint=self.get_deleted, methods=["GET"]),
+            Rule(f"{deleted}/<item_id>", endpoint=self.purge_deleted, methods=["DELETE"]),
+            Rule(f"{deleted}/<item_id>/restore", endpoint=self.restore_deleted, methods=["POST"]),
+            Rule(f"{deleted}/<item_id>/microsoft.graph.restore", endpoint=self.restore_deleted, methods=["POST"]),
+        ]
         for path, by in (
             ("/applications/<key>", "object_id"),
             ("/applications(appId='<key>')", "app_id"),
@@ -400,8 +411,10 @@ class GraphService:
             raise
 
     def _check_schema(self, request, endpoint):
-        # Per-user label lists are outside the OpenAPI subset; everything else is checked.
-        if endpoint != self.list_user_sensitivity_labels:
+        # Per-user label lists and deleted items are outside the OpenAPI subset; everything else is checked.
+        outside = (self.list_user_sensitivity_labels, self.list_deleted, self.get_deleted, self.purge_deleted,
+                   self.restore_deleted)
+        if endpoint not in outside:
             self.schema.check(request)
 
     def _authenticate(self, request):
@@ -584,6 +597,49 @@ class GraphService:
         if not body.get("keyId"):
             raise ServiceError(400, "Request_BadRequest", "The keyId parameter is required.")
         call.directory.remove_key(app, body["keyId"], body.get("proof"))
+        return empty_response(204)
+
+    # --- deleted items (directory recycle bin) --------------------------------
+
+    def list_deleted(self, call, kind):
+        self._require_application_create(call)
+        items = (
+            call.directory.tenant.deleted_applications
+            if kind == "application"
+            else call.directory.tenant.deleted_service_principals
+        )
+        return self._collection(call, list(items.values()), f"directory/deletedItems/microsoft.graph.{kind}")
+
+    def _deleted(self, call, item_id):
+        item = call.directory.deleted_item(item_id)
+        if item is None:
+            raise not_found(item_id)
+        return item
+
+    def _require_deleted_write(self, call, item):
+        app_id = item["appId"]
+        app = call.directory.tenant.deleted_applications.get(item["id"]) or call.directory.find_application(
+            app_id=app_id, replicated_only=False
+        )
+        if call.has(APPLICATION_READ_WRITE):
+            return
+        if call.has(APPLICATION_OWNED_BY) and app is not None and call.directory.owns(call.caller_id, app):
+            return
+        raise forbidden()
+
+    def get_deleted(self, call, item_id):
+        return self._entity(call, self._deleted(call, item_id), "directory/deletedItems")
+
+    def restore_deleted(self, call, item_id):
+        item = self._deleted(call, item_id)
+        self._require_deleted_write(call, item)
+        restored = call.directory.restore(item)
+        return self._entity(call, restored, "directoryObjects")
+
+    def purge_deleted(self, call, item_id):
+        item = self._deleted(call, item_id)
+        self._require_deleted_write(call, item)
+        call.directory.purge(item)
         return empty_response(204)
 
     # --- service principals --------------------------------------------------

@@ -523,3 +523,30 @@ def test_concurrent_writes_are_all_kept(admin_graph):
     )
     names = sorted(a["displayName"] for a in listed.json()["value"])
     assert names == [f"parallel-{i:02d}" for i in range(24)]
+
+
+def test_deleted_applications_go_to_deleted_items_and_keep_their_unique_name(admin_graph):
+    api, token = admin_graph
+    upsert = "/applications(uniqueName='recycled')"
+    app = api.graph("PATCH", upsert, token, json={"displayName": "r"}, headers={"Prefer": "create-if-missing"}).json()
+    api.graph("POST", "/servicePrincipals", token, json={"appId": app["appId"]})
+    assert api.graph("DELETE", f"/applications/{app['id']}", token).status_code == 204
+    assert api.graph("GET", upsert, token).status_code == 404
+    listed = api.graph("GET", "/directory/deletedItems/microsoft.graph.application", token).json()["value"]
+    deleted = next(item for item in listed if item["id"] == app["id"])
+    assert deleted["uniqueName"] == "recycled" and deleted["deletedDateTime"]
+    principals = api.graph("GET", "/directory/deletedItems/microsoft.graph.servicePrincipal", token).json()["value"]
+    assert [sp["appId"] for sp in principals if sp["appId"] == app["appId"]] == [app["appId"]]
+    taken = api.graph("PATCH", upsert, token, json={"displayName": "r"}, headers={"Prefer": "create-if-missing"})
+    assert (taken.status_code, taken.json()["error"]["code"]) == (400, "Request_BadRequest")
+    assert "uniqueName" in taken.json()["error"]["message"]
+
+    restored = api.graph("POST", f"/directory/deletedItems/{app['id']}/restore", token)
+    assert restored.status_code == 200 and restored.json()["deletedDateTime"] is None
+    assert api.graph("GET", upsert, token).json()["appId"] == app["appId"]
+
+    assert api.graph("DELETE", f"/applications/{app['id']}", token).status_code == 204
+    assert api.graph("DELETE", f"/directory/deletedItems/{app['id']}", token).status_code == 204
+    assert api.graph("GET", f"/directory/deletedItems/{app['id']}", token).status_code == 404
+    fresh = api.graph("PATCH", upsert, token, json={"displayName": "r"}, headers={"Prefer": "create-if-missing"})
+    assert fresh.status_code == 201 and fresh.json()["id"] != app["id"]

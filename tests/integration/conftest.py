@@ -17,6 +17,12 @@ import yaml
 
 from emulator import Emulator
 
+# Entra's replication lag, on by default so every flow proves it rides it out: each new
+# application, principal, secret and app role grant (consent reaching tokens) stays invisible
+# for a random time up to this, drawn from a seeded generator (replay a failure with the same
+# MIPCONNECT_REPLICATION_SEED). Small, so the suite stays quick.
+REPLICATION_DELAY = float(os.environ.get("MIPCONNECT_REPLICATION_DELAY", "0.5"))
+REPLICATION_SEED = int(os.environ.get("MIPCONNECT_REPLICATION_SEED", "20261201"))
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -31,9 +37,14 @@ def collections_path():
     return base
 
 
+def pytest_report_header(config):
+    return "emulator replication lag: up to %.2f s per new object, seed %d (MIPCONNECT_REPLICATION_SEED)" % (
+        REPLICATION_DELAY, REPLICATION_SEED)
+
+
 @pytest.fixture(scope="session")
 def emulator():
-    emu = Emulator()
+    emu = Emulator(replication_delay=REPLICATION_DELAY, replication_seed=REPLICATION_SEED)
     emu.start()
     yield emu
     emu.stop()

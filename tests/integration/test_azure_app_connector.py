@@ -191,7 +191,7 @@ def test_replication_delay_is_waited_out(tenant, emulator):
     try:
         run = tenant.run_module(connector_args(tenant, ["mip", "azure_blob_storage"]))
     finally:
-        emulator.configure(replication_delay=0.0)
+        emulator.configure(replication_delay=emulator.default_replication_delay)
     assert_ok(run)
     assert all(not entry["missing"] for entry in run.result["permissions"].values())
 

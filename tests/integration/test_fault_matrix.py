@@ -51,11 +51,11 @@ def matrix_table():
 def scenario(request, emulator):
     """Clean faults and ZIA config around each scenario, and record its row in the matrix."""
     emulator.clear_faults()
-    emulator.configure(replication_delay=0)
+    emulator.configure(replication_delay=emulator.default_replication_delay)
     row = {"fault": "", "expectation": "", "started": time.monotonic()}
     yield row
     emulator.clear_faults()
-    emulator.configure(replication_delay=0)
+    emulator.configure(replication_delay=emulator.default_replication_delay)
     emulator.configure_zia(rate_limits=True, retry_after_form="header_seconds_suffix", edit_lock_writes=0,
                            maintenance=False, write_contract=True, activation_seconds=1, label_retrieval_seconds=1,
                            session_timeout=300)
