@@ -432,3 +432,29 @@ def test_a_private_key_file_others_can_read_is_refused_before_any_write(tenant):
     again = tenant.run_module(args)
     assert_ok(again)
     assert again.result["changed"] is False
+
+
+def test_offboarding_then_onboarding_the_same_unique_name(tenant):
+    """Entra keeps a deleted application, with its uniqueName, in deleted items: onboarding again restores it
+    (same client id, consent granted again); permanently_delete frees the name for a new application."""
+    args = connector_args(tenant, ["mip"])
+    first = tenant.run_module(args)
+    assert_ok(first)
+    assert tenant.run_module(dict(args, state="absent")).result["changed"] is True
+    assert [a["uniqueName"] for a in tenant.state()["deletedApplications"]] == [args["unique_name"]]
+
+    again = tenant.run_module(args)
+    assert_ok(again)
+    assert again.result["client_id"] == first.result["client_id"]
+    assert any(c.startswith("restore application") for c in again.result["changes"])
+    assert all(not entry["missing"] for entry in again.result["permissions"].values())
+    assert "client_secret" not in again.result
+    assert any("rotate: always" in step for step in again.result["pending_steps"])
+    assert tenant.state()["deletedApplications"] == []
+
+    gone = tenant.run_module(dict(args, state="absent", permanently_delete=True))
+    assert_ok(gone)
+    assert tenant.state()["deletedApplications"] == []
+    fresh = tenant.run_module(args)
+    assert_ok(fresh)
+    assert fresh.result["client_id"] != first.result["client_id"] and fresh.result["client_secret"]
