@@ -189,8 +189,9 @@ options:
     type: str
   power_platform_token:
     description:
-      - An access token of a Power Platform administrator (audience C(https://service.powerapps.com/)),
-        used to register the connector as a Power Platform management application for Copilot.
+      - An access token of a Power Platform administrator (audience C(https://service.powerapps.com/) in the
+        global cloud; the Power Platform service of O(cloud) elsewhere), used to register the connector as a
+        Power Platform management application for Copilot at the Power Platform host of O(cloud).
       - Without it the result lists the remaining step in RV(pending_steps).
     type: str
 notes:

@@ -69,8 +69,8 @@ def test_created_application_as_recorded():
     rec = connector.ConnectorReconciler(graph, None, None, None, "t", spec, False, now=NOW)
     rec.ensure_application([])
     assert rec.app_created is True
-    assert (rec.app["id"], rec.app["appId"]) == ("765eb0e3-acb3-475d-9a98-ee6892f081c8",
-                                                "afb85a07-e312-4d49-b75b-9db4e2d683cd")
+    recorded_ids = ("765eb0e3-acb3-475d-9a98-ee6892f081c8", "afb85a07-e312-4d49-b75b-9db4e2d683cd")
+    assert (rec.app["id"], rec.app["appId"]) == recorded_ids
     assert rec.view()["exists"] is True and rec.view()["secrets"] == []
     assert http.asked[0][0] == "PATCH"
 
