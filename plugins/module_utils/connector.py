@@ -187,6 +187,7 @@ class ConnectorReconciler:
         self.app_created = False
         self.app_restored = None  # the deleted application brought back by this run, as it was deleted
         self.sp_created = False
+        self.sp_restored = False
         self.new_secret = None
         self.cert = None
         self.before = {}
@@ -454,6 +455,7 @@ class ConnectorReconciler:
             return None
         restored = self._change("restore the application's service principal %s from deleted items" % deleted["id"],
                                 lambda: self.graph.post("/directory/deletedItems/%s/restore" % deleted["id"], {}))
+        self.sp_restored = True
         return restored or deleted
 
     def ensure_consent(self, perms):
@@ -494,7 +496,10 @@ class ConnectorReconciler:
 
     def _held_grants(self, with_delegated):
         """The client's app role assignments and (when asked) tenant-wide delegated grants."""
-        sp_id = None if self.sp_created else self.sp.get("id")  # a new principal holds no grants yet
+        # A new principal holds no grants yet; nor, in check mode, one still in deleted items (Graph cannot
+        # list its grants there; a real run restores it first and reads them).
+        unreadable = self.sp_created or (self.check_mode and self.sp_restored)
+        sp_id = None if unreadable else self.sp.get("id")
         if not sp_id:
             return {}, {}
         held = consent.app_role_assignments_of(self.graph, sp_id)
@@ -502,7 +507,7 @@ class ConnectorReconciler:
 
     def read_consent(self, perms):
         """With grant_admin_consent=false: the grants already there, read only, for the report."""
-        if self.sp_created or not self.sp.get("id"):
+        if self.sp_created or (self.check_mode and self.sp_restored) or not self.sp.get("id"):
             return {"granted_before": [], "granted": []}
         scopes_wanted = any(perm.kind == catalog.SCOPE for perm in perms)
         held, delegated = self._held_grants(scopes_wanted)

@@ -443,8 +443,13 @@ def test_offboarding_then_onboarding_the_same_unique_name(tenant):
     assert tenant.run_module(dict(args, state="absent")).result["changed"] is True
     assert [a["uniqueName"] for a in tenant.state()["deletedApplications"]] == [args["unique_name"]]
 
+    predicted = tenant.run_module(args, check=True)
+    assert_ok(predicted)
+    assert predicted.writes == []
+    assert any(c.startswith("restore application") for c in predicted.result["changes"])
     again = tenant.run_module(args)
     assert_ok(again)
+    assert again.result["changes"] == predicted.result["changes"]
     assert again.result["client_id"] == first.result["client_id"]
     assert any(c.startswith("restore application") for c in again.result["changes"])
     assert all(not entry["missing"] for entry in again.result["permissions"].values())
