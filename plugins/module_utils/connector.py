@@ -410,7 +410,7 @@ class ConnectorReconciler:
         restored = self._change(
             "restore application %s (uniqueName %s, deleted %s) from deleted items"
             % (deleted.get("appId"), self.spec.unique_name, deleted.get("deletedDateTime")),
-            lambda: self.graph.post("/directory/deletedItems/%s/restore" % deleted["id"], {}))
+            lambda: self.graph.call("POST", "/directory/deletedItems/%s/restore" % deleted["id"]))
         self.fresh = True
         self.app_restored = deleted
         self.app = dict(restored or deleted, deletedDateTime=None)
@@ -453,8 +453,9 @@ class ConnectorReconciler:
                         if (item.get("appId") or "").lower() == (app_id or "").lower()), None)
         if deleted is None:
             return None
+        path = "/directory/deletedItems/%s/restore" % deleted["id"]
         restored = self._change("restore the application's service principal %s from deleted items" % deleted["id"],
-                                lambda: self.graph.post("/directory/deletedItems/%s/restore" % deleted["id"], {}))
+                                lambda: self.graph.call("POST", path))
         self.sp_restored = True
         return restored or deleted
 

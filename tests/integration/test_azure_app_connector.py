@@ -463,3 +463,29 @@ def test_offboarding_then_onboarding_the_same_unique_name(tenant):
     fresh = tenant.run_module(args)
     assert_ok(fresh)
     assert fresh.result["client_id"] != first.result["client_id"] and fresh.result["client_secret"]
+
+
+def _recorded_graph(prefix):
+    """A real Graph answer recorded by the Azure CLI's tests (tests/unit/.../fixtures/graph_recorded_samples.json)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "unit", "plugins",
+                        "module_utils", "fixtures", "graph_recorded_samples.json")
+    with open(path) as handle:
+        return next(sample for name, sample in json.load(handle).items() if name.startswith(prefix))
+
+
+def test_recorded_graph_answers_replayed_through_the_module(tenant):
+    """Graph's own addPassword answer and its 403 body (innerError.date without a zone) as the module meets them."""
+    args = connector_args(tenant, ["mip"])
+    refused = _recorded_graph("GET /v1.0/applications?$filter=... (403)")["response_body"]
+    tenant.emulator.add_fault(method="GET", path=r"^/graph/v1\.0/applications\(uniqueName=", status=403, body=refused)
+    run = tenant.run_module(args)
+    assert run.result["failed"] and run.writes == []
+    assert "ff33533c-35c1-4cfb-a5f1-b4938a33db80" in run.result["msg"]
+    assert "Application.ReadWrite.All" in run.result["error"]["hint"]
+
+    added = _recorded_graph("POST /v1.0/applications/{id}/addPassword (200)")["response_body"]
+    tenant.emulator.add_fault(method="POST", path=r"/addPassword$", status=200, body=added)
+    run = tenant.run_module(args)
+    assert_ok(run)
+    assert run.result["client_secret"] == added["secretText"]
+    assert added["keyId"] in [s["key_id"] for s in run.result["secrets"]]
