@@ -323,6 +323,11 @@ validation:
         error:
           description: The error, when it failed.
           type: str
+    not_checked:
+      description: What could not be checked in the chosen Microsoft cloud (for example the labels request
+        where Graph has no label API), each as a sentence.
+      type: list
+      elements: str
 activation:
   description: Whether the ZIA configuration was activated, its final status and how long it took.
   returned: always
