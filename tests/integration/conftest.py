@@ -209,4 +209,4 @@ def tenant(emulator, tmp_path):
 @pytest.fixture
 def tenant_in(emulator, tmp_path):
     """A tenant of the national cloud given: tenant_in("usgov")."""
-    return lambda cloud: Tenant(emulator, tmp_path, cloud)
+    return lambda cloud: Tenant(emulator, tmp_path, cloud=cloud)
