@@ -10,6 +10,10 @@ __metaclass__ = type
 class ModuleDocFragment(object):
     # HTTP behaviour shared by every module.
     DOCUMENTATION = r"""
+notes:
+  - An option that falls back to an environment variable takes the variable only when it is set and not empty. AWX
+    sets every variable a credential type injects, a field left empty as an empty string, which therefore means
+    unset, so the option's default applies.
 options:
   ca_bundle:
     description:

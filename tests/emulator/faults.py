@@ -120,9 +120,14 @@ class RequestLog:
             )
             self._next_seq += 1
 
-    def entries(self):
+    def entries(self, since=0):
+        """Copies of the entries from index ``since`` on (a test's own requests, without copying the session's)."""
         with self._lock:
-            return [dict(entry) for entry in self._entries]
+            return [dict(entry) for entry in self._entries[since:]]
+
+    def __len__(self):
+        with self._lock:
+            return len(self._entries)
 
     def clear(self):
         with self._lock:

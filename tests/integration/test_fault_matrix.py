@@ -25,6 +25,7 @@ import time
 import pytest
 import yaml
 
+from conftest import ZIA_TEST_DEFAULTS
 from helpers import token_with_secret
 from proof_helpers import FaultMatrix, run_batch
 
@@ -51,14 +52,12 @@ def matrix_table():
 def scenario(request, emulator):
     """Clean faults and ZIA config around each scenario, and record its row in the matrix."""
     emulator.clear_faults()
-    emulator.configure(replication_delay=0)
+    emulator.configure(replication_delay=emulator.default_replication_delay)
     row = {"fault": "", "expectation": "", "started": time.monotonic()}
     yield row
     emulator.clear_faults()
-    emulator.configure(replication_delay=0)
-    emulator.configure_zia(rate_limits=True, retry_after_form="header_seconds_suffix", edit_lock_writes=0,
-                           maintenance=False, write_contract=True, activation_seconds=1, label_retrieval_seconds=1,
-                           session_timeout=300)
+    emulator.configure(replication_delay=emulator.default_replication_delay)
+    emulator.configure_zia(**ZIA_TEST_DEFAULTS)
     name = request.node.name.replace("test_", "", 1)
     seconds = time.monotonic() - row["started"]
     if row.get("rows"):
@@ -591,7 +590,9 @@ def test_zia_activation_stuck_past_the_timeout(tenant, emulator, scenario):
                     expectation="clear activation timeout error within wait_timeout")
     client_id, secret = _connector_for_zia(tenant)
     emulator.configure_zia(activation_seconds=600)
-    run = _run_with_task_timeout(tenant, account_args(tenant, client_id, secret, wait_timeout=5), 10)
+    # Ansible's task timeout is far above wait_timeout, so that a busy machine (token, validation and save
+    # before the wait) cannot fire it, and below the two minutes or more a module ignoring wait_timeout waits.
+    run = _run_with_task_timeout(tenant, account_args(tenant, client_id, secret, wait_timeout=5), 60)
     assert run["failed"]
     assert "activation" in run["msg"].lower(), run["msg"]
     assert "timed out" not in run["msg"], "Ansible's task timeout fired: the module ignored wait_timeout"
@@ -604,8 +605,8 @@ def _run_with_task_timeout(tenant, args, seconds):
     playbook = [{"name": "t", "hosts": "localhost", "gather_facts": False, "tasks": [
         {"name": "mip_account", "mipconnect.zia.mip_account": args, "register": "result", "ignore_errors": True,
          "no_log": True, "timeout": seconds},
-        {"name": "save", "ansible.builtin.copy": {"content": "{{ result | to_json }}", "dest": str(result_file),
-                                                  "mode": "0600"}, "no_log": True}]}]
+        {"name": "save", "save_result": {"content": "{{ result | to_json }}", "dest": str(result_file)},
+         "no_log": True}]}]
     path = tenant.tmp_path / "timeout.yml"
     path.write_text(yaml.safe_dump(playbook, sort_keys=False))
     subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c",
@@ -658,7 +659,7 @@ def _kill_at_step(emulator, command, env, method, path, cwd, skip=0):
     answers 503, so that step is NOT done; the moment it arrives, SIGKILL everything: the crash lands
     exactly between the previous step and this one. With ``skip``, the first ``skip`` such requests pass."""
     emulator.faults.add(method=method, path=path, status=503, delay=HOLD_SECONDS, times=1, skip=skip)
-    logged = len(emulator.requests())
+    logged = emulator.request_count()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True, cwd=cwd)
     deadline = time.monotonic() + 120
@@ -679,7 +680,7 @@ def _kill_at_step(emulator, command, env, method, path, cwd, skip=0):
     # The held request is answered (503, to nobody) and logged HOLD_SECONDS later: wait for it so it
     # does not show up in the request log of the next run.
     deadline = time.monotonic() + HOLD_SECONDS + 10
-    while not any(r["status"] == 503 and re.search(path, r["path"]) for r in emulator.requests()[logged:]):
+    while not any(r["status"] == 503 and re.search(path, r["path"]) for r in emulator.requests(logged)):
         assert time.monotonic() < deadline, "the held request never finished"
         time.sleep(0.1)
 

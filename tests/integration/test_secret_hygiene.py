@@ -99,7 +99,7 @@ def _cases(tenant, out, key_pem_path):
          "args": dict(connector_creds, applications=["mip", "sharepoint"], validation_wait=60)},
         {"id": "credentials_wrong", "module": "mipconnect.zia.connector_credentials_info",
          "args": dict(connector_creds, client_secret=WRONG_SECRET, fail_on_invalid=True)},
-        {"id": "labels_graph_export", "module": "mipconnect.zia.mip_labels_info",
+        {"id": "labels_graph_export", "module": "mipconnect.zia.mip_labels_export",
          "args": {"auth_client_id": "{{ r0.client_id }}", "auth_client_secret": "{{ r0.client_secret }}",
                   "csv_path": os.path.join(out, "labels.csv"), "json_path": os.path.join(out, "labels.json")}},
         {"id": "account_create", "module": "mipconnect.zia.mip_account", "args": account, "task": {"diff": True}},
@@ -115,7 +115,7 @@ def _cases(tenant, out, key_pem_path):
          "args": {"zscaler_client_id": private["client_id"], "zscaler_private_key": key_file,
                   "zscaler_token_url": emu.url + "/zslogin/oauth2/v1/token", "zia_api_url": emu.url + "/zia/api/v1",
                   "details": True}},
-        {"id": "labels_both", "module": "mipconnect.zia.mip_labels_info",
+        {"id": "labels_both", "module": "mipconnect.zia.mip_labels_export",
          "args": dict(_zia_oneapi(tenant), source="both", account_name="Canary MIP",
                       auth_client_id="{{ r0.client_id }}", auth_client_secret="{{ r0.client_secret }}",
                       json_path=os.path.join(out, "drift.json"))},
@@ -496,4 +496,51 @@ def test_a_token_with_a_line_break_is_reported_by_type_and_host_only(tenant):
     assert broken_run.result.get("exception") in (None, "(traceback unavailable)"), broken_run.result["exception"]
     hits = canary_hits({"token": canary, "injected_header": "CanaryHeader-Q7zX9pL2"}, output, "console output")
     hits += canary_hits({"token": canary}, json.dumps(broken_run.result), "registered result")
+    assert not hits, hits
+
+
+def test_gitops_example_dry_run_leaks_nothing(tenant):
+    """examples/gitops as its workflow runs it: the checker, then the plan (--check --diff) at -vvvv."""
+    import subprocess
+
+    import yaml
+
+    from conftest import REPO_ROOT
+
+    work = tenant.tmp_path / "gitops"
+    shutil.copytree(os.path.join(REPO_ROOT, "examples", "gitops"), str(work))
+    other = tenant.emulator.create_tenant()
+    tenants = {"mipconnect_tenants": [
+        {"name": "contoso", "tenant_id": tenant.tenant_id, "account_name": "Contoso MIP"},
+        {"name": "fabrikam", "tenant_id": other["tenant_id"], "account_name": "Fabrikam MIP",
+         "applications": ["mip", "teams"],
+         "entra_auth": {"auth_client_id": other["admin_client_id"], "auth_client_secret": other["admin_client_secret"]}},
+    ]}
+    (work / "tenants.yml").write_text(yaml.safe_dump(tenants))
+    env = tenant.env(zia="oneapi")
+    env.update({"ANSIBLE_CONFIG": str(work / "ansible.cfg"), "ANSIBLE_VERBOSITY": "4",
+                "ANSIBLE_LOCAL_TEMP": str(tenant.tmp_path / "ansible-local"), "TMPDIR": str(tenant.tmp_path)})
+    bin_dir = os.path.dirname(sys.executable)
+    check = subprocess.run([sys.executable, "check_tenants.py", "--collections-path", collections_path(),
+                            "tenants.yml"], cwd=str(work), env=env, capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stderr
+    before = len(tenant.emulator.requests())
+    plan = subprocess.run([os.path.join(bin_dir, "ansible-playbook"), "-i", "localhost,",
+                           "mipconnect.zia.reconcile", "-e", "@tenants.yml", "--check", "--diff"],
+                          cwd=str(work), env=env, capture_output=True, text=True, timeout=900)
+    output = check.stdout + check.stderr + plan.stdout + plan.stderr
+    assert plan.returncode == 0, output[-4000:]
+    assert "Plan (check mode: nothing was sent) for 2 tenant(s)" in output
+    requests = tenant.emulator.requests()[before:]
+    assert requests and not [r for r in requests if r["method"] in ("PATCH", "PUT", "DELETE")
+                             or (r["method"] == "POST" and not r["path"].endswith(("/token", "/authenticatedSession")))]
+    org = tenant.zia_org
+    canaries = {"entra_admin_client_secret": tenant.info["admin_client_secret"],
+                "tenant_entra_secret": other["admin_client_secret"],
+                "oneapi_client_secret": org["oneapi_client_secret"]}
+    hits = canary_hits(canaries, output, "gitops plan output (-vvvv --diff)") + _pattern_hits(output, "gitops plan")
+    hits += _request_log_hits(canaries, requests)
+    # tenants.yml holds the per-tenant secret by design (the test wrote it there).
+    hits += scan_tree(canaries, work, exempt={str(work / "tenants.yml")})
+    hits += scan_tree(canaries, tenant.tmp_path / "ansible-local")
     assert not hits, hits
