@@ -16,11 +16,28 @@ import os
 import re
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, transport, zia, zia_auth
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import ArmClient, GraphClient
+
+
+def env_fallback(*names):
+    """The first of these environment variables that is set and not empty.
+
+    Ansible's own env_fallback takes an empty variable as a value. AWX sets every
+    variable a credential type injects and renders a field left empty as "", so
+    ``AZURE_CLOUD=""`` would fail the choices check instead of meaning the default.
+    Every option of this collection that reads the environment reads it here.
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    raise AnsibleFallbackNotFound
+
 
 # Options of the HTTP layer; documented in doc_fragments/connection.py.
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -28,6 +45,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     validate_certs=dict(type="bool", default=True),
     timeout=dict(type="int", default=30),
     max_retries=dict(type="int", default=5),
+    max_retry_wait=dict(type="int", default=transport.DEFAULT_MAX_RETRY_WAIT),
     replication_timeout=dict(type="int", default=180),
     token_cache=dict(type="bool", default=True, no_log=False),
 )
@@ -44,9 +62,10 @@ ENTRA_ENDPOINTS_ARGUMENT_SPEC = dict(
 
 # The Entra identity a module acts as; documented in doc_fragments/entra_auth.py.
 ENTRA_AUTH_ARGUMENT_SPEC = dict(
-    tenant_id=dict(type="str", fallback=(env_fallback, ["AZURE_TENANT_ID"])),
+    # AZURE_TENANT and AZURE_SECRET: what AWX's built-in Azure Resource Manager credential sets.
+    tenant_id=dict(type="str", fallback=(env_fallback, ["AZURE_TENANT_ID", "AZURE_TENANT"])),
     auth_client_id=dict(type="str", fallback=(env_fallback, ["AZURE_CLIENT_ID"])),
-    auth_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_SECRET"])),
+    auth_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_SECRET", "AZURE_SECRET"])),
     # no_log: key text pasted here by mistake must not reach the output either.
     auth_certificate_path=dict(type="path", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
     auth_certificate_password=dict(type="str", no_log=True,
@@ -69,6 +88,11 @@ ZIA_AUTH_ARGUMENT_SPEC = dict(
     zia_cloud=dict(type="str", fallback=(env_fallback, ["ZIA_CLOUD"])),
     zia_api_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_ZIA_API_URL"])),
 )
+
+UNVERIFIED_TLS_WARNING = (
+    "validate_certs is false: TLS certificates are not checked, so anyone on the network path can read the "
+    "credentials and secrets this task sends. Use it only in a lab; to trust a TLS-inspecting proxy, give its "
+    "CA as ca_bundle instead.")
 
 _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -147,13 +171,17 @@ class MipConnectModule:
             p = self.params
             require_range("timeout", p["timeout"], 1, 600)
             require_range("max_retries", p["max_retries"], 0, 20)
+            require_range("max_retry_wait", p["max_retry_wait"], 0, 3600)
             require_range("replication_timeout", p["replication_timeout"], 0, 3600)
             if p["ca_bundle"] and not os.access(p["ca_bundle"], os.R_OK):
                 raise InputError("ca_bundle", "%s does not exist or cannot be read; give a PEM file of CA "
                                               "certificates." % p["ca_bundle"])
             settings = transport.HttpSettings(
                 timeout=p["timeout"], ca_bundle=p["ca_bundle"], validate_certs=p["validate_certs"],
-                max_retries=p["max_retries"], replication_timeout=p["replication_timeout"])
+                max_retries=p["max_retries"], max_retry_wait=p["max_retry_wait"],
+                replication_timeout=p["replication_timeout"])
+            if not p["validate_certs"]:
+                self.ansible.warn(UNVERIFIED_TLS_WARNING)
             self._http = transport.HttpClient(settings)
         return self._http
 
@@ -170,18 +198,19 @@ class MipConnectModule:
     def entra_token_provider(self, endpoints):
         """The token provider for the identity given by the auth options."""
         p = self.params
-        for option, variable in (("tenant_id", "AZURE_TENANT_ID"), ("auth_client_id", "AZURE_CLIENT_ID")):
+        for option, variable in (("tenant_id", "AZURE_TENANT_ID or AZURE_TENANT"), ("auth_client_id", "AZURE_CLIENT_ID")):
             if not p[option]:
                 raise InputError(option, "is required to sign in to Microsoft Entra ID (or set %s)." % variable)
         tenant_id = require_guid("tenant_id", p["tenant_id"])
         client_id = require_guid("auth_client_id", p["auth_client_id"])
-        # Checked here rather than with mutually_exclusive: an empty
-        # AZURE_CLIENT_SECRET left in the environment must not count as set.
+        # Checked here rather than with mutually_exclusive, which would also see an
+        # auth_client_secret given as "" in the task.
         if p["auth_client_secret"] and p["auth_certificate_path"]:
             raise InputError("auth_client_secret", "give either auth_client_secret or auth_certificate_path, not both.")
         if not p["auth_client_secret"] and not p["auth_certificate_path"]:
-            raise InputError("auth_client_secret", "no credential for %s: set auth_client_secret (or AZURE_CLIENT_SECRET) "
-                                                   "or auth_certificate_path (or AZURE_CLIENT_CERTIFICATE_PATH)."
+            raise InputError("auth_client_secret", "no credential for %s: set auth_client_secret (or AZURE_CLIENT_SECRET "
+                                                   "or AZURE_SECRET) or auth_certificate_path (or "
+                                                   "AZURE_CLIENT_CERTIFICATE_PATH)."
                              % client_id)
         certificate = None
         if p["auth_certificate_path"]:
@@ -203,7 +232,9 @@ class MipConnectModule:
         p = self.params
         require_https_url("zia_api_url", p["zia_api_url"])
         require_https_url("zscaler_token_url", p["zscaler_token_url"])
-        self._zia = zia.ZiaClient(self.http(), zia_auth.build_zia_auth(self.http(), p))
+        auth = zia_auth.build_zia_auth(self.http(), p)
+        # One limiter per ZIA organisation for every task process on this controller.
+        self._zia = zia.ZiaClient(self.http(), auth, limiter=zia.shared_limiter(auth))
         return self._zia
 
     # Running -------------------------------------------------------------

@@ -25,6 +25,7 @@ import re
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
+from ansible_collections.mipconnect.zia.plugins.module_utils.jws import sign_rs256
 from ansible_collections.mipconnect.zia.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from
 
@@ -83,6 +84,11 @@ class OneApiAuth:
         self._token = None
         self._expires_at = 0
 
+    @property
+    def identity(self):
+        """Who signs in, never a secret: with the API host, it names the organisation's rate limits."""
+        return "oneapi:%s" % self._client_id
+
     def apply(self, headers):
         if self._token is None and self._cache is not None:
             self._token = self._cache.get(ONEAPI_AUDIENCE)
@@ -98,8 +104,10 @@ class OneApiAuth:
             form["client_assertion"] = self._client_assertion()
         else:
             form["client_secret"] = self._client_secret
-        response = self._http.request("POST", self.token_url, data=form, service="Zscaler OneAPI (ZIdentity)")
-        if response.status_code >= 400:
+        # Asking again for a token changes nothing: retried after failures like a read.
+        response = self._http.request("POST", self.token_url, data=form, service="Zscaler OneAPI (ZIdentity)",
+                                      idempotent=True)
+        if response.status_code >= 300:  # a redirect the HTTP layer did not follow is no token
             raise _token_error(response)
         payload = response.json()
         self._token = payload["access_token"]
@@ -110,11 +118,9 @@ class OneApiAuth:
     def _client_assertion(self):
         """The JWT both Zscaler SDKs sign: iss = sub = the client id, aud = the API audience
         (not the token URL), exp ten minutes ahead."""
-        import jwt  # PyJWT ships with msal
-
         claims = {"iss": self._client_id, "sub": self._client_id, "aud": ONEAPI_AUDIENCE,
                   "exp": int(time.time()) + ASSERTION_LIFETIME}
-        return jwt.encode(claims, self._private_key, algorithm="RS256")
+        return sign_rs256(claims, self._private_key)
 
     def logout(self):
         """Tokens expire by themselves; nothing to close.
@@ -142,6 +148,11 @@ class LegacySessionAuth:
         self._api_key = api_key
         self._logged_in = False
 
+    @property
+    def identity(self):
+        """Who signs in, never a secret: with the API host, it names the organisation's rate limits."""
+        return "legacy:%s" % self._username.lower()
+
     def apply(self, headers):
         if not self._logged_in:
             self.refresh()
@@ -152,7 +163,7 @@ class LegacySessionAuth:
                 "password": self._password, "timestamp": now_ms}
         response = self._http.request("POST", self.api_url + "/authenticatedSession", json=body,
                                       service="Zscaler Internet Access")
-        if response.status_code >= 400:
+        if response.status_code >= 300:  # nor is it a session
             err = api_error_from("Zscaler Internet Access", response)
             err.hint = ("Check zia_username, zia_password and zia_api_key (Administration > API Key "
                         "Management) and that zia_cloud matches your admin portal.")

@@ -25,16 +25,28 @@ description:
   - Activation publishes every staged change of the organisation, also those other admins saved.
 author:
   - mipconnect.zia contributors (@mipconnect)
+requirements:
+  - msal
+  - requests
+  - cryptography
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Reads the activation status and reports whether an activation would happen; never activates.
+    details: Reads the activation status and reports whether an activation would happen; never activates.
   diff_mode:
     support: full
-    description: Shows the activation status before and after.
+    details: Shows the activation status before and after.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - mipconnect.zia.all
 options:
   wait_timeout:
     description: Seconds to wait for ZIA to report C(ACTIVE) after activating.
@@ -79,6 +91,7 @@ activated:
   description: Whether this run activated staged changes.
   returned: always
   type: bool
+  sample: true
 seconds:
   description: How long ZIA took to finish the activation this run started or waited for.
   returned: when the run activated or waited

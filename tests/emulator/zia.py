@@ -153,9 +153,10 @@ class ZiaService:
         """Apply the org's rate limit for this kind of request; sessions are not counted here."""
         if not self.cloud.config.rate_limits or request.path.endswith("/authenticatedSession"):
             return {}
-        wait, broken, headers = self.cloud.limiter.take(
-            call.org.org_id, kind_of(request.method, request.path)
-        )
+        kind = kind_of(request.method, request.path)
+        wait, broken, headers = self.cloud.limiter.take(call.org.org_id, kind)
+        call.org.counted["429" if wait else kind] += 1
+        call.org.last_counted = call.now
         if wait:
             retry_headers, extra = retry_after(self.cloud.config.retry_after_form, wait)
             raise ZiaError(

@@ -175,6 +175,9 @@ class ZiaControl:
                 "status": org.config_status(now),
                 "tenants": tenants,
                 "sessions": sum(1 for s in self.cloud.sessions.values() if s.org_id == org.org_id),
+                # Rate-limited requests let through per kind, and "429": those refused.
+                "requests": dict(org.counted),
+                "last_counted": org.last_counted,
             }
 
     def reset(self):

@@ -12,6 +12,7 @@ import secrets
 import string
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import labels
@@ -124,6 +125,11 @@ class ZiaOrg:
     # The credentials (legacy session ids, OneAPI tokens) that saved changes since the last
     # activation: ZIA activates them when such a session ends (see end_credential).
     staged_by: set = field(default_factory=set)
+    # Requests the rate limit let through, per kind (GET, WRITE, DELETE, ACTIVATE), and the
+    # ones it refused ("429"): ZIA's limits are per organisation, so are these counts.
+    counted: Counter = field(default_factory=Counter)
+    # When the last of those requests arrived (epoch seconds), or None.
+    last_counted: float | None = None
 
     def credentials(self):
         return {
