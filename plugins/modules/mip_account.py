@@ -35,7 +35,9 @@ attributes:
 options:
   name:
     description:
-      - Account Name, unique among MIP accounts. The account is found by this name.
+      - Account Name, unique among MIP accounts. The account is found by this name, compared as ZIA compares
+        names (case, whitespace around the name and runs of whitespace inside it do not count); a new account is
+        created with the name as ZIA stores it (trimmed, whitespace runs as one space).
     type: str
     required: true
   state:
@@ -247,6 +249,12 @@ validation:
         error:
           description: The error, when it failed.
           type: str
+secret_validated:
+  description:
+    - Whether this run stored O(client_secret) in ZIA and ZIA then validated it successfully, by a validation
+      done after the store. Only then may the secrets it replaced be removed from the connector.
+  returned: always
+  type: bool
 activation:
   description: Whether the ZIA configuration was activated, its final status and how long it took.
   returned: always
@@ -286,6 +294,7 @@ diff:
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
+from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import MipAccountReconciler, MipAccountSpec
@@ -328,7 +337,7 @@ def build_spec(params, endpoints):
     require_range("validation_wait", p["validation_wait"], 0, 3600)
     client_id = require_guid("client_id", p["client_id"])
     return MipAccountSpec(
-        name=require_text("name", p["name"], 255),
+        name=names.shown(require_text("name", p["name"], 255)),
         connector=p["connector"],
         tenant_id=require_guid("tenant_id", p["tenant_id"]),
         client_id=client_id,

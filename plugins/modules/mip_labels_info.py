@@ -41,7 +41,9 @@ options:
     choices: [both, graph, zia]
     default: graph
   account_name:
-    description: Account Name of the ZIA MIP account, for O(source=zia) and O(source=both).
+    description:
+      - Account Name of the ZIA MIP account, for O(source=zia) and O(source=both); compared as ZIA compares names
+        (without regard to case or to whitespace around the name and runs of it inside).
     type: str
   account_id:
     description:
@@ -243,6 +245,7 @@ import re
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
 from ansible_collections.mipconnect.zia.plugins.module_utils import labels as label_utils
+from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.export import LabelExport, check_path
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
@@ -340,7 +343,12 @@ class LabelRun:
         zia = self.module.zia_client()
         if self.p["account_id"] is not None:
             return self._zia_records_by_id(zia, self.p["account_id"])
-        matches = [a for a in zia.mip_accounts() if a.get("tenantName") == self.p["account_name"]]
+        matches = names.named(zia.mip_accounts(), self.p["account_name"])
+        if len(matches) > 1:
+            raise MipConnectError("Two MIP accounts are named '%s' in ZIA: %s." % (
+                self.p["account_name"], " and ".join("'%s' (id %s)" % (m.get("tenantName"), m.get("tenantId"))
+                                                     for m in matches[:2])),
+                hint="Give account_id, or rename one of them in the ZIA Admin Portal.")
         if not matches:
             raise MipConnectError("No MIP account is named '%s' in ZIA." % self.p["account_name"],
                                   hint="List them with mipconnect.zia.mip_account_info.")
