@@ -39,15 +39,3 @@ def named(items, name, field="tenantName"):
     wanted = name_key(name)
     return [item for item in items if name_key(item.get(field)) == wanted]
 
-
-def merged_pairs(items, field="tenantName"):
-    """Pairs of items whose names ZIA would take for one name: the first two per name."""
-    seen = {}
-    pairs = []
-    for item in items:
-        key = name_key(item.get(field))
-        if key in seen:
-            pairs.append((seen[key], item))
-        else:
-            seen[key] = item
-    return pairs
