@@ -13,8 +13,8 @@ short_description: The MIP accounts that have a given Account Name, as ZIA compa
 version_added: 0.2.0
 description:
   - From a list of accounts as mipconnect.zia.mip_account_info returns them, those whose C(name) is the given
-    Account Name without regard to case, to whitespace around it or to runs of whitespace inside it: the rule the
-    modules use (ZIA merges names that differ only so).
+    Account Name without regard to case, to whitespace around it or to runs of whitespace inside it.
+  - This is the rule the modules use (ZIA merges names that differ only so).
 author:
   - mipconnect.zia contributors (@mipconnect)
 options:

@@ -1,6 +1,6 @@
 """Concurrent onboardings and rotations of one tenant, and the checks of what they leave behind.
 
-Shared by tests/integration/test_concurrency.py (a few rounds in `make test`)
+Shared by the concurrency rows of tests/integration/test_fault_matrix.py (a few rounds in `make test`)
 and tests/benchmarks/stress_concurrency.py (hundreds). Each run is a real
 ``ansible-playbook`` of playbooks/onboard_mip.yml or rotate_secret.yml,
 started after a random offset, against the emulator.
