@@ -5,8 +5,9 @@ Each round takes a fresh Entra tenant and ZIA organisation and starts two or thr
 runs of playbooks/onboard_mip.yml and rotate_secret.yml (forced) at random offsets, with Entra replication
 delay on. Half the rounds start from nothing (onboardings only); the others onboard first, then race
 rotations and onboardings. After every round it checks what the concurrency rows of
-tests/integration/test_fault_matrix.py check: ZIA's stored secret signs in, exactly one secret of ours exists, nothing is left in flight (no in-flight
-tag, no lease), one MIP account; and every --rerun-every rounds that an onboarding re-run writes nothing.
+tests/integration/test_fault_matrix.py check: ZIA's stored secret signs in, exactly one secret of ours
+exists, nothing is left in flight (no in-flight tag, no lease), one MIP account; and every --rerun-every
+rounds that an onboarding re-run writes nothing.
 
 Prints runs tried, rounds, failed runs (a run may only fail with the lease's clear message) and broken
 states found (must be 0), with the seed of each broken round so it can be replayed (--seed, --rounds 1).
