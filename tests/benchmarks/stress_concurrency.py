@@ -87,14 +87,21 @@ def main():
     parser.add_argument("--json", help="write every round's report here")
     args = parser.parse_args()
 
-    emu = Emulator(replication_delay=args.replication_delay)
-    emu.start()
     reports = []
     lock = threading.Lock()
     seeds = list(range(args.seed, args.seed + args.rounds))
     started = time.monotonic()
 
     def worker():
+        # One emulator per worker: its request log then holds only this round's requests.
+        emu = Emulator(replication_delay=args.replication_delay)
+        emu.start()
+        try:
+            rounds(emu)
+        finally:
+            emu.stop()
+
+    def rounds(emu):
         while True:
             with lock:
                 if not seeds:
@@ -109,14 +116,11 @@ def main():
                 for problem in report["broken"]:
                     print("  BROKEN: %s" % problem[:400], flush=True)
 
-    try:
-        threads = [threading.Thread(target=worker) for _ in range(max(1, args.parallel))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        emu.stop()
+    threads = [threading.Thread(target=worker) for _ in range(max(1, args.parallel))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     broken = [r for r in reports if r["broken"]]
     print("")
     print("rounds: %d, playbook runs tried: %d (%d raced), failed runs: %d, re-runs checked: %d"
