@@ -336,8 +336,8 @@ class MipAccountReconciler:
             self._validate_credentials()
         if raw.get("tenantName") and raw["tenantName"] != spec.name:
             self.warnings.append("MIP account '%s' is named '%s' in ZIA (names are compared without regard to "
-                                 "case and surrounding whitespace); the name was kept." % (spec.name,
-                                                                                            raw["tenantName"]))
+                                 "case and surrounding whitespace); the name was kept."
+                                 % (spec.name, raw["tenantName"]))
         body = contract.account_body(
             raw.get("tenantName") or spec.name, raw.get("enterpriseTenantId"),
             raw.get("connectorType") or (contract.CUSTOM if spec.connector == "custom" else contract.ZSCALER_DEFINED),

@@ -38,4 +38,3 @@ def named(items, name, field="tenantName"):
     """The items whose ``field`` is the same account name as ``name``."""
     wanted = name_key(name)
     return [item for item in items if name_key(item.get(field)) == wanted]
-

@@ -27,8 +27,8 @@ attributes:
 options:
   name:
     description:
-      - Only the account with this Account Name, compared as ZIA compares names: without regard to case,
-        to whitespace around the name, or to runs of whitespace inside it (the portal shows one space).
+      - Only the account with this Account Name, compared as ZIA compares names (without regard to case,
+        to whitespace around the name, or to runs of whitespace inside it, which the portal shows as one space).
     type: str
   name_contains:
     description: Only accounts whose name contains this text (case-insensitive, whitespace runs as one space).
