@@ -36,6 +36,7 @@ attributes:
     description: Reads the lease and reports whether another run holds it; writes nothing.
   diff_mode:
     support: none
+    description: The lease is not part of the connector's state; C(changes) says what was written.
 options:
   state:
     description: V(held) takes the lease (or renews this owner's); V(released) gives it back.
