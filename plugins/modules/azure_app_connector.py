@@ -370,6 +370,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils import permission_c
 from ansible_collections.mipconnect.zia.plugins.module_utils.connector import ConnectorReconciler, ConnectorSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import PowerPlatformClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.lease import OWNER_RE
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     MipConnectModule,
     require_guid,
@@ -450,8 +451,15 @@ def build_spec(params):
         certificate_renew_before_days=p["certificate_renew_before_days"],
         subscription_id=require_guid("subscription_id", p["subscription_id"]),
         power_platform_token=p["power_platform_token"],
-        lease_owner=p["lease_owner"],
+        lease_owner=_check_lease_owner(p["lease_owner"]),
     )
+
+
+def _check_lease_owner(owner):
+    if owner is not None and not OWNER_RE.match(owner):
+        raise InputError("lease_owner", "is not an owner mipconnect.zia.connector_lease returns (letters, digits and "
+                                        ". _ @ / + -, at most 120 characters); pass its 'owner' result.")
+    return owner
 
 
 def check_extra_permissions(entries):
