@@ -703,6 +703,9 @@ class ConnectorReconciler:
         stays on the application until it expires, and the run says what is left to do."""
         spec = self.spec
         path = spec.private_key_json_path
+        if not self.check_mode:
+            # A run killed while writing the file left a 0600 temporary copy of a private key.
+            certs.remove_stale_key_files(path)
         cert = certs.load_json_file(path)
         previous = None
         if cert is None or cert.expires_within(spec.certificate_renew_before_days, self.now):

@@ -88,12 +88,17 @@ def load_certificate_credential(path, password=None):
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
 
+    # No message repeats the value: a key pasted here by mistake must not reach the output.
     option = "auth_certificate_path"
+    if "-----BEGIN" in path or "\n" in path:
+        raise InputError(option, "holds PEM text, not a path. Write the key and certificate to a file readable "
+                                 "only by you and give its path.")
     try:
         with open(path, "rb") as handle:
             blob = handle.read()
-    except (IOError, OSError) as exc:
-        raise InputError(option, "cannot read %s (%s). Give a readable PEM or PFX file." % (path, exc.strerror))
+    except (IOError, OSError, ValueError) as exc:
+        raise InputError(option, "cannot read the file given (%s). Give a readable PEM or PFX file."
+                         % (getattr(exc, "strerror", None) or type(exc).__name__))
     secret = password.encode("utf-8") if password else None
     try:
         if b"-----BEGIN" in blob:
@@ -102,10 +107,10 @@ def load_certificate_credential(path, password=None):
         else:
             key, cert, _chain = pkcs12.load_key_and_certificates(blob, secret)
     except (ValueError, TypeError):
-        raise InputError(option, "%s is not a PEM file holding a private key and certificate, nor a PFX "
-                                 "file that opens with auth_certificate_password." % path)
+        raise InputError(option, "the file given is not a PEM file holding a private key and certificate, nor a "
+                                 "PFX file that opens with auth_certificate_password.")
     if key is None or cert is None:
-        raise InputError(option, "%s must hold both the private key and its certificate." % path)
+        raise InputError(option, "the file given must hold both the private key and its certificate.")
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption()).decode("ascii")
     return {

@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
-from ansible_collections.mipconnect.zia.plugins.module_utils.transport import ServiceClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.transport import PageGuard, ServiceClient
 
 ARM_ROLE_API_VERSION = "2022-04-01"
 POWER_PLATFORM_API_VERSION = "2020-10-01"
@@ -46,13 +46,21 @@ class GraphClient(ServiceClient):
         return self.call("GET", path, params=params, missing_ok=missing_ok)
 
     def list(self, path, params=None):
-        """Yield every item of a collection, following @odata.nextLink to the end."""
+        """Yield every item of a collection, following @odata.nextLink to the end.
+
+        Stops with an error when a page or a next link repeats (a server that
+        ignores the skip token would otherwise be read forever) or after MAX_PAGES.
+        """
+        guard = PageGuard(self.service, path, "graph_url")
         page = self.call("GET", path, params=params)
         while True:
-            yield from page.get("value", [])
+            items = page.get("value", [])
             next_link = page.get("@odata.nextLink")
             if not next_link:
+                yield from items
                 return
+            guard.check(items, next_link=next_link)
+            yield from items
             page = self.call("GET", self.same_service(next_link))
 
     def same_service(self, link):

@@ -109,6 +109,38 @@ def describe(raw, validation=None, label_count=None):
     }
 
 
+def _epoch_of(text):
+    """Epoch seconds of a time _epoch wrote, or 0 when there is none."""
+    if not text:
+        return 0
+    try:
+        moment = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    except (TypeError, ValueError):
+        return 0
+    return int((moment - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)).total_seconds())
+
+
+def raw_of(account):
+    """The fields of ZIA's read model this module decides on, from an account as ``describe`` gave it
+    (mip_account_info's ``accounts``): a play that listed the accounts need not list them again."""
+    connector = account.get("connector")
+    raw = {
+        "tenantId": account.get("id"),
+        "tenantName": account.get("name"),
+        "enterpriseTenantId": account.get("tenant_id"),
+        "connectorType": {"custom": "CUSTOM", "zscaler_defined": "ZSCALER_DEFINED"}.get(connector, connector),
+        "status": list(account.get("statuses") or []),
+        "tenantInactive": bool(account.get("inactive")),
+        "lastTenantValidationTime": _epoch_of(account.get("last_validation_time")),
+    }
+    if account.get("label_retrieval") is not None:
+        raw["labelRetrieval"] = bool(account["label_retrieval"])
+    scanned = _epoch_of(account.get("last_label_scan_time"))
+    if scanned:
+        raw["tagsScanInfo"] = {"tag_latest_success_scan_time": scanned}
+    return raw
+
+
 class MipAccountSpec:
     def __init__(self, **kwargs):
         self.name = kwargs["name"]
@@ -126,6 +158,9 @@ class MipAccountSpec:
         self.wait_for = kwargs.get("wait_for", "none")
         self.wait_timeout = kwargs.get("wait_timeout", 600)
         self.consent_url = kwargs.get("consent_url")
+        # Accounts as mip_account_info listed them moments ago (None: list them here).
+        self.known_accounts = kwargs.get("known_accounts")
+        self.label_count = kwargs.get("label_count", True)
 
 
 def _validated_since(raw, since):
@@ -157,13 +192,19 @@ class MipAccountReconciler:
 
     # Reading ---------------------------------------------------------------
 
-    def find(self):
+    def find(self, fresh=False):
         """The one account with this name; two of them is an error a person must resolve.
 
         Names compare by the collection's one rule (``names``): case, surrounding and
         repeated whitespace do not count, as ZIA merges them.
+        Unless ``fresh``, the accounts the play already listed (known_accounts) stand in for a
+        listing: a play that reconciles many tenants lists an organisation once, not per tenant.
         """
-        matches = names.named(self.zia.mip_accounts(), self.spec.name)
+        if self.spec.known_accounts is not None and not fresh:
+            listed = [raw_of(account) for account in self.spec.known_accounts]
+        else:
+            listed = self.zia.mip_accounts()
+        matches = names.named(listed, self.spec.name)
         if len(matches) > 1:
             raise MipConnectError(
                 "Two MIP accounts are named '%s': %s; account names must be unique (ZIA compares them "
@@ -202,10 +243,16 @@ class MipAccountReconciler:
     def _present(self):
         spec = self.spec
         raw = self.find()
+        if raw is None and spec.known_accounts is not None:
+            # Read: the play's listing may predate a person's or a parallel run's creation, and
+            # creating from it would duplicate. Only a run about to create pays this read.
+            raw = self.find(fresh=True)
         if raw is None and spec.connector == "zscaler_defined":
             raw = self._wait_for_portal(contract.ManualStepsRequired(
                 "A Zscaler-defined connector needs a Microsoft sign-in in the Admin Portal.",
                 contract.add_zscaler_defined_account_steps(spec.name)))
+        # Read: the only documented answer that names the client id the account signs in with (a
+        # connector made again has another) and ZIA's last validation; the listing has neither.
         validation_before = self.zia.validation_status(raw["tenantId"]) if raw else None
         before = self._view(raw, validation_before)
         if raw is None:
@@ -224,12 +271,21 @@ class MipAccountReconciler:
             raw, polled = self._wait(raw)
         validation = validation_before
         if raw.get("tenantId") and (self.changes or polled or validation_before is None):
-            validation = self.zia.validation_status(raw["tenantId"])  # it may have changed since
-        labels = self.zia.label_policy(raw["tenantId"]) if raw.get("tenantId") else []
+            validation = self.zia.validation_status(raw["tenantId"])  # Read: it may have changed since
+        label_count = None
+        if raw.get("tenantId") and spec.label_count:
+            if before["exists"] is False and secret_sent and not activation.get("activated"):
+                # No read: ZIA retrieves an account's labels only after an activation, and this
+                # run created the account without one.
+                label_count = 0
+            else:
+                # Read: the number of labels is in no other answer; a play that reads the labels
+                # anyway (an export) sets label_count: false and counts them there.
+                label_count = len(self.zia.label_policy(raw["tenantId"]))
         return {
             "changed": bool(self.changes),
             "changes": self.changes,
-            "account": describe(raw, validation, label_count=len(labels) if raw.get("tenantId") else None),
+            "account": describe(raw, validation, label_count=label_count),
             "validation": self.validation,
             "secret_validated": self._secret_validated(validation),
             "activation": activation,
@@ -298,7 +354,7 @@ class MipAccountReconciler:
         Carry on as an update of that account (the next step decides whether to send the secret)."""
         if err.code != "DUPLICATE_ITEM":
             raise err
-        raw = self.find()
+        raw = self.find(fresh=True)
         if raw is None:
             raise err
         self.warnings.append("MIP account '%s' was created by someone else while this run worked; this run "
@@ -412,6 +468,7 @@ class MipAccountReconciler:
         if not self.spec.activate:
             return {"activated": False, "status": None}
         if not self.changes:
+            # Read: only ZIA knows whether an earlier run (or admin) left changes staged.
             status = self.zia.activation_status()
             if status != "PENDING":
                 return {"activated": False, "status": status}
@@ -436,7 +493,7 @@ class MipAccountReconciler:
     def _wait_until(self, done, timeout_error):
         deadline = self._clock() + self.spec.wait_timeout
         while True:
-            account = self.find()
+            account = self.find(fresh=True)
             if done(account):
                 return account
             if self._clock() > deadline:

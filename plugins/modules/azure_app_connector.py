@@ -24,17 +24,29 @@ description:
   - Idempotent; in check mode only reads are sent and the result predicts every change.
 author:
   - mipconnect.zia contributors (@mipconnect)
+requirements:
+  - msal
+  - requests
+  - cryptography
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.entra_auth
   - mipconnect.zia.entra_endpoints
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Sends only GET requests and reports the changes a real run would make.
+    details: Sends only GET requests and reports the changes a real run would make.
   diff_mode:
     support: full
-    description: Shows the application, its permissions, consent, secrets (metadata only) and certificates before and after.
+    details: Shows the application, its permissions, consent, secrets (metadata only) and certificates before and after.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - mipconnect.zia.all
 options:
   state:
     description:
@@ -181,6 +193,8 @@ options:
       - Azure subscription whose storage the connector scans. Required when O(applications) includes
         V(azure_blob_storage); the C(Storage Blob Data Contributor) and C(Storage Account Contributor)
         roles are assigned at its scope.
+      - Falls back to the E(AZURE_SUBSCRIPTION_ID) environment variable (set by AWX's Azure Resource Manager
+        credential); an empty variable counts as unset.
     type: str
   power_platform_token:
     description:
@@ -286,23 +300,33 @@ tenant_id:
   description: Directory (tenant) ID.
   returned: always
   type: str
+  sample: "5f0153d6-170d-4059-a4a4-c9b02df00c74"
 object_id:
   description: Object ID of the application.
   returned: state=present
   type: str
+  sample: "8b1f3c2d-4e5a-4b6c-9d7e-0f1a2b3c4d5e"
 service_principal_id:
   description: Object ID of the connector's service principal (enterprise application).
   returned: state=present
   type: str
+  sample: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
 client_secret:
   description:
     - The new client secret's value. Returned only by the run that created it; Microsoft never shows it again.
   returned: when a secret was created
   type: str
+  sample: "(the secret's value, shown once)"
 secrets:
   description: The application's client secrets, without values.
   returned: state=present
   type: list
+  sample:
+    - key_id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+      description: mipconnect.zia
+      hint: Abc
+      start: '2026-01-12T09:29:58Z'
+      expires: '2028-01-12T09:29:58Z'
   elements: dict
   contains:
     key_id:
@@ -312,7 +336,10 @@ secrets:
       description: Description (display name).
       type: str
     hint:
-      description: First characters of the value, as the portal shows them.
+      description:
+        - The first three characters of the value, exactly as Microsoft Graph returns them to anyone who may
+          read the application (C(passwordCredential.hint)) and the Azure portal shows them. They tell secrets
+          apart; they are not enough to use one. The module never derives anything else from a value.
       type: str
     start:
       description: Start of validity (UTC).
@@ -329,10 +356,16 @@ admin_consent_url:
   description: The URL an administrator opens to grant consent in a browser, as in Zscaler's guide.
   returned: state=present
   type: str
+  sample: "https://login.microsoftonline.com/common/adminconsent?client_id=3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40&\
+    state=administration%2Fmip-labels&redirect_uri=https%3A%2F%2Fconsole.zscaler.com"
 certificate:
   description: The SharePoint certificate.
   returned: when applications includes sharepoint
   type: dict
+  sample:
+    thumbprint: 3C1F0A9B8E7D6C5B4A39281706F5E4D3C2B1A098
+    expires: '2030-01-12T09:29:58Z'
+    private_key_json_path: /etc/zscaler/sharepoint-private-key.json
   contains:
     thumbprint:
       description: SHA-1 thumbprint, as the Azure portal shows it.
@@ -347,15 +380,23 @@ role_assignments:
   description: The Azure role assignments of the connector.
   returned: when applications includes azure_blob_storage
   type: list
+  sample:
+    - role: Storage Blob Data Contributor
+      scope: /subscriptions/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e
+      name: 6e5d4c3b-2a19-5807-9f6e-5d4c3b2a1908
   elements: dict
 power_platform:
   description: Copilot registration as a Power Platform management app; C(registered) is null when no token was given.
   returned: when applications includes copilot
   type: dict
+  sample: {"registered": true}
 pending_steps:
   description: Steps left for a person, in words, with the exact command or URL.
   returned: state=present
   type: list
+  sample:
+    - 'Copilot: register the connector as a Power Platform management app, as a Power Platform administrator
+      (or give power_platform_token).'
   elements: str
 changes:
   description: What was changed (or, in check mode, what would be), one sentence per change.
@@ -373,6 +414,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.graph import PowerP
 from ansible_collections.mipconnect.zia.plugins.module_utils.lease import OWNER_RE
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     MipConnectModule,
+    env_fallback,
     require_guid,
     require_https_url,
     require_range,
@@ -402,7 +444,7 @@ ARGUMENT_SPEC = dict(
     private_key_json_path=dict(type="path"),
     certificate_validity_days=dict(type="int", default=1461),
     certificate_renew_before_days=dict(type="int", default=30),
-    subscription_id=dict(type="str"),
+    subscription_id=dict(type="str", fallback=(env_fallback, ["AZURE_SUBSCRIPTION_ID"])),
     power_platform_token=dict(type="str", no_log=True),
     lease_owner=dict(type="str"),
 )
@@ -502,18 +544,8 @@ def _check_application_needs(p, applications):
             raise InputError("private_key_json_path", "directory %s does not exist or is not writable." % directory)
         if os.path.isdir(path):
             raise InputError("private_key_json_path", "%s is a directory; give the path of the JSON file." % path)
-        if os.path.exists(path):
-            mode = os.stat(path).st_mode
-            if mode & 0o022:
-                raise InputError("private_key_json_path", "%s can be written by other users, so its private key "
-                                                          "cannot be trusted. Remove it or fix its mode (0600)."
-                                 % path)
-            if mode & 0o077:
-                raise InputError("private_key_json_path", "%s holds a private key but other users may read it "
-                                                          "(mode %04o). Restrict it with 'chmod 600 %s' (and "
-                                                          "consider the key exposed), then re-run."
-                                 % (path, mode & 0o777, path))
-            certs.load_json_file(path)  # a file that is not ours fails here, before any remote call
+        # A file that is not ours (owner, mode, symbolic link, content) fails here, before any remote call.
+        certs.load_json_file(path)
     if "azure_blob_storage" in applications and not p["subscription_id"]:
         raise InputError("subscription_id", "is required for azure_blob_storage: the storage roles are assigned "
                                             "at the subscription's scope.")

@@ -17,13 +17,28 @@ description:
   - Optionally adds each account's validation details (with every credential removed) and its number of labels.
 author:
   - mipconnect.zia contributors (@mipconnect)
+requirements:
+  - msal
+  - requests
+  - cryptography
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Only reads; runs the same in check mode.
+    details: Only reads; runs the same in check mode.
+  diff_mode:
+    support: N/A
+    details: This action does not modify state.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - mipconnect.zia.all
 options:
   name:
     description:
@@ -73,6 +88,23 @@ accounts:
   description: The matching MIP accounts, in the shape M(mipconnect.zia.mip_account) returns C(account).
   returned: always
   type: list
+  sample:
+    - id: 11789488
+      name: Contoso MIP
+      tenant_id: 5f0153d6-170d-4059-a4a4-c9b02df00c74
+      connector: custom
+      client_id: 3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40
+      statuses:
+      - CASB_TENANT_ACTIVE
+      - CASB_TENANT_VALIDATION_SUCCESS
+      status: Active
+      label_retrieval: true
+      inactive: false
+      validation_status: CASB_TENANT_VALIDATION_SUCCESS
+      validation_message: null
+      last_validation_time: '2026-01-12T09:30:05Z'
+      last_label_scan_time: '2026-01-12T09:31:40Z'
+      label_count: 8
   elements: dict
   contains:
     id:
@@ -122,6 +154,7 @@ count:
   description: Number of matching accounts.
   returned: always
   type: int
+  sample: 1
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import names

@@ -10,6 +10,7 @@ import threading
 import time
 import traceback
 from pathlib import Path
+from urllib.parse import urlencode
 
 import trustme
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -71,6 +72,8 @@ class EmulatorApp:
             time.sleep(fault.delay)
             if fault.status:
                 return self._fault_response(service, request, fault)
+            if fault.query:
+                request = _with_query(request, fault.query)
         try:
             with self.store.lock:
                 return service.handle(request)
@@ -87,6 +90,18 @@ class EmulatorApp:
             response = json_response(fault.status, fault.body)
         response.headers.update(fault.headers)
         return response
+
+
+def _with_query(request, changes):
+    """The same request with some query parameters set (or removed, for None)."""
+    args = request.args.to_dict(flat=False)
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = [str(value)]
+    environ = dict(request.environ, QUERY_STRING=urlencode(args, doseq=True))
+    return Request(environ)
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -223,16 +238,26 @@ class Emulator:
     def zia_oneapi_key(self, org_id):
         return self.zia_control.oneapi_key(org_id)
 
-    def requests(self):
-        return self.request_log.entries()
+    def requests(self, since=0):
+        """The request log from index ``since`` on; ``request_count()`` is the index to start from."""
+        return self.request_log.entries(since)
+
+    def request_count(self):
+        return len(self.request_log)
 
     def clear_requests(self):
         self.request_log.clear()
 
-    def add_fault(self, method=None, path=".*", status=503, headers=None, times=1, delay=0.0, body=None):
+    def add_fault(self, method=None, path=".*", status=503, headers=None, times=1, delay=0.0, body=None, skip=0,
+                  query=None):
         return self.faults.add(
-            path=path, status=status, method=method, headers=headers, body=body, times=times, delay=delay
+            path=path, status=status, method=method, headers=headers, body=body, times=times, delay=delay,
+            skip=skip, query=query,
         ).describe()
+
+    def add_redirect(self, method, path, location, status=307, times=1):
+        """Answer matching requests with a redirect to ``location`` (another host, plain http...)."""
+        return self.add_fault(method=method, path=path, status=status, headers={"Location": location}, times=times)
 
     def clear_faults(self):
         self.faults.clear()
