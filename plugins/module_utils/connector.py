@@ -41,6 +41,9 @@ SECRET_START_LEAD_SECONDS = 60
 # the same assignment instead of creating another.
 ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0f6a2e-1f5b-4a53-9a77-3c1d2b0a9e11")
 SP_SELECT = "id,appId,displayName,appRoles,oauth2PermissionScopes"
+# Entra's recycle bin: deleted applications and principals stay there 30 days.
+DELETED_APPLICATIONS = "/directory/deletedItems/microsoft.graph.application"
+DELETED_SERVICE_PRINCIPALS = "/directory/deletedItems/microsoft.graph.servicePrincipal"
 
 COPILOT_POWERSHELL = (
     "Add-PowerAppsAccount -Endpoint {endpoint} -TenantID {tenant_id}; "
@@ -100,6 +103,12 @@ def _iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def unique_name_taken(err):
+    """Whether Graph refused a create because another object, live or deleted, holds the uniqueName."""
+    return (isinstance(err, ApiError) and err.status in (400, 409)
+            and (err.code == "Request_MultipleObjectsWithSameKeyValue" or "uniquename" in (err.detail or "").lower()))
+
+
 def secret_in_flight_since(app):
     """The earliest time in the application's secret-in-flight markers, or None when it has none.
 
@@ -141,6 +150,7 @@ class ConnectorSpec:
         self.certificate_renew_before_days = kwargs.get("certificate_renew_before_days", 30)
         self.subscription_id = kwargs.get("subscription_id")
         self.power_platform_token = kwargs.get("power_platform_token")
+        self.permanently_delete = kwargs.get("permanently_delete", False)
         self.lease_owner = kwargs.get("lease_owner")
 
     @property
@@ -177,7 +187,9 @@ class ConnectorReconciler:
         self.sp = None
         self.fresh = False  # objects were created in this run: expect replication lag
         self.app_created = False
+        self.app_restored = None  # the deleted application brought back by this run, as it was deleted
         self.sp_created = False
+        self.sp_restored = False
         self.new_secret = None
         self.cert = None
         self.before = {}
@@ -343,6 +355,11 @@ class ConnectorReconciler:
         # The secret is the last write: a step failing after it would leave a
         # secret whose value no one received.
         secrets = self.ensure_secret()
+        if self.app_restored is not None and not self.new_secret and self._our_secrets():
+            self.pending_steps.append(
+                "The application was restored from deleted items with the client secret(s) it had (%s); their "
+                "values are not shown again. If you no longer hold the value, re-run with rotate: always to get "
+                "a new secret." % ", ".join(str(c.get("keyId")) for c in self._our_secrets()))
         self.after = self.view()
         if grants is not None:
             self.after["admin_consent"] = sorted(grants["granted"])
@@ -361,12 +378,21 @@ class ConnectorReconciler:
             "web": {"redirectUris": spec.redirect_uris},
             "requiredResourceAccess": required,
         }
+        if self.app is None and self.check_mode and self.deleted_application() is not None:
+            self.restore_application()  # predicted: what a real run does when the upsert meets the name taken
         if self.app is None:
             body = dict(desired)
             by_name = "/applications(uniqueName=%s)" % odata_quote(spec.unique_name)
-            created = self._change(
-                "create application '%s' (uniqueName %s)" % (spec.display_name, spec.unique_name),
-                lambda: self.graph.patch(by_name, body, headers={"Prefer": "create-if-missing"}))
+            try:
+                created = self._change(
+                    "create application '%s' (uniqueName %s)" % (spec.display_name, spec.unique_name),
+                    lambda: self.graph.patch(by_name, body, headers={"Prefer": "create-if-missing"}))
+            except ApiError as err:
+                if not unique_name_taken(err) or self.deleted_application() is None:
+                    raise
+                self.changes.pop()
+                self.restore_application()
+                return self.ensure_application(perms)
             self.fresh = True
             if self.check_mode:
                 self.app_created = True
@@ -399,6 +425,31 @@ class ConnectorReconciler:
                          lambda: self.graph.patch(app_path, update))
             self.app.update(copy.deepcopy(update))
 
+    def deleted_application(self):
+        """The application in deleted items that holds our unique_name, or None.
+
+        Entra keeps a deleted application, with its uniqueName, for 30 days; an upsert of that
+        name then cannot create a new one. Read only when that matters (see ensure_application)."""
+        if not self.spec.unique_name:
+            return None
+        if not hasattr(self, "_deleted"):
+            wanted = self.spec.unique_name.lower()
+            self._deleted = next((item for item in self.graph.list(DELETED_APPLICATIONS)
+                                  if (item.get("uniqueName") or "").lower() == wanted), None)
+        return self._deleted
+
+    def restore_application(self):
+        """Bring back the deleted application that holds unique_name; the steps after it then bring it to
+        the desired state like any existing one (its principal is restored or made in the next step)."""
+        deleted = self.deleted_application()
+        restored = self._change(
+            "restore application %s (uniqueName %s, deleted %s) from deleted items"
+            % (deleted.get("appId"), self.spec.unique_name, deleted.get("deletedDateTime")),
+            lambda: self.graph.call("POST", "/directory/deletedItems/%s/restore" % deleted["id"]))
+        self.fresh = True
+        self.app_restored = deleted
+        self.app = dict(restored or deleted, deletedDateTime=None)
+
     def _predicted_application(self, body):
         predicted = copy.deepcopy(body)
         predicted.update({"id": None, "appId": None, "passwordCredentials": [], "keyCredentials": []})
@@ -421,12 +472,27 @@ class ConnectorReconciler:
         app_id = self.app.get("appId")
         # An application made in this run has no principal yet: no need to ask.
         self.sp = self.find_service_principal(app_id) if app_id and not self.app_created else None
+        if self.sp is None and self.app_restored is not None:
+            self.sp = self._restore_service_principal(app_id)
         if self.sp is None:
             created = self._change("create service principal for the application",
                                    lambda: self.graph.post("/servicePrincipals", {"appId": app_id}))
             self.fresh = True
             self.sp_created = True
             self.sp = created or {"id": None, "appId": app_id}
+
+    def _restore_service_principal(self, app_id):
+        """A restored application's principal is not restored with it (Graph's restore page): restore it
+        too when it is in deleted items. Its grants are gone; ensure_consent grants them again."""
+        deleted = next((item for item in self.graph.list(DELETED_SERVICE_PRINCIPALS)
+                        if (item.get("appId") or "").lower() == (app_id or "").lower()), None)
+        if deleted is None:
+            return None
+        path = "/directory/deletedItems/%s/restore" % deleted["id"]
+        restored = self._change("restore the application's service principal %s from deleted items" % deleted["id"],
+                                lambda: self.graph.call("POST", path))
+        self.sp_restored = True
+        return restored or deleted
 
     def ensure_consent(self, perms):
         """Grant every desired permission tenant-wide; revoke unlisted ones when purging."""
@@ -466,7 +532,10 @@ class ConnectorReconciler:
 
     def _held_grants(self, with_delegated):
         """The client's app role assignments and (when asked) tenant-wide delegated grants."""
-        sp_id = None if self.sp_created else self.sp.get("id")  # a new principal holds no grants yet
+        # A new principal holds no grants yet; nor, in check mode, one still in deleted items (Graph cannot
+        # list its grants there; a real run restores it first and reads them).
+        unreadable = self.sp_created or (self.check_mode and self.sp_restored)
+        sp_id = None if unreadable else self.sp.get("id")
         if not sp_id:
             return {}, {}
         held = consent.app_role_assignments_of(self.graph, sp_id)
@@ -474,7 +543,7 @@ class ConnectorReconciler:
 
     def read_consent(self, perms):
         """With grant_admin_consent=false: the grants already there, read only, for the report."""
-        if self.sp_created or not self.sp.get("id"):
+        if self.sp_created or (self.check_mode and self.sp_restored) or not self.sp.get("id"):
             return {"granted_before": [], "granted": []}
         scopes_wanted = any(perm.kind == catalog.SCOPE for perm in perms)
         held, delegated = self._held_grants(scopes_wanted)
@@ -841,7 +910,10 @@ class ConnectorReconciler:
         self.app = self.find_application()
         self.before = self.view()
         if self.app is None:
-            return {"changed": False, "changes": [], "tenant_id": self.tenant_id,
+            deleted = self.deleted_application() if self.spec.permanently_delete else None
+            if deleted is not None:
+                self._purge(deleted)
+            return {"changed": bool(self.changes), "changes": self.changes, "tenant_id": self.tenant_id,
                     "diff": {"before": self.before, "after": self.before}}
         sp = self.find_service_principal(self.app["appId"])
         if sp and self.spec.subscription_id:
@@ -854,8 +926,19 @@ class ConnectorReconciler:
         self._change("delete application %s (%s) with its service principal and grants"
                      % (self.app["appId"], self.app.get("displayName")),
                      lambda: self.graph.delete("/applications/%s" % self.app["id"]))
+        if self.spec.permanently_delete:
+            self._purge(self.app)
         return {"changed": True, "changes": self.changes, "client_id": self.app["appId"],
                 "tenant_id": self.tenant_id, "diff": {"before": self.before, "after": {"exists": False}}}
+
+    def _purge(self, app):
+        """Delete the application from deleted items for good: its unique_name is free at once, and it can no
+        longer be restored. A deletion made a moment ago may take a while to show there (replication)."""
+        path = "/directory/deletedItems/%s" % app["id"]
+        self._change("permanently delete application %s from deleted items (its unique_name is free again)"
+                     % app.get("appId"),
+                     lambda: retry_while_replicating(lambda: self.graph.delete(path, missing_ok=False),
+                                                     is_replication_lag, self.replication_timeout))
 
     def _remove_role_assignments(self, principal_id):
         scope = "/subscriptions/%s" % self.spec.subscription_id

@@ -93,6 +93,7 @@ class LabelRun:
         self.source = label_utils.GraphLabelSource(
             self.module.http(), endpoints.graph_url, lambda: tokens.token(endpoints.graph_resource),
             endpoint=self.p["endpoint"], user_id=self.p["user_id"], page_size=self.p["page_size"],
+            available=endpoints.label_apis, cloud_name=endpoints.cloud_name,
             consent_url=consent.admin_consent_url(endpoints.authority_host, tokens.client_id))
         return self.source.labels()
 

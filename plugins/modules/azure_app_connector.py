@@ -54,9 +54,21 @@ options:
         principal and grants, and the role assignments this module made at O(subscription_id) (give it again;
         Azure lists role assignments per subscription, so without it none are looked for, and deleting the
         principal leaves them orphaned).
+      - Entra moves a deleted application and its principal to deleted items, where they stay 30 days and the
+        application keeps its O(unique_name). With O(state=present), when deleted items hold an application with
+        O(unique_name), it is restored (same client id, with the secrets and certificates it had; its principal
+        is restored too and admin consent granted again) rather than a second one made. See
+        O(permanently_delete) to free the name instead.
     type: str
     choices: [absent, present]
     default: present
+  permanently_delete:
+    description:
+      - With O(state=absent), also delete the application from deleted items, so it cannot be restored and its
+        O(unique_name) is free at once. Also purges an application with O(unique_name) that an earlier run (or a
+        person) deleted.
+    type: bool
+    default: false
   display_name:
     description:
       - Display name of the application, for example C(Zscaler MIP Connector). Not used to find it.
@@ -198,12 +210,14 @@ options:
     type: str
   power_platform_token:
     description:
-      - An access token of a Power Platform administrator (audience C(https://service.powerapps.com/)),
-        used to register the connector as a Power Platform management application for Copilot.
+      - An access token of a Power Platform administrator (audience C(https://service.powerapps.com/) in the
+        global cloud; the Power Platform service of O(cloud) elsewhere), used to register the connector as a
+        Power Platform management application for Copilot at the Power Platform host of O(cloud).
       - Without it the result lists the remaining step in RV(pending_steps).
     type: str
 notes:
-  - Deleted applications stay in the Entra recycle bin for 30 days, and keep their O(unique_name) reserved.
+  - Deleted applications stay in Entra's deleted items for 30 days and keep their O(unique_name); O(state=present)
+    restores such an application, O(permanently_delete) frees the name.
   - Secrets are never read back from Microsoft; only the run that creates one can return it.
   - The client secret is the last change a run makes, after the certificate, role assignments and Power Platform
     registration, so a failure in those steps leaves no secret behind.
@@ -423,6 +437,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import 
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present", choices=["absent", "present"]),
+    permanently_delete=dict(type="bool", default=False),
     display_name=dict(type="str"),
     unique_name=dict(type="str"),
     app_id=dict(type="str"),
@@ -493,6 +508,7 @@ def build_spec(params):
         certificate_renew_before_days=p["certificate_renew_before_days"],
         subscription_id=require_guid("subscription_id", p["subscription_id"]),
         power_platform_token=p["power_platform_token"],
+        permanently_delete=p["permanently_delete"],
         lease_owner=_check_lease_owner(p["lease_owner"]),
     )
 

@@ -325,6 +325,11 @@ validation:
         error:
           description: The error, when it failed.
           type: str
+    not_checked:
+      description: What could not be checked in the chosen Microsoft cloud (for example the labels request
+        where Graph has no label API), each as a sentence.
+      type: list
+      elements: str
 secret_validated:
   description:
     - Whether this run stored O(client_secret) in ZIA and ZIA then validated it successfully, by a validation

@@ -52,11 +52,11 @@ def matrix_table():
 def scenario(request, emulator):
     """Clean faults and ZIA config around each scenario, and record its row in the matrix."""
     emulator.clear_faults()
-    emulator.configure(replication_delay=0)
+    emulator.configure(replication_delay=emulator.default_replication_delay)
     row = {"fault": "", "expectation": "", "started": time.monotonic()}
     yield row
     emulator.clear_faults()
-    emulator.configure(replication_delay=0)
+    emulator.configure(replication_delay=emulator.default_replication_delay)
     emulator.configure_zia(**ZIA_TEST_DEFAULTS)
     name = request.node.name.replace("test_", "", 1)
     seconds = time.monotonic() - row["started"]
