@@ -26,6 +26,7 @@ import uuid
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import certificate as certs
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
+from ansible_collections.mipconnect.zia.plugins.module_utils import lease
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import is_replication_lag, odata_quote
@@ -150,6 +151,7 @@ class ConnectorSpec:
         self.subscription_id = kwargs.get("subscription_id")
         self.power_platform_token = kwargs.get("power_platform_token")
         self.permanently_delete = kwargs.get("permanently_delete", False)
+        self.lease_owner = kwargs.get("lease_owner")
 
     @property
     def wants_certificate(self):
@@ -194,15 +196,48 @@ class ConnectorReconciler:
         self.after = {}
         self._permission_names = {}  # (resource appId, permission id) -> label, for the diff
         self.resources = None  # resource appId -> its service principal, once resolved
+        self._lease_checked = False  # before the first write
+        self._secret_lease_checked = False  # before the first secret write, on a fresh read
 
     # Helpers -----------------------------------------------------------------
 
     def _change(self, description, write):
         """Record a change; carry it out unless in check mode. Returns write()'s result or None."""
-        self.changes.append(description)
         if self.check_mode:
+            self.changes.append(description)
             return None
-        return self._replicated(write)
+        self._check_lease()
+        # Recorded once the write went through: a run whose writes all failed changed nothing.
+        result = self._replicated(write)
+        self.changes.append(description)
+        return result
+
+    def _check_lease(self):
+        """Before the first write: no other run may hold the connector's lease (see the module's notes).
+        An application not found yet (being created, or not replicated) is checked at its secret step."""
+        if self._lease_checked or self.app is None:
+            return
+        self._lease_checked = True
+        lease.check_held(self.app, self.spec.lease_owner, lease.now_utc())
+
+    def _secret_change(self, description, write):
+        """A write that adds or removes a client secret: the lease is checked on a fresh read first."""
+        if not self.check_mode:
+            self._check_secret_lease()
+        return self._change(description, write)
+
+    def _check_secret_lease(self):
+        """Read the application's tags again and check the lease just before its secrets change: a run
+        whose lease expired or was taken over stops here, before it removes a secret another run stored."""
+        if self._secret_lease_checked or (self.app_created and self.spec.lease_owner is None):
+            return
+        self._secret_lease_checked = True
+        app_path = "/applications/%s" % self.app["id"]
+        fresh = retry_while_replicating(lambda: self.graph.get(app_path, params={"$select": "id,tags"}),
+                                        is_replication_lag, self.replication_timeout)
+        self.app["tags"] = list(fresh.get("tags") or [])
+        self._lease_checked = True
+        lease.check_held(self.app, self.spec.lease_owner, lease.now_utc())
 
     def _replicated(self, call):
         if not self.fresh:
@@ -602,14 +637,16 @@ class ConnectorReconciler:
         What is left: a kill between the clearing PATCH and the module's exit.
         """
         spec = self.spec
+        if spec.lease_owner is not None and not self.check_mode:
+            self._check_secret_lease()  # under a lease, decide on the tags as they are now
         self._remove_undelivered_secrets()
         ours = self._our_secrets()
         added = None
         if spec.create_secret and self._needs_new_secret(ours):
             end = self.now + datetime.timedelta(days=spec.secret_expires_in_days)
             body = {"passwordCredential": {"displayName": spec.secret_description, "endDateTime": _iso(end)}}
-            self.changes.append("add client secret '%s' expiring %s" % (spec.secret_description, _iso(end)))
             created = None if self.check_mode else self._add_password(body)
+            self.changes.append("add client secret '%s' expiring %s" % (spec.secret_description, _iso(end)))
             if created:
                 added = created
                 created = dict(created, secretText=None)
@@ -664,10 +701,10 @@ class ConnectorReconciler:
     def _remove_undelivered_secrets(self):
         for credential in self._undelivered_secrets():
             key_id = credential.get("keyId")
-            self._change("remove client secret %s added by an interrupted run (its value was never delivered)"
-                         % key_id,
-                         lambda k=key_id: self.graph.post("/applications/%s/removePassword" % self.app["id"],
-                                                          {"keyId": k}))
+            self._secret_change("remove client secret %s added by an interrupted run (its value was never "
+                                "delivered)" % key_id,
+                                lambda k=key_id: self.graph.post("/applications/%s/removePassword" % self.app["id"],
+                                                                 {"keyId": k}))
             self.app["passwordCredentials"] = [c for c in self.app["passwordCredentials"] if c is not credential]
 
     def _tags_without_marker(self):
@@ -679,6 +716,7 @@ class ConnectorReconciler:
         The secret is asked to start at the marker's own time, a minute back: the two
         then compare equal whatever the skew between our clock and Entra's, and the
         secret works at once unless our clock runs more than a minute ahead."""
+        self._check_secret_lease()
         app_path = "/applications/%s" % self.app["id"]
         since = _iso(self.now - datetime.timedelta(seconds=SECRET_START_LEAD_SECONDS))
         body = {"passwordCredential": dict(body["passwordCredential"], startDateTime=since)}
@@ -721,9 +759,9 @@ class ConnectorReconciler:
             return
         for old in [c for c in ours if c is not newest]:
             key_id = old.get("keyId")
-            self._change("remove client secret %s (expires %s)" % (key_id, old.get("endDateTime")),
-                         lambda k=key_id: self.graph.post("/applications/%s/removePassword" % self.app["id"],
-                                                          {"keyId": k}))
+            self._secret_change("remove client secret %s (expires %s)" % (key_id, old.get("endDateTime")),
+                                lambda k=key_id: self.graph.post("/applications/%s/removePassword" % self.app["id"],
+                                                                 {"keyId": k}))
             self.app["passwordCredentials"] = [c for c in self.app["passwordCredentials"] if c is not old]
 
     def ensure_certificate(self):
@@ -803,7 +841,6 @@ class ConnectorReconciler:
             # or by another tool. It is what we want, so leave it.
             if err.code != "RoleAssignmentExists":
                 raise
-            self.changes.pop()
 
     def ensure_power_platform(self):
         app_id = self.app.get("appId")

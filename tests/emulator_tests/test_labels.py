@@ -1,6 +1,5 @@
 """Sensitivity labels: the store, its control API, and Graph beta and v1.0 lists."""
 
-import time
 import uuid
 from urllib.parse import quote
 
@@ -183,13 +182,12 @@ def test_paging_with_page_size_and_top(emulator, api, tenant, reader):
     assert sum(len(label["sublabels"]) for label in labels) == 20
 
 
-def test_seeding_is_quick_and_deterministic(emulator, tenant):
+def test_seeding_is_deterministic(emulator, tenant):
+    """How long seeding takes is measured by tests/benchmarks/bench_emulator_seeding.py, not asserted here."""
     other = emulator.create_tenant()
-    started = time.perf_counter()
     assert emulator.seed_labels(tenant["tenant_id"], count=5000, sublabels_per_label=1, seed=7) == {
         "count": 10000
     }
-    assert time.perf_counter() - started < 0.5
     first = emulator.labels(tenant["tenant_id"])
     emulator.seed_labels(tenant["tenant_id"], count=5000, sublabels_per_label=1, seed=7)
     assert emulator.labels(tenant["tenant_id"]) == first
