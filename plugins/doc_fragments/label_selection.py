@@ -38,13 +38,22 @@ options:
         C(InformationProtectionPolicy.Read.All) (Zscaler's permission) opens. V(v1.0) is
         C(/security/dataSecurityAndGovernance/sensitivityLabels), which needs C(SensitivityLabels.Read.All).
       - V(auto) picks the one the token's permissions open (beta first); when that one answers 403 or 404 before
-        giving any label, it tries the other. RV(endpoint) tells which answered, RV(endpoints_tried) what each
+        giving any label, it tries the other.
+      - Only the endpoints that exist in O(cloud) are asked; beta exists only in the global cloud, v1.0 in the
+        global and US Government clouds, neither in China (the module then fails and says to use O(source=zia)).
+        Asking for an endpoint the cloud does not have fails before any request. RV(endpoint) tells which
+        answered, RV(endpoints_tried) what each
         endpoint tried answered. V(beta) and V(v1.0) never fall back.
     type: str
     choices: [auto, beta, v1.0]
     default: auto
   user_id:
-    description: Read the labels available to this user (object id or UPN) instead of the whole tenant.
+    description:
+      - Read the labels available to this user (object id or UPN) instead of the whole tenant, from
+        C(/users/{id}/security/informationProtection/sensitivityLabels) (beta) or
+        C(/users/{id}/dataSecurityAndGovernance/sensitivityLabels) (v1.0).
+      - The id is percent-encoded in the path, so a guest's UPN (C(name_contoso.com#EXT#@tenant.onmicrosoft.com))
+        works as given.
     type: str
   active_only:
     description:

@@ -7,6 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 controllers are not supported, but sanity imports it
+    from urllib import quote
+
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import PageGuard, ServiceClient
 
@@ -20,6 +25,17 @@ _LAG_MESSAGES = ("not a valid reference update", "does not reference a valid app
                  "does not exist in the directory")
 
 
+# Graph error codes with the sentence that tells a person what to do.
+GRAPH_ERROR_HINTS = {
+    "Authorization_RequestDenied": (
+        "The identity running the module lacks the Microsoft Graph permission this request needs. "
+        "azure_app_connector needs the application permissions Application.ReadWrite.All (or "
+        "Application.ReadWrite.OwnedBy, for applications it owns), AppRoleAssignment.ReadWrite.All and "
+        "DelegatedPermissionGrant.ReadWrite.All with admin consent; a token issued before the consent keeps "
+        "the old permissions until it expires (at most about an hour)."),
+}
+
+
 def is_replication_lag(err):
     """True when an error is one Entra documents for objects still replicating."""
     if not isinstance(err, ApiError):
@@ -27,6 +43,12 @@ def is_replication_lag(err):
     if err.code in _LAG_CODES:
         return True
     return err.status in (400, 404) and any(text in (err.detail or "").lower() for text in _LAG_MESSAGES)
+
+
+def path_segment(value):
+    """A value made safe as one URL path segment: '#', '?', '/' and '%' would otherwise end or split it
+    (a guest's UPN is ``name_contoso.com#EXT#@tenant.onmicrosoft.com``). '@' is legal in a segment."""
+    return quote(str(value), safe="@")
 
 
 def odata_quote(value):
@@ -41,6 +63,15 @@ class GraphClient(ServiceClient):
         super(GraphClient, self).__init__(http, "%s/%s" % (graph_url.rstrip("/"), version), token_source,
                                           token_refused=token_refused)
         self.graph_root = graph_url.rstrip("/") + "/"
+
+    def call(self, method, path, params=None, json=None, headers=None, missing_ok=False):
+        try:
+            return super(GraphClient, self).call(method, path, params=params, json=json, headers=headers,
+                                                 missing_ok=missing_ok)
+        except ApiError as err:
+            if err.hint is None:
+                err.hint = GRAPH_ERROR_HINTS.get(err.code)
+            raise
 
     def get(self, path, params=None, missing_ok=False):
         return self.call("GET", path, params=params, missing_ok=missing_ok)

@@ -18,6 +18,7 @@ import re
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
 from ansible_collections.mipconnect.zia.plugins.module_utils import labels as label_utils
+from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import require_range, require_text
 
@@ -90,6 +91,7 @@ class LabelRun:
         self.source = label_utils.GraphLabelSource(
             self.module.http(), endpoints.graph_url, lambda: tokens.token(endpoints.graph_resource),
             endpoint=self.p["endpoint"], user_id=self.p["user_id"], page_size=self.p["page_size"],
+            available=endpoints.label_apis, cloud_name=endpoints.cloud_name,
             consent_url=consent.admin_consent_url(endpoints.authority_host, tokens.client_id))
         return self.source.labels()
 
@@ -98,7 +100,12 @@ class LabelRun:
         zia = self.module.zia_client()
         if self.p["account_id"] is not None:
             return self._zia_records_by_id(zia, self.p["account_id"], include_deleted)
-        matches = [a for a in zia.mip_accounts() if a.get("tenantName") == self.p["account_name"]]
+        matches = names.named(zia.mip_accounts(), self.p["account_name"])
+        if len(matches) > 1:
+            raise MipConnectError("Two MIP accounts are named '%s' in ZIA: %s." % (
+                self.p["account_name"], " and ".join("'%s' (id %s)" % (m.get("tenantName"), m.get("tenantId"))
+                                                     for m in matches[:2])),
+                hint="Give account_id, or rename one of them in the ZIA Admin Portal.")
         if not matches:
             raise MipConnectError("No MIP account is named '%s' in ZIA." % self.p["account_name"],
                                   hint="List them with mipconnect.zia.mip_account_info.")

@@ -16,8 +16,9 @@ __metaclass__ = type
 import datetime
 import time
 
+from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils import zia_mip_contract as contract
-from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import is_guid
 
 # The status values real ZIA responses were recorded with, and the Admin Portal's words for
@@ -251,7 +252,9 @@ class MipAccountReconciler:
         self._clock = clock
         # When this run started, in ZIA's terms (epoch seconds): a validation at or after it
         # is one a person did in the portal while we waited.
+        self._wall_clock = wall_clock
         self.started = wall_clock()
+        self.sent_at = None  # when this run's write that carried the client secret was taken by ZIA
         self.changes = []
         self.warnings = []  # shown by Ansible under the task
         # Whether this run asked ZIA (or a person) to validate again: an older failure then no
@@ -266,20 +269,20 @@ class MipAccountReconciler:
     def find(self, fresh=False):
         """The one account with this name; two of them is an error a person must resolve.
 
-        ZIA keeps account names unique without regard to case, so names are matched that way.
+        Names compare by the collection's one rule (``names``): case, surrounding and
+        repeated whitespace do not count, as ZIA merges them.
         Unless ``fresh``, the accounts the play already listed (known_accounts) stand in for a
         listing: a play that reconciles many tenants lists an organisation once, not per tenant.
         """
-        wanted = self.spec.name.lower()
         if self.spec.known_accounts is not None and not fresh:
             listed = [raw_of(account) for account in self.spec.known_accounts]
         else:
             listed = self.zia.mip_accounts()
-        matches = [a for a in listed if (a.get("tenantName") or "").lower() == wanted]
+        matches = names.named(listed, self.spec.name)
         if len(matches) > 1:
             raise MipConnectError(
                 "Two MIP accounts are named '%s': %s; account names must be unique (ZIA compares them "
-                "without regard to case)."
+                "without regard to case and surrounding whitespace)."
                 % (self.spec.name, " and ".join("'%s' (id %s)" % (m.get("tenantName"), m.get("tenantId"))
                                                 for m in matches[:2])),
                 hint="Rename or delete one in the ZIA Admin Portal, then re-run.")
@@ -360,10 +363,23 @@ class MipAccountReconciler:
             "assumed_contract_writes": self.assumed_contract_writes,
             "account": describe(raw, validation, policy_tag_count=policy_tag_count),
             "validation": self.validation,
+            "secret_validated": self._secret_validated(validation),
             "activation": activation,
             "warnings": self.warnings,
             "diff": {"before": before, "after": self._view(raw, validation, secret_sent)},
         }
+
+    def _secret_validated(self, validation):
+        """Whether ZIA validated, successfully and after this run stored it, the secret this run sent.
+
+        Only this proves that ZIA works with that secret, so only this lets a caller remove
+        the secrets it replaced: a success ZIA recorded before the store says nothing of it."""
+        if self.sent_at is None or self.check_mode or not validation:
+            return False
+        status, _message = validation_summary(validation)
+        client_id = (validation.get("tenantAuthorizationInfo") or {}).get("clientId")
+        return (status == VALIDATION_SUCCESS and _validated_since(validation, self.sent_at)
+                and client_id in (None, self.spec.client_id))
 
     def _validate_credentials(self):
         """Refuse to save credentials Microsoft would refuse (unless validate: false)."""
@@ -391,19 +407,37 @@ class MipAccountReconciler:
         steps = contract.add_custom_account_steps(spec.name, spec.tenant_id, spec.client_id, spec.consent_url,
                                                   label_retrieval=bool(spec.wanted_label_retrieval),
                                                   inactive=spec.status == "inactive")
-        self.changes.append("create MIP account '%s' (custom connector, client id %s)" % (spec.name, spec.client_id))
+        description = "create MIP account '%s' (custom connector, client id %s)" % (spec.name, spec.client_id)
         if self.check_mode:
+            self.changes.append(description)
             return {"tenantName": spec.name, "enterpriseTenantId": spec.tenant_id, "connectorType": contract.CUSTOM,
                     "labelRetrieval": bool(spec.wanted_label_retrieval), "tenantInactive": spec.status == "inactive",
                     "status": []}, bool(spec.client_secret)
         self._revalidation_asked = True
+        # A change is recorded once ZIA took it: a refused write changed nothing.
+        sending = self._wall_clock()
         try:
             created = contract.create_account(self.zia, body, steps)
-            self.assumed_contract_writes.append("POST /casbTenant")
-            return created, True
         except contract.ManualStepsRequired as err:
-            self.changes.pop()
             return self._wait_for_portal(err), False
+        except ApiError as err:
+            return self._created_meanwhile(err)
+        self.assumed_contract_writes.append("POST /casbTenant")
+        self.sent_at = sending
+        self.changes.append(description)
+        return created, True
+
+    def _created_meanwhile(self, err):
+        """ZIA refused the create as a duplicate: another run made the account since we looked.
+        Carry on as an update of that account (the next step decides whether to send the secret)."""
+        if err.code != "DUPLICATE_ITEM":
+            raise err
+        raw = self.find(fresh=True)
+        if raw is None:
+            raise err
+        self.warnings.append("MIP account '%s' was created by someone else while this run worked; this run "
+                             "updated it instead." % raw.get("tenantName"))
+        return self._update(raw, self.zia.validation_status(raw["tenantId"]))
 
     def _update(self, raw, validation, just_created=False):
         """(the account, whether we sent a secret). ``just_created``: a person has just entered
@@ -435,7 +469,8 @@ class MipAccountReconciler:
             self._validate_credentials()
         if raw.get("tenantName") and raw["tenantName"] != spec.name:
             self.warnings.append("MIP account '%s' is named '%s' in ZIA (names are compared without regard to "
-                                 "case); the name was kept." % (spec.name, raw["tenantName"]))
+                                 "case and surrounding whitespace); the name was kept."
+                                 % (spec.name, raw["tenantName"]))
         body = contract.account_body(
             raw.get("tenantName") or spec.name, raw.get("enterpriseTenantId"),
             raw.get("connectorType") or (contract.CUSTOM if spec.connector == "custom" else contract.ZSCALER_DEFINED),
@@ -443,8 +478,9 @@ class MipAccountReconciler:
             label_retrieval=spec.wanted_label_retrieval,
             inactive=None if spec.status is None else spec.status == "inactive",
             reauthorize=spec.reauthorize)
-        self.changes.append("update MIP account '%s': %s" % (spec.name, "; ".join(wanted)))
+        description = "update MIP account '%s': %s" % (spec.name, "; ".join(wanted))
         if self.check_mode:
+            self.changes.append(description)
             predicted = dict(raw)
             if spec.wanted_label_retrieval is not None:
                 predicted["labelRetrieval"] = spec.wanted_label_retrieval
@@ -452,17 +488,20 @@ class MipAccountReconciler:
                 predicted["tenantInactive"] = spec.status == "inactive"
             return predicted, send_secret
         steps = contract.edit_account_steps(raw.get("tenantName") or spec.name, wanted)
+        sending = self._wall_clock()
         try:
             updated = contract.update_account(self.zia, raw["tenantId"], body, steps)
-            self.assumed_contract_writes.append("PUT /casbTenant/%s" % raw["tenantId"])
-            return updated, send_secret
         except contract.ManualStepsRequired as err:
-            self.changes.pop()
             if spec.wait_for == "none":
                 raise
             # A new secret or client id, or a reauthorization, cannot be seen in the read model:
             # only a validation the portal did after this run started tells that a person did it.
             return self._wait_until(lambda a: a is not None and not self._still_differs(a, revalidating), err), False
+        if send_secret:
+            self.sent_at = sending
+        self.assumed_contract_writes.append("PUT /casbTenant/%s" % raw["tenantId"])
+        self.changes.append(description)
+        return updated, send_secret
 
     def _state_changes(self, raw, validation, revalidating):
         """The changes label_retrieval and status ask for, as steps a person could follow."""
@@ -640,13 +679,15 @@ class MipAccountReconciler:
                     "assumed_contract_writes": self.assumed_contract_writes,
                     "activation": activation, "diff": {"before": {"exists": False}, "after": {"exists": False}}}
         before = self._view(raw, None)
-        self.changes.append("delete MIP account '%s' (id %s)" % (self.spec.name, raw.get("tenantId")))
-        if not self.check_mode:
+        description = "delete MIP account '%s' (id %s)" % (self.spec.name, raw.get("tenantId"))
+        if self.check_mode:
+            self.changes.append(description)
+        else:
             try:
                 contract.delete_account(self.zia, raw["tenantId"], contract.delete_account_steps(self.spec.name))
                 self.assumed_contract_writes.append("DELETE /casbTenant/%s" % raw["tenantId"])
+                self.changes.append(description)
             except contract.ManualStepsRequired as err:
-                self.changes.pop()
                 if self.spec.wait_for == "none":
                     raise
                 self._wait_until(lambda account: account is None, err)

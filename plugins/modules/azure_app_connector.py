@@ -54,9 +54,21 @@ options:
         principal and grants, and the role assignments this module made at O(subscription_id) (give it again;
         Azure lists role assignments per subscription, so without it none are looked for, and deleting the
         principal leaves them orphaned).
+      - Entra moves a deleted application and its principal to deleted items, where they stay 30 days and the
+        application keeps its O(unique_name). With O(state=present), when deleted items hold an application with
+        O(unique_name), it is restored (same client id, with the secrets and certificates it had; its principal
+        is restored too and admin consent granted again) rather than a second one made. See
+        O(permanently_delete) to free the name instead.
     type: str
     choices: [absent, present]
     default: present
+  permanently_delete:
+    description:
+      - With O(state=absent), also delete the application from deleted items, so it cannot be restored and its
+        O(unique_name) is free at once. Also purges an application with O(unique_name) that an earlier run (or a
+        person) deleted.
+    type: bool
+    default: false
   display_name:
     description:
       - Display name of the application, for example C(Zscaler MIP Connector). Not used to find it.
@@ -162,6 +174,13 @@ options:
         (the rotation role does this).
       - By default no secret is ever removed.
     type: int
+  lease_owner:
+    description:
+      - The RV(mipconnect.zia.connector_lease#module:owner) of the lease this run took with
+        mipconnect.zia.connector_lease. Just before a client secret is added or removed the module reads the
+        application again and stops, changing no secret, unless that lease is still this run's.
+      - Without it the module refuses to change anything while another run holds the lease.
+    type: str
   private_key_json_path:
     description:
       - Where the SharePoint private-key JSON file (C({"private_key", "public_cert"})) is kept, mode 0600.
@@ -191,12 +210,14 @@ options:
     type: str
   power_platform_token:
     description:
-      - An access token of a Power Platform administrator (audience C(https://service.powerapps.com/)),
-        used to register the connector as a Power Platform management application for Copilot.
+      - An access token of a Power Platform administrator (audience C(https://service.powerapps.com/) in the
+        global cloud; the Power Platform service of O(cloud) elsewhere), used to register the connector as a
+        Power Platform management application for Copilot at the Power Platform host of O(cloud).
       - Without it the result lists the remaining step in RV(pending_steps).
     type: str
 notes:
-  - Deleted applications stay in the Entra recycle bin for 30 days, and keep their O(unique_name) reserved.
+  - Deleted applications stay in Entra's deleted items for 30 days and keep their O(unique_name); O(state=present)
+    restores such an application, O(permanently_delete) frees the name.
   - Secrets are never read back from Microsoft; only the run that creates one can return it.
   - The client secret is the last change a run makes, after the certificate, role assignments and Power Platform
     registration, so a failure in those steps leaves no secret behind.
@@ -207,7 +228,22 @@ notes:
     The secret is created with the tag's time (a minute before the run's clock) as its start, so recognising it
     does not depend on the controller's clock agreeing with Microsoft's. Only a run killed after removing the tag
     but before it ended can still lose a secret.
+  - "Concurrent runs on one tenant (two AWX jobs, a relaunch while the first job runs, two pipelines) take turns
+    through a lease on the application, a tag C(mipconnect.zia:lease:<owner>;<start>;<expiry>) taken with
+    mipconnect.zia.connector_lease. Graph has no compare-and-swap on tags, so a run writes its lease only when
+    no other live lease is there, waits two seconds for a run that read the tags before that write to land its
+    own, and reads again: the live lease with the earliest start (then owner) holds; the others take theirs out
+    and wait (O(mipconnect.zia.connector_lease#module:wait)), then stop with a message naming the run that holds
+    it. A lease ends at its expiry, when its run gives it back, or at once when its run ran on the same host and
+    its process is gone (killed)."
+  - "The invariant the roles keep under that lease: a client secret is removed only after ZIA has validated,
+    after this run stored it, the secret that stays (mipconnect.zia.mip_account returns C(secret_validated));
+    a run that creates a secret stores it in ZIA (C(update_secret=always)) or leaves it marked in flight, so the
+    next run removes it; and before any secret is added or removed the lease is checked again on a fresh read,
+    so a run whose lease expired or was taken over stops there. Runs that would change nothing (every re-run)
+    take no lease and write nothing."
 seealso:
+  - module: mipconnect.zia.connector_lease
   - name: Authorizing a Custom Zscaler Connector for Microsoft Applications
     description: The Zscaler guide this module automates.
     link: https://help.zscaler.com/unified/authorizing-custom-zscaler-connector-microsoft-applications
@@ -398,6 +434,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils import permission_c
 from ansible_collections.mipconnect.zia.plugins.module_utils.connector import ConnectorReconciler, ConnectorSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import PowerPlatformClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.lease import OWNER_RE
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     MipConnectModule,
     env_fallback,
@@ -409,6 +446,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import 
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present", choices=["absent", "present"]),
+    permanently_delete=dict(type="bool", default=False),
     display_name=dict(type="str"),
     unique_name=dict(type="str"),
     app_id=dict(type="str"),
@@ -432,6 +470,7 @@ ARGUMENT_SPEC = dict(
     certificate_renew_before_days=dict(type="int", default=30),
     subscription_id=dict(type="str", fallback=(env_fallback, ["AZURE_SUBSCRIPTION_ID"])),
     power_platform_token=dict(type="str", no_log=True),
+    lease_owner=dict(type="str"),
 )
 
 
@@ -478,7 +517,16 @@ def build_spec(params):
         certificate_renew_before_days=p["certificate_renew_before_days"],
         subscription_id=require_guid("subscription_id", p["subscription_id"]),
         power_platform_token=p["power_platform_token"],
+        permanently_delete=p["permanently_delete"],
+        lease_owner=_check_lease_owner(p["lease_owner"]),
     )
+
+
+def _check_lease_owner(owner):
+    if owner is not None and not OWNER_RE.match(owner):
+        raise InputError("lease_owner", "is not an owner mipconnect.zia.connector_lease returns (letters, digits and "
+                                        ". _ @ / + -, at most 120 characters); pass its 'owner' result.")
+    return owner
 
 
 def check_extra_permissions(entries):

@@ -117,7 +117,9 @@ granted_roles:
   type: dict
   sample: {"Microsoft Graph": ["InformationProtectionPolicy.Read.All", "User.Read.All"]}
 labels_probe:
-  description: Result of the labels request, for V(mip).
+  description:
+    - Result of the labels request, for V(mip), on a Graph label API that exists in O(cloud) (beta in the global
+      cloud, v1.0 in the US Government clouds).
   returned: when probed
   type: dict
   sample:
@@ -125,6 +127,14 @@ labels_probe:
     endpoint: beta/security/informationProtection/sensitivityLabels
     status: 200
     labels_seen: 1
+not_checked:
+  description:
+    - What could not be checked in O(cloud), each as a sentence; for example the labels request in the China
+      cloud, whose Graph has no sensitivity label API. RV(valid) says nothing about these.
+  returned: always
+  type: list
+  elements: str
+  sample: []
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog

@@ -49,7 +49,9 @@ attributes:
 options:
   name:
     description:
-      - Account Name, unique among MIP accounts. The account is found by this name.
+      - Account Name, unique among MIP accounts. The account is found by this name, compared as ZIA compares
+        names (case, whitespace around the name and runs of whitespace inside it do not count); a new account is
+        created with the name as ZIA stores it (trimmed, whitespace runs as one space).
     type: str
     required: true
   state:
@@ -350,6 +352,17 @@ validation:
         error:
           description: The error, when it failed.
           type: str
+    not_checked:
+      description: What could not be checked in the chosen Microsoft cloud (for example the labels request
+        where Graph has no label API), each as a sentence.
+      type: list
+      elements: str
+secret_validated:
+  description:
+    - Whether this run stored O(client_secret) in ZIA and ZIA then validated it successfully, by a validation
+      done after the store. Only then may the secrets it replaced be removed from the connector.
+  returned: always
+  type: bool
 activation:
   description: Whether the ZIA configuration was activated, its final status and how long it took.
   returned: always
@@ -417,6 +430,7 @@ diff:
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
+from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import MipAccountReconciler, MipAccountSpec
@@ -465,7 +479,7 @@ def build_spec(params, endpoints):
             raise InputError("known_accounts", "every entry needs the name and id mipconnect.zia.mip_account_info "
                                                "returns; pass its accounts as they are.")
     return MipAccountSpec(
-        name=require_text("name", p["name"], 255),
+        name=names.shown(require_text("name", p["name"], 255)),
         connector=p["connector"],
         tenant_id=require_guid("tenant_id", p["tenant_id"]),
         client_id=client_id,

@@ -43,11 +43,16 @@ attributes:
 options:
   name:
     description:
-      - Only the account with this Account Name, compared without regard to case (ZIA keeps names unique
-        that way).
+      - Only the account with this Account Name, compared as ZIA compares names (without regard to case,
+        to whitespace around the name, or to runs of whitespace inside it, which the portal shows as one space).
     type: str
   name_contains:
-    description: Only accounts whose name contains this text (case-insensitive).
+    description: Only accounts whose name contains this text (case-insensitive, whitespace runs as one space).
+    type: str
+  exclude_name:
+    description:
+      - Leave out the account with this Account Name (compared like O(name)), for example to list the other
+        accounts of an Entra tenant.
     type: str
   tenant_id:
     description: Only accounts of this Entra tenant (GUID).
@@ -166,6 +171,7 @@ count:
   sample: 1
 """
 
+from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import describe, portal_status, portal_word
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ZIA_AUTH_ARGUMENT_SPEC,
@@ -177,6 +183,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import 
 ARGUMENT_SPEC = dict(
     name=dict(type="str"),
     name_contains=dict(type="str"),
+    exclude_name=dict(type="str"),
     tenant_id=dict(type="str"),
     status=dict(type="str", choices=["Active", "Retrieval Pending", "Tenant Inactive", "Validation Failed",
                                      "Validation Success", "Validation Successful"]),
@@ -184,10 +191,13 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def matches(raw, name, name_contains, tenant_id, status, validation=None):
-    if name is not None and (raw.get("tenantName") or "").lower() != name.lower():
+def matches(raw, name, name_contains, tenant_id, status, exclude_name=None, validation=None):
+    account_name = raw.get("tenantName")
+    if name is not None and not names.same_name(account_name, name):
         return False
-    if name_contains is not None and name_contains.lower() not in (raw.get("tenantName") or "").lower():
+    if exclude_name is not None and names.same_name(account_name, exclude_name):
+        return False
+    if name_contains is not None and names.name_key(name_contains) not in names.name_key(account_name):
         return False
     if tenant_id is not None and (raw.get("enterpriseTenantId") or "").lower() != tenant_id:
         return False
@@ -201,14 +211,15 @@ def main():
         p = module.params
         name = require_text("name", p["name"], 255)
         name_contains = require_text("name_contains", p["name_contains"], 255)
+        exclude_name = require_text("exclude_name", p["exclude_name"], 255)
         tenant_id = require_guid("tenant_id", p["tenant_id"])
         zia = module.zia_client()
         accounts = []
         for raw in zia.mip_accounts():
-            if not matches(raw, name, name_contains, tenant_id, None):
+            if not matches(raw, name, name_contains, tenant_id, None, exclude_name):
                 continue
             validation = zia.validation_status(raw["tenantId"]) if p["details"] else None
-            if not matches(raw, name, name_contains, tenant_id, p["status"], validation):
+            if not matches(raw, name, name_contains, tenant_id, p["status"], exclude_name, validation):
                 continue
             if p["details"]:
                 accounts.append(describe(raw, validation, policy_tag_count=len(zia.policy_tags(raw["tenantId"]))))

@@ -114,9 +114,9 @@ class _QuietRequestHandler(WSGIRequestHandler):
 class Emulator:
     """The emulated Microsoft services on https://127.0.0.1:PORT; see the package docstring."""
 
-    def __init__(self, port=0, replication_delay=0.0):
+    def __init__(self, port=0, replication_delay=0.0, replication_seed=None):
         self.requested_port = port
-        self.store = Store(replication_delay=replication_delay)
+        self.store = Store(replication_delay=replication_delay, replication_seed=replication_seed)
         self.signer = TokenSigner()
         self.faults = FaultList()
         self.request_log = RequestLog()
@@ -196,8 +196,8 @@ class Emulator:
 
     # --- control API, called in-process --------------------------------------
 
-    def create_tenant(self, tenant_id=None):
-        return self.control.create_tenant(tenant_id)
+    def create_tenant(self, tenant_id=None, cloud="public"):
+        return self.control.create_tenant(tenant_id, cloud)
 
     def create_client(self, tenant_id, graph_roles=(), subscription_roles=(), display_name=None):
         return self.control.create_client(tenant_id, graph_roles, subscription_roles, display_name)
@@ -270,6 +270,11 @@ class Emulator:
 
     def clear_faults(self):
         self.faults.clear()
+
+    @property
+    def default_replication_delay(self):
+        """The replication delay this emulator started with: what a test that changed it goes back to."""
+        return self.store.initial_replication_delay
 
     def configure(self, replication_delay=None, page_size=None):
         return self.control.configure(replication_delay=replication_delay, page_size=page_size)

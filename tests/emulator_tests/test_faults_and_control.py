@@ -82,7 +82,7 @@ def test_control_api_over_https(emulator):
     created = control("POST", "/tenants", json={"tenant_id": "11111111-aaaa-4bbb-8ccc-222222222222"})
     assert created.status_code == 201
     tenant = created.json()
-    assert set(tenant) == {"tenant_id", "subscription_id", "admin_client_id", "admin_client_secret"}
+    assert set(tenant) == {"tenant_id", "subscription_id", "cloud", "admin_client_id", "admin_client_secret"}
     assert control("POST", "/tenants", json={"tenant_id": tenant["tenant_id"]}).status_code == 409
     client = control(
         "POST",

@@ -17,6 +17,12 @@ import yaml
 
 from emulator import Emulator
 
+# Entra's replication lag, on by default so every flow proves it rides it out: each new
+# application, principal, secret and app role grant (consent reaching tokens) stays invisible
+# for a random time up to this, drawn from a seeded generator (replay a failure with the same
+# MIPCONNECT_REPLICATION_SEED). Small, so the suite stays quick.
+REPLICATION_DELAY = float(os.environ.get("MIPCONNECT_REPLICATION_DELAY", "0.5"))
+REPLICATION_SEED = int(os.environ.get("MIPCONNECT_REPLICATION_SEED", "20261201"))
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # save_result, the harness's own action: saves registered results without running a module.
 ACTION_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "action_plugins")
@@ -56,9 +62,14 @@ ZIA_TEST_DEFAULTS = {
 }
 
 
+def pytest_report_header(config):
+    return "emulator replication lag: up to %.2f s per new object, seed %d (MIPCONNECT_REPLICATION_SEED)" % (
+        REPLICATION_DELAY, REPLICATION_SEED)
+
+
 @pytest.fixture(scope="session")
 def emulator():
-    emu = Emulator()
+    emu = Emulator(replication_delay=REPLICATION_DELAY, replication_seed=REPLICATION_SEED)
     emu.start()
     emu.configure_zia(**ZIA_TEST_DEFAULTS)
     yield emu
@@ -90,13 +101,14 @@ def _is_token_request(entry):
 
 
 class Tenant:
-    """One emulated tenant and the environment that points the modules at it."""
+    """One emulated tenant, of one national cloud, and the environment that points the modules at it."""
 
-    def __init__(self, emulator, tmp_path, info=None):
+    def __init__(self, emulator, tmp_path, info=None, cloud="public"):
         """``info``: an existing emulated Entra tenant to share (its own ZIA organisation is still new)."""
         self.emulator = emulator
         self.tmp_path = tmp_path
-        self.info = info or emulator.create_tenant()
+        self.cloud = cloud
+        self.info = info or emulator.create_tenant(cloud=cloud)
         self.tenant_id = self.info["tenant_id"]
         self.subscription_id = self.info["subscription_id"]
         self.collections = collections_path()
@@ -140,6 +152,7 @@ class Tenant:
             "MIPCONNECT_ARM_URL": url + "/arm",
             "MIPCONNECT_POWER_PLATFORM_URL": url + "/bap",
             "MIPCONNECT_CA_BUNDLE": self.emulator.ca_file,
+            "AZURE_CLOUD": self.cloud,
         })
         if not client["client_secret"]:
             del env["AZURE_CLIENT_SECRET"]
@@ -196,3 +209,9 @@ class Tenant:
 @pytest.fixture
 def tenant(emulator, tmp_path):
     return Tenant(emulator, tmp_path)
+
+
+@pytest.fixture
+def tenant_in(emulator, tmp_path):
+    """A tenant of the national cloud given: tenant_in("usgov")."""
+    return lambda cloud: Tenant(emulator, tmp_path, cloud=cloud)

@@ -10,6 +10,7 @@ awx/credential_types/, against the emulator.
 import json
 import os
 import re
+import runpy
 import shutil
 import sys
 import types
@@ -174,3 +175,11 @@ def test_onboard_mip_through_ansible_runner_as_awx_runs_it(tenant, tmp_path, mon
     # The connector's secret reached neither the job output nor the job events AWX stores.
     artifacts = json.dumps(list(result.events)) + stdout
     assert not SECRET_PATTERN.search(artifacts)
+
+
+def test_entra_admin_cloud_choices_are_the_modules():
+    """The job template's cloud picker offers exactly the clouds the modules know (US Gov DoD included)."""
+    fragment = runpy.run_path(os.path.join(REPO_ROOT, "plugins", "doc_fragments", "entra_endpoints.py"))
+    options = yaml.safe_load(fragment["ModuleDocFragment"].DOCUMENTATION)["options"]
+    fields = {f["id"]: f for f in credential_type("entra_admin")["inputs"]["fields"]}
+    assert sorted(fields["cloud"]["choices"]) == sorted(options["cloud"]["choices"])

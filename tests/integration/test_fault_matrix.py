@@ -52,11 +52,11 @@ def matrix_table():
 def scenario(request, emulator):
     """Clean faults and ZIA config around each scenario, and record its row in the matrix."""
     emulator.clear_faults()
-    emulator.configure(replication_delay=0)
+    emulator.configure(replication_delay=emulator.default_replication_delay)
     row = {"fault": "", "expectation": "", "started": time.monotonic()}
     yield row
     emulator.clear_faults()
-    emulator.configure(replication_delay=0)
+    emulator.configure(replication_delay=emulator.default_replication_delay)
     emulator.configure_zia(**ZIA_TEST_DEFAULTS)
     name = request.node.name.replace("test_", "", 1)
     seconds = time.monotonic() - row["started"]
@@ -849,3 +849,117 @@ def test_crash_between_role_steps_then_rerun_converges(tenant, emulator, scenari
     assert again.writes == [], [(w["method"], w["path"]) for w in again.writes]
     scenario["outcome"] = "converged: 1 secret (%s), 1 validated account, re-run no writes" % (
         "rotated" if original and ours != original else "kept" if original else "new")
+
+
+# --- Concurrent runs on one tenant ----------------------------------------------------------------
+# Real ansible-playbook runs raced at random offsets (tests/benchmarks/stress_concurrency.py runs
+# hundreds). After each: ZIA's stored secret signs in, exactly one secret of ours, nothing left in
+# flight (no in-flight tag, no lease), one account; then an onboarding re-run writes nothing.
+
+def _race(tenant, plan, seed, max_offset=3.0):
+    import random
+
+    from concurrency_runs import run_at_offsets
+
+    rng = random.Random(seed)
+    runs = run_at_offsets(tenant, [(playbook, rng.uniform(0, max_offset)) for playbook in plan], account=ROLE_ACCOUNT)
+    failed = [run for run in runs if run.returncode != 0]
+    assert not failed, "\n\n".join(run.describe() + "\n" + run.output[-4000:] for run in failed)
+    return runs
+
+
+def _converged(tenant):
+    from concurrency_runs import broken_states, rerun_writes
+
+    assert broken_states(tenant, ROLE_ACCOUNT) == []
+    assert rerun_writes(tenant, ROLE_ACCOUNT) == []
+
+
+@pytest.mark.parametrize("plan,onboarded_first", [
+    pytest.param(("onboard_mip.yml", "onboard_mip.yml"), False, id="two_onboardings_from_nothing"),
+    pytest.param(("rotate_secret.yml", "onboard_mip.yml", "rotate_secret.yml"), True,
+                 id="two_rotations_and_an_onboarding"),
+])
+def test_concurrent_runs_on_one_tenant_converge(tenant, emulator, scenario, plan, onboarded_first):
+    scenario.update(fault="%d runs at random offsets (%s), replication delay 1 s"
+                    % (len(plan), "+".join(p.split("_")[0] for p in plan)),
+                    expectation="one at a time (lease); ZIA's secret signs in; 1 secret; re-run no writes")
+    emulator.configure(replication_delay=1)
+    if onboarded_first:
+        _race(tenant, ["onboard_mip.yml"], 0)
+    runs = _race(tenant, list(plan), len(plan))
+    _converged(tenant)
+    scenario["outcome"] = "converged: ZIA secret works, 1 secret, no lease left; re-run no writes (%s)" % (
+        ", ".join("%s +%.1fs" % (run.playbook.split("_")[0], run.offset) for run in runs))
+
+
+def test_onboarding_that_believes_the_account_is_missing_keeps_the_secret_zia_holds(tenant, emulator, scenario):
+    """The interleaving of two onboardings, made exact: run B read 'no account' before run A created it
+    (known_accounts: []). B must not add a secret it does not deliver, nor remove the one ZIA holds."""
+    from concurrency_runs import broken_states
+    from playbook_runs import run_playbook
+
+    scenario.update(fault="second onboarding with a stale 'account missing' view (known_accounts: [])",
+                    expectation="re-reads under the lease: no secret added or removed; ZIA's secret works")
+    run_playbook(tenant, "onboard_mip.yml", _onboard_vars(tenant)).assert_ok()
+    held = _role_state(tenant)[0]
+    stale = run_playbook(tenant, "onboard_mip.yml", dict(_onboard_vars(tenant), mip_onboarding_known_accounts=[]))
+    stale.assert_ok()
+    assert _role_state(tenant)[0] == held, "the secret ZIA holds was replaced or removed"
+    assert broken_states(tenant, ROLE_ACCOUNT) == []
+    secret_writes = [w for w in stale.writes if w["path"].endswith(("/addPassword", "/removePassword"))]
+    assert secret_writes == []
+    again = run_playbook(tenant, "onboard_mip.yml", _onboard_vars(tenant))
+    again.assert_ok()
+    assert again.writes == [], [(w["method"], w["path"]) for w in again.writes]
+    scenario["outcome"] = "no secret added or removed (%d lease writes); ZIA's secret works; re-run no writes" % len(
+        stale.writes)
+
+
+# --- Names as ZIA compares them ----------------------------------------------------------------------
+
+def test_onboarding_under_another_case_of_the_name_is_a_no_op(tenant, emulator, scenario):
+    from playbook_runs import run_playbook
+
+    scenario.update(fault="onboard 'Case MIP', then again as 'case mip'",
+                    expectation="same account; no secret added; re-run zero writes")
+    run_playbook(tenant, "onboard_mip.yml", dict(_onboard_vars(tenant), mip_onboarding_account_name="Case MIP")
+                 ).assert_ok()
+    again = run_playbook(tenant, "onboard_mip.yml", dict(_onboard_vars(tenant), mip_onboarding_account_name="case mip"))
+    again.assert_ok()
+    assert again.writes == [], [(w["method"], w["path"]) for w in again.writes]
+    assert [a["tenantName"] for a in mip_accounts(tenant)] == ["Case MIP"]
+    scenario["outcome"] = "matched 'Case MIP'; 0 writes"
+
+
+def test_a_name_with_surrounding_whitespace_is_stored_trimmed_and_rerun_is_a_no_op(tenant, emulator, scenario):
+    scenario.update(fault="mip_account name 'Trim MIP ' (ZIA stores names trimmed)",
+                    expectation="created once as 'Trim MIP'; re-run changed:false, zero writes")
+    client_id, secret = _connector_for_zia(tenant)
+    args = account_args(tenant, client_id, secret, name="Trim MIP ")
+    ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    again = ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    assert again.result["changed"] is False
+    assert [w for w in again.writes if w["service"] == "zia"] == []
+    assert [a["tenantName"] for a in mip_accounts(tenant)] == ["Trim MIP"]
+    labels = ok(tenant.run_module({"source": "zia", "account_name": "  trim  MIP", "return_labels": False},
+                                  module="mipconnect.zia.mip_labels_info", zia="oneapi"))
+    assert labels.result["changed"] is False
+    scenario["outcome"] = "1 account 'Trim MIP'; re-run 0 writes; labels found as '  trim  MIP'"
+
+
+def test_a_write_ZIA_refuses_reports_no_change(tenant, emulator, scenario):
+    scenario.update(fault="ZIA answers 409 DUPLICATE_ITEM to the create (a name ZIA merges)",
+                    expectation="fails, changed:false, nothing written; re-run converges")
+    client_id, secret = _connector_for_zia(tenant)
+    emulator.add_fault(method="POST", path=r"/zia/api/v1/casbTenant$", status=409, times=1,
+                       body={"code": "DUPLICATE_ITEM", "message": "A SaaS application tenant named 'Fault MIP' "
+                                                                  "already exists."})
+    args = account_args(tenant, client_id, secret)
+    first = tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi")
+    assert first.result["failed"] and first.result["changed"] is False, first.result
+    assert mip_accounts(tenant) == []
+    ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    again = ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    assert again.result["changed"] is False and [w for w in again.writes if w["service"] == "zia"] == []
+    scenario["outcome"] = "failed with changed:false; re-run created 1 account; then 0 writes"

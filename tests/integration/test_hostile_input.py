@@ -108,6 +108,9 @@ ENTRA_CASES = [
     ("no_unique_name_nor_app_id", APP, {"display_name": "X", "create_secret": False}, "unique_name", False),
     ("present_without_display_name", APP, {"unique_name": "x", "create_secret": False}, "display_name", False),
     ("unknown_option", APP, app(client_secret_value="x"), "client_secret_value", False),
+    ("lease_owner_not_an_owner", APP, app(lease_owner="two words;x"), "lease_owner", False),
+    ("lease_owner_bad", "mipconnect.zia.connector_lease", {"unique_name": "x", "owner": "a;b"}, "owner", False),
+    ("lease_too_short", "mipconnect.zia.connector_lease", {"unique_name": "x", "duration": 5}, "duration", False),
     # connector_credentials_info
     ("cred_tenant_not_guid", CRED, {"tenant_id": "x", "client_id": GUID, "client_secret": "not-the-real-secret"}, "tenant_id", False),
     ("cred_client_not_guid", CRED, {"tenant_id": "{tenant}", "client_id": "zscaler", "client_secret": "not-the-real-secret"},

@@ -406,3 +406,30 @@ def test_many_accounts_saved_then_activated_once(tenant, connector, emulator):
     again = tenant.run_module({}, module=ACTIVATION, zia="oneapi")
     assert_ok(again)
     assert again.result["changed"] is False and zia_writes(again) == []
+
+
+@pytest.mark.parametrize("cloud, extra, probed, not_checked", [
+    # The beta label API that Zscaler's permission opens does not exist in US Government: v1.0 is probed when the
+    # connector holds its permission; otherwise the run says that labels could not be checked.
+    ("usgov", ["SensitivityLabels.Read.All"], "v1.0/security/dataSecurityAndGovernance/sensitivityLabels", None),
+    ("usgov_dod", [], None, "SensitivityLabels.Read.All"),
+    ("china", [], None, "has no sensitivity label API"),
+])
+def test_credentials_info_probes_only_what_the_cloud_has(tenant_in, cloud, extra, probed, not_checked):
+    tenant = tenant_in(cloud)
+    made = tenant.run_module({"display_name": "Zscaler MIP Connector", "unique_name": "zscaler-mip-" + cloud,
+                              "applications": ["mip"],
+                              "extra_permissions": [{"resource": "microsoft_graph", "permission": p} for p in extra]})
+    assert_ok(made)
+    run = tenant.run_module({"tenant_id": tenant.tenant_id, "client_id": made.result["client_id"],
+                             "client_secret": made.result["client_secret"], "validation_wait": 30}, module=CHECK)
+    assert_ok(run)
+    assert run.result["valid"] is True, run.result["reason"]
+    assert not [r for r in run.requests if r["path"].startswith("/graph/beta")]
+    if probed:
+        assert run.result["labels_probe"]["endpoint"] == probed and run.result["labels_probe"]["ok"] is True
+        assert run.result["not_checked"] == []
+    else:
+        assert run.result["labels_probe"] is None
+        assert len(run.result["not_checked"]) == 1 and not_checked in run.result["not_checked"][0]
+        assert "Not checked" in run.result["reason"]

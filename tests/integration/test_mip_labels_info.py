@@ -335,3 +335,31 @@ def test_csv_cells_that_start_a_formula_are_neutralised_json_stays_exact(tenant)
     assert exact.result["changed"] is True
     with open(csv_path, encoding="utf-8", newline="") as handle:
         assert sorted(row["Label Name"] for row in csv.DictReader(handle)) == sorted(FORMULAS)
+
+
+@pytest.mark.parametrize("cloud, roles, endpoint", [
+    ("public", ["InformationProtectionPolicy.Read.All"], "beta"),
+    ("usgov_dod", ["InformationProtectionPolicy.Read.All", "SensitivityLabels.Read.All"], "v1.0"),
+])
+def test_a_guests_labels_in_each_cloud(tenant_in, cloud, roles, endpoint):
+    """A guest's UPN holds '#': it must reach Graph whole. US Government has only v1.0, whose per-user
+    path has no /security segment; beta is not asked there even with its permission."""
+    tenant = tenant_in(cloud)
+    guest = next(u for u in tenant.state()["users"] if "#EXT#" in u["userPrincipalName"])
+    client = tenant.emulator.create_client(tenant.tenant_id, graph_roles=roles)
+    run = run_labels(tenant, {"user_id": guest["userPrincipalName"]}, client)
+    assert_ok(run)
+    assert run.result["endpoint"] == endpoint
+    assert run.result["count"] == len(tenant.emulator.labels(tenant.tenant_id))
+    asked = [r["path"] for r in run.requests if r["service"] == "graph"]
+    assert asked and all(guest["userPrincipalName"] in path for path in asked)
+    assert {path.split("/")[2] for path in asked} == {endpoint}
+
+
+def test_china_has_no_graph_labels_and_says_to_read_zia(tenant_in):
+    tenant = tenant_in("china")
+    client = tenant.emulator.create_client(tenant.tenant_id, graph_roles=["SensitivityLabels.Read.All"])
+    run = run_labels(tenant, {}, client)
+    assert run.result["failed"]
+    assert "China" in run.result["msg"] and "source: zia" in run.result["error"]["hint"]
+    assert not [r for r in run.requests if r["service"] == "graph"]

@@ -173,7 +173,7 @@ def test_onboarding_rides_out_entra_replication(tenant):
     try:
         run = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant, **FAST_ONBOARD))
     finally:
-        tenant.emulator.configure(replication_delay=0)
+        tenant.emulator.configure(replication_delay=tenant.emulator.default_replication_delay)
     run.assert_ok()
     # Entra answered "not yet" at least once (unknown app or secret, missing object) and the role waited.
     assert any(r["status"] >= 400 for r in run.requests if r["service"] in ("graph", "entra")), run.requests

@@ -1,15 +1,21 @@
 """ZIA sign-in through the real modules: what a legacy session's end activates under each
 sign-in, and the OneAPI private key (key text or path) that never reaches the output."""
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from proof_helpers import run_batch
-from test_mip_account import ACTIVATION, INFO, MIP, account_args, assert_ok, connector, zia_writes  # noqa: F401
+from test_mip_account import ACTIVATION, INFO, MIP, account_args, assert_ok, zia_writes
 
 SESSION_END_WARNING = "when its legacy API session ended"
 
 
-def test_activate_false_holds_changes_back_under_oneapi_only(tenant, connector, emulator):  # noqa: F811
+@pytest.fixture
+def connector(tenant):
+    return tenant.make_connector()
+
+
+def test_activate_false_holds_changes_back_under_oneapi_only(tenant, connector, emulator):
     org_id = tenant.zia_org["org_id"]
     oneapi = tenant.run_module(account_args(tenant, connector, name="Held MIP", activate=False), module=MIP,
                                zia="oneapi", no_log=False)
@@ -33,7 +39,7 @@ def test_activate_false_holds_changes_back_under_oneapi_only(tenant, connector, 
     assert activation.result["changed"] is False and zia_writes(activation) == []
 
 
-def test_legacy_run_that_activates_itself_reports_no_session_end_activation(tenant, connector):  # noqa: F811
+def test_legacy_run_that_activates_itself_reports_no_session_end_activation(tenant, connector):
     run = tenant.run_module(account_args(tenant, connector, name="Active MIP"), module=MIP, zia="legacy")
     assert_ok(run)
     assert run.result["activation"]["activated"] is True

@@ -540,6 +540,59 @@ def test_the_result_lists_the_writes_that_went_through_the_assumed_contract():
     assert deleted["assumed_contract_writes"] == ["DELETE /casbTenant/7"]
 
 
+# --- names as ZIA compares them, changes only once written, secret_validated -----------------------
+
+@pytest.mark.parametrize("given", ["Trim MIP ", "  trim   mip", "TRIM\tMIP"])
+def test_a_name_ZIA_stores_trimmed_is_found_again_and_nothing_is_written(given):
+    zia = FakeZia([account(name="Trim MIP")], contract=True)
+    result = reconciler(zia, name=given, wait_for="none", client_secret=None).present()
+    assert result["account"]["id"] == 7
+    assert result["changed"] is False and zia.writes == []
+
+
+class DuplicateOnCreate(FakeZia):
+    """ZIA refuses the create: an account of that name exists (made since we looked, or merged by ZIA)."""
+
+    def call(self, method, path, json=None, **_kwargs):
+        if method == "POST" and path.endswith("/casbTenant"):
+            self.writes.append((method, path))
+            raise ApiError("Zscaler Internet Access", 409, code="DUPLICATE_ITEM",
+                           message="A SaaS application tenant named '%s' already exists." % json["tenantName"])
+        return FakeZia.call(self, method, path, json=json)
+
+
+def test_a_refused_create_reports_no_change():
+    zia = DuplicateOnCreate([], contract=True)
+    with pytest.raises(ApiError) as caught:
+        reconciler(zia, wait_for="none").present()
+    assert caught.value.partial_result["changed"] is False
+    assert caught.value.partial_result["changes"] == []
+
+
+def test_a_create_lost_to_another_run_carries_on_as_an_update():
+    zia = DuplicateOnCreate([], contract=True)
+
+    def another_run_created_it(fake, polls):
+        if polls == 2:  # after our lookup, before our create was refused
+            fake.accounts[7] = account(label_retrieval=False)
+
+    zia.on_poll = another_run_created_it
+    result = reconciler(zia, wait_for="none", label_retrieval=True).present()
+    assert result["account"]["id"] == 7
+    assert any("created by someone else" in warning for warning in result["warnings"])
+
+
+def test_secret_validated_only_by_a_validation_after_this_run_stored_it():
+    stale = FakeZia([account(validated_at=900)], contract=True)  # validated before the run stored the secret
+    result = reconciler(stale, update_secret="always", wait_for="none").present()
+    assert result["changed"] is True
+    assert result["secret_validated"] is False
+    fresh = FakeZia([account(validated_at=1000)], contract=True)  # validated when the store happened
+    assert reconciler(fresh, update_secret="always", wait_for="none").present()["secret_validated"] is True
+    untouched = FakeZia([account(validated_at=1000)], contract=True)
+    assert reconciler(untouched, wait_for="none").present()["secret_validated"] is False  # nothing was stored
+
+
 # --- what the play already read ------------------------------------------------------------
 
 
