@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Set up emulated tenants and one ZIA org in a running emulator, for the demo and the benchmarks.
 
 Reads the emulator's info file ({"url", "ca_file"}), creates the tenants and
@@ -91,8 +91,8 @@ def main(argv=None):
             "mipconnect_entra_auth": {"auth_client_id": t["admin_client_id"],
                                       "auth_client_secret": t["admin_client_secret"]},
         }
-    inventory = {"mip_tenants": {"hosts": hosts, "vars": {"ansible_connection": "local",
-                                                            "ansible_python_interpreter": sys.executable}}}
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory = {"mip_tenants": {"hosts": hosts, "vars": local}}
     write(os.path.join(args.out_dir, "inventory.yml"), inventory)
     gitops = {"mipconnect_tenants": [
         {"name": t["host"], "tenant_id": t["tenant_id"], "account_name": t["account_name"], "state": "present",

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Wall time and HTTP requests of the roles against the emulator (issue 5, section 6).
 
 Measures, in each of --rounds rounds (fresh tenants and a fresh ZIA org each):

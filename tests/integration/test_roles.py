@@ -119,8 +119,8 @@ def test_onboarding_rides_out_entra_replication(tenant):
 
 
 def test_onboarding_never_prints_the_secret(tenant):
-    run = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant, mip_onboarding_wait_for="validated",
-                                                                mip_onboarding_export_csv=False),
+    variables = onboard_vars(tenant, mip_onboarding_wait_for="validated", mip_onboarding_export_csv=False)
+    run = run_playbook(tenant, "onboard_mip.yml", variables,
                        diff=True, env={"ANSIBLE_VERBOSITY": "3"})
     run.assert_ok()
     # The emulated Entra makes secrets like Azure's: three characters, "8Q~", then more.
@@ -299,8 +299,8 @@ def test_export_then_offboarding_removes_account_and_connector(tenant):
 
 def test_onboarding_under_a_new_name_keeps_the_secret_the_old_account_uses(tenant):
     onboarded(tenant)
-    renamed = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant, mip_onboarding_account_name="Contoso Labels",
-                                                                    **FAST_ONBOARD))
+    variables = onboard_vars(tenant, mip_onboarding_account_name="Contoso Labels", **FAST_ONBOARD)
+    renamed = run_playbook(tenant, "onboard_mip.yml", variables)
     renamed.assert_ok()
     assert renamed.row("Contoso Labels")["secret_recovered"] is True
     assert "Not removing the connector's older client secrets" in renamed.output
@@ -356,9 +356,8 @@ def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tena
     tenant_ids = {t["tenant_id"] for t in tenants}
 
     def reconcile(check=False):
-        run = run_playbook(tenant, "reconcile.yml", {"mipconnect_tenants": tenants,
-                                                      "reconcile_saas_output_dir": str(tenant.tmp_path / "saas")},
-                           check=check, diff=check)
+        variables = {"mipconnect_tenants": tenants, "reconcile_saas_output_dir": str(tenant.tmp_path / "saas")}
+        run = run_playbook(tenant, "reconcile.yml", variables, check=check, diff=check)
         run.requests = [r for r in run.requests if r.get("tenant") in tenant_ids | {None}]
         run.assert_ok()
         return run
