@@ -67,7 +67,7 @@ def adhoc(module, args, env, check=False):
         command.append("--check")
     env = dict(env, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="oneline")
     started = time.perf_counter()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
     elapsed = time.perf_counter() - started
     out = proc.stdout.strip()
     marker = out.find("{")

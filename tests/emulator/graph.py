@@ -146,7 +146,7 @@ def _encode_skiptoken(offset):
 
 def _decode_skiptoken(token):
     try:
-        kind, _, offset = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        kind, _sep, offset = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
         if kind == "offset" and offset.isdigit():
             return int(offset)
     except (binascii.Error, UnicodeDecodeError, ValueError):
