@@ -14,9 +14,18 @@ options:
   cloud:
     description:
       - The Microsoft cloud the tenant lives in; selects login, Graph, ARM and Power Platform endpoints.
+      - V(public) is the global cloud (GCC moderate tenants sign in there too). V(usgov) is US Government L4
+        (GCC High; Graph C(graph.microsoft.us), Power Platform C(high.api.bap.microsoft.us)). V(usgov_dod) is
+        US Government L5 (DoD; Graph C(dod-graph.microsoft.us), Power Platform C(api.bap.appsplatform.us)).
+        V(china) is operated by 21Vianet.
+      - The cloud also decides which Graph sensitivity label APIs exist. The beta
+        C(/security/informationProtection/sensitivityLabels) exists only in V(public); the v1.0
+        C(/security/dataSecurityAndGovernance/sensitivityLabels) in V(public), V(usgov) and V(usgov_dod); V(china)
+        has neither. Label reads and credential checks use only what the cloud has, and say what could not be
+        checked.
       - Falls back to the E(AZURE_CLOUD) environment variable.
     type: str
-    choices: [china, public, usgov]
+    choices: [china, public, usgov, usgov_dod]
     default: public
   authority_url:
     description:

@@ -23,16 +23,24 @@ options:
     type: str
   zscaler_private_key:
     description:
-      - Path to the PEM private key of a OneAPI client that signs in with a JWT instead of a secret.
+      - Private key of a OneAPI client that signs in with a JWT instead of a secret, as Zscaler's tools take it
+        ("key string or path"), either the unencrypted PEM key text itself or the path of a file holding it.
+        Literal C(\n) in key text (common in environment variables) read as line breaks.
+      - Never shown in output or messages, not even a path.
       - Falls back to E(ZSCALER_PRIVATE_KEY).
-    type: path
+    type: str
   zscaler_vanity_domain:
     description:
-      - Your ZIdentity vanity domain, the part before C(.zslogin.net). Falls back to E(ZSCALER_VANITY_DOMAIN).
+      - Your ZIdentity vanity domain, the part before C(.zslogin.net) (C(.zidentitygov.net) or
+        C(.zidentitygov.us) in the government clouds). Falls back to E(ZSCALER_VANITY_DOMAIN).
     type: str
   zscaler_cloud:
     description:
-      - OneAPI cloud, C(production) (default) or C(beta). Falls back to E(ZSCALER_CLOUD).
+      - OneAPI cloud, in any case, as Zscaler's SDKs name them. Falls back to E(ZSCALER_CLOUD).
+      - C(production) (default) signs in at C(<vanity>.zslogin.net) and calls C(api.zsapi.net); C(beta) and C(alpha)
+        at C(<vanity>.zslogin<cloud>.net) and C(api.<cloud>.zsapi.net).
+      - C(gov) signs in at C(<vanity>.zidentitygov.net) and calls C(api.zscalergov.net); C(govus) at
+        C(<vanity>.zidentitygov.us) and C(api.zscalergov.us).
     type: str
   zscaler_token_url:
     description:
@@ -42,6 +50,8 @@ options:
   zia_username:
     description:
       - Legacy API admin user name. Selects legacy authentication. Falls back to E(ZIA_USERNAME).
+      - ZIA activates what a legacy API session saved when the session ends, and each task ends its session, so
+        under legacy sign-in changes cannot wait for one activation later; use OneAPI sign-in for that.
     type: str
   zia_password:
     description:
@@ -54,6 +64,8 @@ options:
   zia_cloud:
     description:
       - Legacy ZIA cloud name as in the admin portal URL, for example C(zscalerthree). Falls back to E(ZIA_CLOUD).
+      - One of C(zscaler), C(zscalerone), C(zscalertwo), C(zscalerthree), C(zscloud), C(zscalerbeta), C(zscalergov),
+        C(zscalerten) (API at C(zsapi.<cloud>.net)) or C(zspreview) (API at C(admin.zspreview.net)).
     type: str
   zia_api_url:
     description:

@@ -16,15 +16,20 @@ __metaclass__ = type
 
 import base64
 import datetime
+import errno
 import json
 import os
+import stat
 import tempfile
+import time
 import uuid
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 
 DEFAULT_VALIDITY_DAYS = 1461
 KEY_SIZE = 2048
+# A temporary key file older than this was left by a run that was killed.
+STALE_TEMP_SECONDS = 600
 
 
 class ConnectorCertificate:
@@ -109,31 +114,66 @@ def generate(common_name, validity_days=DEFAULT_VALIDITY_DAYS, now=None):
 
 
 def load_json_file(path):
-    """The certificate stored in a private-key JSON file, or None when there is no file."""
+    """The certificate stored in a private-key JSON file, or None when there is no file.
+
+    The file is opened without following a symbolic link, and the opened file
+    (not the path, which could be swapped in between) must be a regular file
+    of ours that no other user may read or write: a key someone else could
+    have planted or replaced is never uploaded to the application.
+    """
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    if not os.path.exists(path):
-        return None
     try:
-        with open(path, "r") as handle:
-            data = json.load(handle)
-        key = serialization.load_pem_private_key(data["private_key"].encode("ascii"), password=None)
-        cert = x509.load_pem_x509_certificate(data["public_cert"].encode("ascii"))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except (IOError, OSError) as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+        if exc.errno == errno.ELOOP:
+            raise InputError("private_key_json_path", "%s is a symbolic link; give the path of the file itself." % path)
         raise InputError("private_key_json_path", "cannot read %s (%s)." % (path, exc.strerror))
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise InputError("private_key_json_path",
-                         "%s exists but is not a private key JSON file with 'private_key' and 'public_cert' PEMs. "
-                         "Move it away or point the option at another path." % path)
+    with os.fdopen(fd, "r") as handle:
+        _check_key_file(path, os.fstat(handle.fileno()))
+        try:
+            data = json.load(handle)
+            key = serialization.load_pem_private_key(data["private_key"].encode("ascii"), password=None)
+            cert = x509.load_pem_x509_certificate(data["public_cert"].encode("ascii"))
+        except (IOError, OSError) as exc:
+            raise InputError("private_key_json_path", "cannot read %s (%s)." % (path, exc.strerror))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise InputError("private_key_json_path",
+                             "%s exists but is not a private key JSON file with 'private_key' and 'public_cert' "
+                             "PEMs. Move it away or point the option at another path." % path)
     return ConnectorCertificate(key, cert)
 
 
+def _check_key_file(path, info):
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("private_key_json_path", "%s is not a regular file; give the path of the JSON file." % path)
+    if info.st_uid != os.geteuid():
+        raise InputError("private_key_json_path", "%s belongs to another user (uid %d), so its private key cannot be "
+                                                  "trusted. Remove it or point the option at a file of your own."
+                         % (path, info.st_uid))
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o022:
+        raise InputError("private_key_json_path", "%s can be written by other users, so its private key cannot be "
+                                                  "trusted. Remove it or fix its mode (0600)." % path)
+    if mode & 0o077:
+        raise InputError("private_key_json_path", "%s holds a private key but other users may read it (mode %04o). "
+                                                  "Restrict it with 'chmod 600 %s' (and consider the key exposed), "
+                                                  "then re-run." % (path, mode, path))
+
+
 def write_json_file(path, cert):
-    """Write the JSON file atomically, readable by its owner only (0600)."""
+    """Write the JSON file atomically, readable by its owner only (0600).
+
+    The content goes to a temporary file beside it first; one a killed run
+    left behind (it holds a private key) is removed here, on the next write.
+    """
     directory = os.path.dirname(os.path.abspath(path))
+    remove_stale_key_files(path)
     content = json.dumps({"private_key": cert.private_key_pem(), "public_cert": cert.public_cert_pem()})
-    fd, tmp = tempfile.mkstemp(prefix=".mipconnect-", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), dir=directory)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -143,6 +183,38 @@ def write_json_file(path, cert):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _temp_prefix(path):
+    return ".mipconnect-key-%s." % os.path.basename(path)
+
+
+def remove_stale_key_files(path, older_than=STALE_TEMP_SECONDS, now=None):
+    """Remove the temporary files of ``path`` a killed run left: ours by name and owner, regular, not fresh.
+
+    A fresh one may belong to a run writing the same file right now. Returns the removed paths.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    prefix = _temp_prefix(path)
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        candidate = os.path.join(directory, name)
+        try:
+            info = os.lstat(candidate)
+            if (stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
+                    and now - info.st_mtime > older_than):
+                os.unlink(candidate)
+                removed.append(candidate)
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove
+    return removed
 
 
 def _not_after(cert):

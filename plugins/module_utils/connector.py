@@ -26,6 +26,7 @@ import uuid
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import certificate as certs
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
+from ansible_collections.mipconnect.zia.plugins.module_utils import lease
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import is_replication_lag, odata_quote
@@ -40,6 +41,9 @@ SECRET_START_LEAD_SECONDS = 60
 # the same assignment instead of creating another.
 ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("5f0f6a2e-1f5b-4a53-9a77-3c1d2b0a9e11")
 SP_SELECT = "id,appId,displayName,appRoles,oauth2PermissionScopes"
+# Entra's recycle bin: deleted applications and principals stay there 30 days.
+DELETED_APPLICATIONS = "/directory/deletedItems/microsoft.graph.application"
+DELETED_SERVICE_PRINCIPALS = "/directory/deletedItems/microsoft.graph.servicePrincipal"
 
 COPILOT_POWERSHELL = (
     "Add-PowerAppsAccount -Endpoint {endpoint} -TenantID {tenant_id}; "
@@ -99,6 +103,12 @@ def _iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def unique_name_taken(err):
+    """Whether Graph refused a create because another object, live or deleted, holds the uniqueName."""
+    return (isinstance(err, ApiError) and err.status in (400, 409)
+            and (err.code == "Request_MultipleObjectsWithSameKeyValue" or "uniquename" in (err.detail or "").lower()))
+
+
 def secret_in_flight_since(app):
     """The earliest time in the application's secret-in-flight markers, or None when it has none.
 
@@ -140,6 +150,8 @@ class ConnectorSpec:
         self.certificate_renew_before_days = kwargs.get("certificate_renew_before_days", 30)
         self.subscription_id = kwargs.get("subscription_id")
         self.power_platform_token = kwargs.get("power_platform_token")
+        self.permanently_delete = kwargs.get("permanently_delete", False)
+        self.lease_owner = kwargs.get("lease_owner")
 
     @property
     def wants_certificate(self):
@@ -175,22 +187,57 @@ class ConnectorReconciler:
         self.sp = None
         self.fresh = False  # objects were created in this run: expect replication lag
         self.app_created = False
+        self.app_restored = None  # the deleted application brought back by this run, as it was deleted
         self.sp_created = False
+        self.sp_restored = False
         self.new_secret = None
         self.cert = None
         self.before = {}
         self.after = {}
         self._permission_names = {}  # (resource appId, permission id) -> label, for the diff
         self.resources = None  # resource appId -> its service principal, once resolved
+        self._lease_checked = False  # before the first write
+        self._secret_lease_checked = False  # before the first secret write, on a fresh read
 
     # Helpers -----------------------------------------------------------------
 
     def _change(self, description, write):
         """Record a change; carry it out unless in check mode. Returns write()'s result or None."""
-        self.changes.append(description)
         if self.check_mode:
+            self.changes.append(description)
             return None
-        return self._replicated(write)
+        self._check_lease()
+        # Recorded once the write went through: a run whose writes all failed changed nothing.
+        result = self._replicated(write)
+        self.changes.append(description)
+        return result
+
+    def _check_lease(self):
+        """Before the first write: no other run may hold the connector's lease (see the module's notes).
+        An application not found yet (being created, or not replicated) is checked at its secret step."""
+        if self._lease_checked or self.app is None:
+            return
+        self._lease_checked = True
+        lease.check_held(self.app, self.spec.lease_owner, lease.now_utc())
+
+    def _secret_change(self, description, write):
+        """A write that adds or removes a client secret: the lease is checked on a fresh read first."""
+        if not self.check_mode:
+            self._check_secret_lease()
+        return self._change(description, write)
+
+    def _check_secret_lease(self):
+        """Read the application's tags again and check the lease just before its secrets change: a run
+        whose lease expired or was taken over stops here, before it removes a secret another run stored."""
+        if self._secret_lease_checked or (self.app_created and self.spec.lease_owner is None):
+            return
+        self._secret_lease_checked = True
+        app_path = "/applications/%s" % self.app["id"]
+        fresh = retry_while_replicating(lambda: self.graph.get(app_path, params={"$select": "id,tags"}),
+                                        is_replication_lag, self.replication_timeout)
+        self.app["tags"] = list(fresh.get("tags") or [])
+        self._lease_checked = True
+        lease.check_held(self.app, self.spec.lease_owner, lease.now_utc())
 
     def _replicated(self, call):
         if not self.fresh:
@@ -308,6 +355,11 @@ class ConnectorReconciler:
         # The secret is the last write: a step failing after it would leave a
         # secret whose value no one received.
         secrets = self.ensure_secret()
+        if self.app_restored is not None and not self.new_secret and self._our_secrets():
+            self.pending_steps.append(
+                "The application was restored from deleted items with the client secret(s) it had (%s); their "
+                "values are not shown again. If you no longer hold the value, re-run with rotate: always to get "
+                "a new secret." % ", ".join(str(c.get("keyId")) for c in self._our_secrets()))
         self.after = self.view()
         if grants is not None:
             self.after["admin_consent"] = sorted(grants["granted"])
@@ -326,12 +378,21 @@ class ConnectorReconciler:
             "web": {"redirectUris": spec.redirect_uris},
             "requiredResourceAccess": required,
         }
+        if self.app is None and self.check_mode and self.deleted_application() is not None:
+            self.restore_application()  # predicted: what a real run does when the upsert meets the name taken
         if self.app is None:
             body = dict(desired)
             by_name = "/applications(uniqueName=%s)" % odata_quote(spec.unique_name)
-            created = self._change(
-                "create application '%s' (uniqueName %s)" % (spec.display_name, spec.unique_name),
-                lambda: self.graph.patch(by_name, body, headers={"Prefer": "create-if-missing"}))
+            try:
+                created = self._change(
+                    "create application '%s' (uniqueName %s)" % (spec.display_name, spec.unique_name),
+                    lambda: self.graph.patch(by_name, body, headers={"Prefer": "create-if-missing"}))
+            except ApiError as err:
+                if not unique_name_taken(err) or self.deleted_application() is None:
+                    raise
+                self.changes.pop()
+                self.restore_application()
+                return self.ensure_application(perms)
             self.fresh = True
             if self.check_mode:
                 self.app_created = True
@@ -364,6 +425,31 @@ class ConnectorReconciler:
                          lambda: self.graph.patch(app_path, update))
             self.app.update(copy.deepcopy(update))
 
+    def deleted_application(self):
+        """The application in deleted items that holds our unique_name, or None.
+
+        Entra keeps a deleted application, with its uniqueName, for 30 days; an upsert of that
+        name then cannot create a new one. Read only when that matters (see ensure_application)."""
+        if not self.spec.unique_name:
+            return None
+        if not hasattr(self, "_deleted"):
+            wanted = self.spec.unique_name.lower()
+            self._deleted = next((item for item in self.graph.list(DELETED_APPLICATIONS)
+                                  if (item.get("uniqueName") or "").lower() == wanted), None)
+        return self._deleted
+
+    def restore_application(self):
+        """Bring back the deleted application that holds unique_name; the steps after it then bring it to
+        the desired state like any existing one (its principal is restored or made in the next step)."""
+        deleted = self.deleted_application()
+        restored = self._change(
+            "restore application %s (uniqueName %s, deleted %s) from deleted items"
+            % (deleted.get("appId"), self.spec.unique_name, deleted.get("deletedDateTime")),
+            lambda: self.graph.call("POST", "/directory/deletedItems/%s/restore" % deleted["id"]))
+        self.fresh = True
+        self.app_restored = deleted
+        self.app = dict(restored or deleted, deletedDateTime=None)
+
     def _predicted_application(self, body):
         predicted = copy.deepcopy(body)
         predicted.update({"id": None, "appId": None, "passwordCredentials": [], "keyCredentials": []})
@@ -386,12 +472,27 @@ class ConnectorReconciler:
         app_id = self.app.get("appId")
         # An application made in this run has no principal yet: no need to ask.
         self.sp = self.find_service_principal(app_id) if app_id and not self.app_created else None
+        if self.sp is None and self.app_restored is not None:
+            self.sp = self._restore_service_principal(app_id)
         if self.sp is None:
             created = self._change("create service principal for the application",
                                    lambda: self.graph.post("/servicePrincipals", {"appId": app_id}))
             self.fresh = True
             self.sp_created = True
             self.sp = created or {"id": None, "appId": app_id}
+
+    def _restore_service_principal(self, app_id):
+        """A restored application's principal is not restored with it (Graph's restore page): restore it
+        too when it is in deleted items. Its grants are gone; ensure_consent grants them again."""
+        deleted = next((item for item in self.graph.list(DELETED_SERVICE_PRINCIPALS)
+                        if (item.get("appId") or "").lower() == (app_id or "").lower()), None)
+        if deleted is None:
+            return None
+        path = "/directory/deletedItems/%s/restore" % deleted["id"]
+        restored = self._change("restore the application's service principal %s from deleted items" % deleted["id"],
+                                lambda: self.graph.call("POST", path))
+        self.sp_restored = True
+        return restored or deleted
 
     def ensure_consent(self, perms):
         """Grant every desired permission tenant-wide; revoke unlisted ones when purging."""
@@ -431,7 +532,10 @@ class ConnectorReconciler:
 
     def _held_grants(self, with_delegated):
         """The client's app role assignments and (when asked) tenant-wide delegated grants."""
-        sp_id = None if self.sp_created else self.sp.get("id")  # a new principal holds no grants yet
+        # A new principal holds no grants yet; nor, in check mode, one still in deleted items (Graph cannot
+        # list its grants there; a real run restores it first and reads them).
+        unreadable = self.sp_created or (self.check_mode and self.sp_restored)
+        sp_id = None if unreadable else self.sp.get("id")
         if not sp_id:
             return {}, {}
         held = consent.app_role_assignments_of(self.graph, sp_id)
@@ -439,7 +543,7 @@ class ConnectorReconciler:
 
     def read_consent(self, perms):
         """With grant_admin_consent=false: the grants already there, read only, for the report."""
-        if self.sp_created or not self.sp.get("id"):
+        if self.sp_created or (self.check_mode and self.sp_restored) or not self.sp.get("id"):
             return {"granted_before": [], "granted": []}
         scopes_wanted = any(perm.kind == catalog.SCOPE for perm in perms)
         held, delegated = self._held_grants(scopes_wanted)
@@ -533,14 +637,16 @@ class ConnectorReconciler:
         What is left: a kill between the clearing PATCH and the module's exit.
         """
         spec = self.spec
+        if spec.lease_owner is not None and not self.check_mode:
+            self._check_secret_lease()  # under a lease, decide on the tags as they are now
         self._remove_undelivered_secrets()
         ours = self._our_secrets()
         added = None
         if spec.create_secret and self._needs_new_secret(ours):
             end = self.now + datetime.timedelta(days=spec.secret_expires_in_days)
             body = {"passwordCredential": {"displayName": spec.secret_description, "endDateTime": _iso(end)}}
-            self.changes.append("add client secret '%s' expiring %s" % (spec.secret_description, _iso(end)))
             created = None if self.check_mode else self._add_password(body)
+            self.changes.append("add client secret '%s' expiring %s" % (spec.secret_description, _iso(end)))
             if created:
                 added = created
                 created = dict(created, secretText=None)
@@ -595,10 +701,10 @@ class ConnectorReconciler:
     def _remove_undelivered_secrets(self):
         for credential in self._undelivered_secrets():
             key_id = credential.get("keyId")
-            self._change("remove client secret %s added by an interrupted run (its value was never delivered)"
-                         % key_id,
-                         lambda k=key_id: self.graph.post("/applications/%s/removePassword" % self.app["id"],
-                                                          {"keyId": k}))
+            self._secret_change("remove client secret %s added by an interrupted run (its value was never "
+                                "delivered)" % key_id,
+                                lambda k=key_id: self.graph.post("/applications/%s/removePassword" % self.app["id"],
+                                                                 {"keyId": k}))
             self.app["passwordCredentials"] = [c for c in self.app["passwordCredentials"] if c is not credential]
 
     def _tags_without_marker(self):
@@ -610,6 +716,7 @@ class ConnectorReconciler:
         The secret is asked to start at the marker's own time, a minute back: the two
         then compare equal whatever the skew between our clock and Entra's, and the
         secret works at once unless our clock runs more than a minute ahead."""
+        self._check_secret_lease()
         app_path = "/applications/%s" % self.app["id"]
         since = _iso(self.now - datetime.timedelta(seconds=SECRET_START_LEAD_SECONDS))
         body = {"passwordCredential": dict(body["passwordCredential"], startDateTime=since)}
@@ -652,9 +759,9 @@ class ConnectorReconciler:
             return
         for old in [c for c in ours if c is not newest]:
             key_id = old.get("keyId")
-            self._change("remove client secret %s (expires %s)" % (key_id, old.get("endDateTime")),
-                         lambda k=key_id: self.graph.post("/applications/%s/removePassword" % self.app["id"],
-                                                          {"keyId": k}))
+            self._secret_change("remove client secret %s (expires %s)" % (key_id, old.get("endDateTime")),
+                                lambda k=key_id: self.graph.post("/applications/%s/removePassword" % self.app["id"],
+                                                                 {"keyId": k}))
             self.app["passwordCredentials"] = [c for c in self.app["passwordCredentials"] if c is not old]
 
     def ensure_certificate(self):
@@ -665,6 +772,9 @@ class ConnectorReconciler:
         stays on the application until it expires, and the run says what is left to do."""
         spec = self.spec
         path = spec.private_key_json_path
+        if not self.check_mode:
+            # A run killed while writing the file left a 0600 temporary copy of a private key.
+            certs.remove_stale_key_files(path)
         cert = certs.load_json_file(path)
         previous = None
         if cert is None or cert.expires_within(spec.certificate_renew_before_days, self.now):
@@ -731,7 +841,6 @@ class ConnectorReconciler:
             # or by another tool. It is what we want, so leave it.
             if err.code != "RoleAssignmentExists":
                 raise
-            self.changes.pop()
 
     def ensure_power_platform(self):
         app_id = self.app.get("appId")
@@ -801,7 +910,10 @@ class ConnectorReconciler:
         self.app = self.find_application()
         self.before = self.view()
         if self.app is None:
-            return {"changed": False, "changes": [], "tenant_id": self.tenant_id,
+            deleted = self.deleted_application() if self.spec.permanently_delete else None
+            if deleted is not None:
+                self._purge(deleted)
+            return {"changed": bool(self.changes), "changes": self.changes, "tenant_id": self.tenant_id,
                     "diff": {"before": self.before, "after": self.before}}
         sp = self.find_service_principal(self.app["appId"])
         if sp and self.spec.subscription_id:
@@ -814,8 +926,19 @@ class ConnectorReconciler:
         self._change("delete application %s (%s) with its service principal and grants"
                      % (self.app["appId"], self.app.get("displayName")),
                      lambda: self.graph.delete("/applications/%s" % self.app["id"]))
+        if self.spec.permanently_delete:
+            self._purge(self.app)
         return {"changed": True, "changes": self.changes, "client_id": self.app["appId"],
                 "tenant_id": self.tenant_id, "diff": {"before": self.before, "after": {"exists": False}}}
+
+    def _purge(self, app):
+        """Delete the application from deleted items for good: its unique_name is free at once, and it can no
+        longer be restored. A deletion made a moment ago may take a while to show there (replication)."""
+        path = "/directory/deletedItems/%s" % app["id"]
+        self._change("permanently delete application %s from deleted items (its unique_name is free again)"
+                     % app.get("appId"),
+                     lambda: retry_while_replicating(lambda: self.graph.delete(path, missing_ok=False),
+                                                     is_replication_lag, self.replication_timeout))
 
     def _remove_role_assignments(self, principal_id):
         scope = "/subscriptions/%s" % self.spec.subscription_id

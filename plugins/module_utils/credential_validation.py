@@ -6,7 +6,9 @@
 The same check as the Admin Portal's Validate button, saying more: get an
 app-only token per resource API with the connector's credentials, read the
 ``roles`` claim (the application permissions actually consented), compare
-with the catalog, and probe one labels request.
+with the catalog, and probe one labels request on a Graph label API the
+chosen cloud has (see ``EntraEndpoints.label_apis``). What the cloud does not
+let us check is listed in ``not_checked``, never passed over in silence.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,8 +21,9 @@ from ansible_collections.mipconnect.zia.plugins.module_utils import permission_c
 from ansible_collections.mipconnect.zia.plugins.module_utils.entra_auth import EntraTokenProvider, token_claims
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, TokenError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import GraphClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels import BETA_PATH, V1_PATH, choose_endpoint
 
-LABELS_PROBE_PATH = "/security/informationProtection/sensitivityLabels"
+LABELS_PROBE_PATHS = {"beta": BETA_PATH, "v1.0": V1_PATH}
 # AADSTS codes that can mean "just created, not replicated yet" rather than "wrong".
 TRANSIENT_AADSTS = (700016, 7000215)
 
@@ -52,7 +55,7 @@ def _names():
 
 def validate_connector(http, endpoints, tenant_id, client_id, client_secret, applications=("mip",),
                        probe_labels=True, wait=0, sleep=time.sleep, clock=time.monotonic):
-    """Return {valid, reason, aadsts, missing_permissions, granted_roles, labels_probe}.
+    """Return {valid, reason, aadsts, missing_permissions, granted_roles, labels_probe, not_checked}.
 
     With ``wait`` > 0, answers that can mean "created moments ago" (unknown
     app, unknown secret, permissions not yet in the token) are retried for up
@@ -72,7 +75,7 @@ def validate_connector(http, endpoints, tenant_id, client_id, client_secret, app
 def _validate_once(http, endpoints, tenant_id, client_id, client_secret, applications, probe_labels):
     tokens = EntraTokenProvider(http, endpoints, tenant_id, client_id, client_secret=client_secret)
     result = {"valid": False, "reason": None, "aadsts": None, "missing_permissions": {}, "granted_roles": {},
-              "labels_probe": None}
+              "labels_probe": None, "not_checked": []}
     names = _names()
     graph_token = None
     try:
@@ -97,22 +100,38 @@ def _validate_once(http, endpoints, tenant_id, client_id, client_secret, applica
                                for name, roles in sorted(result["missing_permissions"].items()))
         return result
     if probe_labels and "mip" in applications:
-        result["labels_probe"] = _probe_labels(http, endpoints, tokens, graph_token)
-        if not result["labels_probe"]["ok"]:
-            result["reason"] = "The sensitivity labels endpoint refused the connector: %s" % \
-                result["labels_probe"]["error"]
-            return result
+        graph_token = graph_token or tokens.token(endpoints.graph_resource)
+        endpoint = choose_endpoint("auto", token_claims(graph_token).get("roles") or [], endpoints.label_apis)
+        if endpoint is None:
+            result["not_checked"].append(_unprobed_labels(endpoints))
+        else:
+            result["labels_probe"] = _probe_labels(http, endpoints, graph_token, endpoint)
+            if not result["labels_probe"]["ok"]:
+                result["reason"] = "The sensitivity labels endpoint refused the connector: %s" % \
+                    result["labels_probe"]["error"]
+                return result
     result["valid"] = True
     result["reason"] = "The connector's credentials work and every required permission is consented."
+    if result["not_checked"]:
+        result["reason"] += " Not checked: %s" % " ".join(result["not_checked"])
     return result
 
 
-def _probe_labels(http, endpoints, tokens, graph_token):
-    graph = GraphClient(http, endpoints.graph_url, lambda: graph_token or tokens.token(endpoints.graph_resource),
-                        version="beta")
+def _unprobed_labels(endpoints):
+    """Why no labels request was made, for a cloud without the API the connector's permission opens."""
+    if not endpoints.label_apis:
+        return ("Reading sensitivity labels: Microsoft Graph in %s has no sensitivity label API, so whether Zscaler "
+                "can read the labels could not be checked there." % endpoints.cloud_name)
+    return ("Reading sensitivity labels: in %s only the v1.0 label API exists (the beta one that "
+            "InformationProtectionPolicy.Read.All opens does not), and the connector does not hold "
+            "SensitivityLabels.Read.All, so no labels request was made." % endpoints.cloud_name)
+
+
+def _probe_labels(http, endpoints, graph_token, endpoint):
+    graph = GraphClient(http, endpoints.graph_url, lambda: graph_token, version=endpoint)
+    path = LABELS_PROBE_PATHS[endpoint]
     try:
-        page = graph.get(LABELS_PROBE_PATH, params={"$top": "1"})
+        page = graph.get(path, params={"$top": "1"})
     except ApiError as err:
-        return {"ok": False, "endpoint": "beta" + LABELS_PROBE_PATH, "status": err.status, "error": str(err)}
-    return {"ok": True, "endpoint": "beta" + LABELS_PROBE_PATH, "status": 200,
-            "labels_seen": len(page.get("value", []))}
+        return {"ok": False, "endpoint": endpoint + path, "status": err.status, "error": str(err)}
+    return {"ok": True, "endpoint": endpoint + path, "status": 200, "labels_seen": len(page.get("value", []))}

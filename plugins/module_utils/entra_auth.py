@@ -29,7 +29,11 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.errors import (
 from ansible_collections.mipconnect.zia.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import MsalHttpClient
 
-# Endpoints and token audiences per national cloud.
+# Endpoints, token audiences and Graph label APIs per national cloud. Hosts
+# from Microsoft's national cloud pages (Graph deployments, Azure Government,
+# Power Platform US Government); label APIs from the availability tables of
+# the beta informationProtection and v1.0 dataSecurityAndGovernance pages.
+# GCC (moderate) tenants sign in to the public cloud: they use "public".
 CLOUDS = {
     "public": {
         "authority_host": "https://login.microsoftonline.com",
@@ -38,18 +42,33 @@ CLOUDS = {
         "arm_url": "https://management.azure.com",
         "arm_resource": "https://management.azure.com/",
         "power_platform_url": "https://api.bap.microsoft.com",
-        # Add-PowerAppsAccount -Endpoint for this cloud (GCC moderate signs in to the public cloud).
+        # Add-PowerAppsAccount -Endpoint for this cloud.
         "powerapps_endpoint": "prod",
+        "label_apis": ("beta", "v1.0"),
     },
+    # US Government L4 (GCC High).
     "usgov": {
         "authority_host": "https://login.microsoftonline.us",
         "graph_url": "https://graph.microsoft.us",
         "graph_resource": "https://graph.microsoft.us",
         "arm_url": "https://management.usgovcloudapi.net",
         "arm_resource": "https://management.usgovcloudapi.net/",
-        "power_platform_url": "https://gov.api.bap.microsoft.us",
+        "power_platform_url": "https://high.api.bap.microsoft.us",
         "powerapps_endpoint": "usgovhigh",
+        "label_apis": ("v1.0",),
     },
+    # US Government L5 (DoD).
+    "usgov_dod": {
+        "authority_host": "https://login.microsoftonline.us",
+        "graph_url": "https://dod-graph.microsoft.us",
+        "graph_resource": "https://dod-graph.microsoft.us",
+        "arm_url": "https://management.usgovcloudapi.net",
+        "arm_resource": "https://management.usgovcloudapi.net/",
+        "power_platform_url": "https://api.bap.appsplatform.us",
+        "powerapps_endpoint": "dod",
+        "label_apis": ("v1.0",),
+    },
+    # Operated by 21Vianet.
     "china": {
         "authority_host": "https://login.chinacloudapi.cn",
         "graph_url": "https://microsoftgraph.chinacloudapi.cn",
@@ -58,7 +77,16 @@ CLOUDS = {
         "arm_resource": "https://management.chinacloudapi.cn/",
         "power_platform_url": "https://api.bap.partner.microsoftonline.cn",
         "powerapps_endpoint": "china",
+        "label_apis": (),
     },
+}
+
+# How each cloud is named in messages.
+CLOUD_NAMES = {
+    "public": "the global cloud",
+    "usgov": "US Government L4 (GCC High)",
+    "usgov_dod": "US Government L5 (DoD)",
+    "china": "the China cloud (21Vianet)",
 }
 
 
@@ -73,6 +101,9 @@ class EntraEndpoints:
         self.arm_url = (arm_url or known["arm_url"]).rstrip("/")
         self.power_platform_url = (power_platform_url or known["power_platform_url"]).rstrip("/")
         self.powerapps_endpoint = known["powerapps_endpoint"]
+        # The Graph label APIs this cloud has, whatever URL Graph is reached at.
+        self.label_apis = known["label_apis"]
+        self.cloud_name = CLOUD_NAMES[cloud]
         # Token audiences stay those of the cloud even when URLs are overridden.
         self.graph_resource = known["graph_resource"]
         self.arm_resource = known["arm_resource"]
@@ -88,12 +119,17 @@ def load_certificate_credential(path, password=None):
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
 
+    # No message repeats the value: a key pasted here by mistake must not reach the output.
     option = "auth_certificate_path"
+    if "-----BEGIN" in path or "\n" in path:
+        raise InputError(option, "holds PEM text, not a path. Write the key and certificate to a file readable "
+                                 "only by you and give its path.")
     try:
         with open(path, "rb") as handle:
             blob = handle.read()
-    except (IOError, OSError) as exc:
-        raise InputError(option, "cannot read %s (%s). Give a readable PEM or PFX file." % (path, exc.strerror))
+    except (IOError, OSError, ValueError) as exc:
+        raise InputError(option, "cannot read the file given (%s). Give a readable PEM or PFX file."
+                         % (getattr(exc, "strerror", None) or type(exc).__name__))
     secret = password.encode("utf-8") if password else None
     try:
         if b"-----BEGIN" in blob:
@@ -102,10 +138,10 @@ def load_certificate_credential(path, password=None):
         else:
             key, cert, _chain = pkcs12.load_key_and_certificates(blob, secret)
     except (ValueError, TypeError):
-        raise InputError(option, "%s is not a PEM file holding a private key and certificate, nor a PFX "
-                                 "file that opens with auth_certificate_password." % path)
+        raise InputError(option, "the file given is not a PEM file holding a private key and certificate, nor a "
+                                 "PFX file that opens with auth_certificate_password.")
     if key is None or cert is None:
-        raise InputError(option, "%s must hold both the private key and its certificate." % path)
+        raise InputError(option, "the file given must hold both the private key and its certificate.")
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption()).decode("ascii")
     return {

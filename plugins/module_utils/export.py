@@ -9,6 +9,12 @@ unchanged file is left alone (``changed: false``) unless its mode is not
 0640, which is then set (``changed: true``); a changed one is replaced
 atomically by rename. In check mode nothing touches the disk; only the hash
 is computed to tell whether the file would change.
+
+CSV cells that a spreadsheet would run as a formula (they begin with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) get a leading single quote by
+default, as OWASP recommends against CSV injection: label names, descriptions
+and tooltips are written by a tenant's admins, not by whoever opens the file.
+JSON files keep every value exactly.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,6 +31,8 @@ import tempfile
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 
 FILE_MODE = 0o640
+# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     ("Account Name", "account"),
     ("Label Name", "name"),
@@ -67,6 +75,7 @@ class _HashingSink:
         self.hash = hashlib.sha256()
         self._tmp = None
         self._handle = None
+        self.before = self.after = None
         if not dry:
             fd, self._tmp = tempfile.mkstemp(prefix=".mipconnect-", dir=os.path.dirname(os.path.abspath(path)))
             self._handle = os.fdopen(fd, "wb")
@@ -79,8 +88,11 @@ class _HashingSink:
 
     def commit(self):
         """Replace the file when the content differs, set its mode to FILE_MODE when that differs;
-        return whether either did (or would)."""
-        content_changed = _file_hash(self.path) != self.hash.hexdigest()
+        return whether either did (or would). ``before`` and ``after`` describe the file for --diff."""
+        old_hash = _file_hash(self.path)
+        self.before = {"sha256": old_hash, "mode": "%04o" % _file_mode(self.path)} if old_hash else None
+        self.after = {"sha256": self.hash.hexdigest(), "mode": "%04o" % FILE_MODE}
+        content_changed = old_hash != self.hash.hexdigest()
         mode_changed = not content_changed and _file_mode(self.path) != FILE_MODE
         if self._handle is None:
             return content_changed or mode_changed
@@ -115,18 +127,23 @@ def _file_hash(path):
     return digest.hexdigest()
 
 
-def _cell(value):
+def _cell(value, escape_formulas=True):
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, bool):
+        value = ";".join(str(v) for v in value)
+    elif isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if escape_formulas and isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
 
 
 class LabelExport:
     """Writes labels to a CSV and/or a JSON file as they stream past."""
 
-    def __init__(self, csv_path=None, json_path=None, check_mode=False):
+    def __init__(self, csv_path=None, json_path=None, check_mode=False, escape_formulas=True):
+        self._escape_formulas = escape_formulas
         self._csv = _HashingSink(csv_path, check_mode) if csv_path else None
         self._json = _HashingSink(json_path, check_mode) if json_path else None
         self._csv_writer = None
@@ -140,7 +157,7 @@ class LabelExport:
 
     def add(self, record):
         if self._csv_writer:
-            self._csv_writer.writerow([_cell(record.get(key)) for _title, key in CSV_COLUMNS])
+            self._csv_writer.writerow([_cell(record.get(key), self._escape_formulas) for _title, key in CSV_COLUMNS])
         if self._json:
             self._json.write(("," if self._json_count else "") + "\n  " + json.dumps(record, sort_keys=True))
             self._json_count += 1
@@ -154,6 +171,12 @@ class LabelExport:
             if sink:
                 results[sink.path] = sink.commit()
         return results
+
+    def diff(self):
+        """{before, after} of each committed file: its SHA-256 and mode (None when it did not exist)."""
+        sinks = [sink for sink in (self._csv, self._json) if sink]
+        return {"before": dict((sink.path, sink.before) for sink in sinks),
+                "after": dict((sink.path, sink.after) for sink in sinks)}
 
     def abort(self):
         for sink in (self._csv, self._json):

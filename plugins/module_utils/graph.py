@@ -7,8 +7,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 controllers are not supported, but sanity imports it
+    from urllib import quote
+
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
-from ansible_collections.mipconnect.zia.plugins.module_utils.transport import ServiceClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.transport import PageGuard, ServiceClient
 
 ARM_ROLE_API_VERSION = "2022-04-01"
 POWER_PLATFORM_API_VERSION = "2020-10-01"
@@ -20,6 +25,17 @@ _LAG_MESSAGES = ("not a valid reference update", "does not reference a valid app
                  "does not exist in the directory")
 
 
+# Graph error codes with the sentence that tells a person what to do.
+GRAPH_ERROR_HINTS = {
+    "Authorization_RequestDenied": (
+        "The identity running the module lacks the Microsoft Graph permission this request needs. "
+        "azure_app_connector needs the application permissions Application.ReadWrite.All (or "
+        "Application.ReadWrite.OwnedBy, for applications it owns), AppRoleAssignment.ReadWrite.All and "
+        "DelegatedPermissionGrant.ReadWrite.All with admin consent; a token issued before the consent keeps "
+        "the old permissions until it expires (at most about an hour)."),
+}
+
+
 def is_replication_lag(err):
     """True when an error is one Entra documents for objects still replicating."""
     if not isinstance(err, ApiError):
@@ -27,6 +43,12 @@ def is_replication_lag(err):
     if err.code in _LAG_CODES:
         return True
     return err.status in (400, 404) and any(text in (err.detail or "").lower() for text in _LAG_MESSAGES)
+
+
+def path_segment(value):
+    """A value made safe as one URL path segment: '#', '?', '/' and '%' would otherwise end or split it
+    (a guest's UPN is ``name_contoso.com#EXT#@tenant.onmicrosoft.com``). '@' is legal in a segment."""
+    return quote(str(value), safe="@")
 
 
 def odata_quote(value):
@@ -42,17 +64,34 @@ class GraphClient(ServiceClient):
                                           token_refused=token_refused)
         self.graph_root = graph_url.rstrip("/") + "/"
 
+    def call(self, method, path, params=None, json=None, headers=None, missing_ok=False):
+        try:
+            return super(GraphClient, self).call(method, path, params=params, json=json, headers=headers,
+                                                 missing_ok=missing_ok)
+        except ApiError as err:
+            if err.hint is None:
+                err.hint = GRAPH_ERROR_HINTS.get(err.code)
+            raise
+
     def get(self, path, params=None, missing_ok=False):
         return self.call("GET", path, params=params, missing_ok=missing_ok)
 
     def list(self, path, params=None):
-        """Yield every item of a collection, following @odata.nextLink to the end."""
+        """Yield every item of a collection, following @odata.nextLink to the end.
+
+        Stops with an error when a page or a next link repeats (a server that
+        ignores the skip token would otherwise be read forever) or after MAX_PAGES.
+        """
+        guard = PageGuard(self.service, path, "graph_url")
         page = self.call("GET", path, params=params)
         while True:
-            yield from page.get("value", [])
+            items = page.get("value", [])
             next_link = page.get("@odata.nextLink")
             if not next_link:
+                yield from items
                 return
+            guard.check(items, next_link=next_link)
+            yield from items
             page = self.call("GET", self.same_service(next_link))
 
     def same_service(self, link):

@@ -7,12 +7,17 @@ Graph has two endpoints with different shapes:
 - beta ``/security/informationProtection/sensitivityLabels``, unlocked by
   ``InformationProtectionPolicy.Read.All`` (what Zscaler asks for): a flat
   list where sub-labels carry ``parent``;
-- v1.0 ``/security/dataSecurityAndGovernance/sensitivityLabels``, which needs
+- v1.0 ``/security/dataSecurityAndGovernance/sensitivityLabels`` (per user:
+  ``/users/{id}/dataSecurityAndGovernance/sensitivityLabels``, no
+  ``/security``), which needs
   ``SensitivityLabel.Read`` or ``SensitivityLabels.Read.All``: top-level
   labels, with their children nested in the navigation property ``sublabels``
   only when asked for with ``$expand=sublabels``. v1.0's
   ``microsoft.graph.sensitivityLabel`` has no color, content formats, active
   or appliable flag: those fields are ``None`` (unknown) in its records.
+
+Not every national cloud has both (``EntraEndpoints.label_apis``): only the
+endpoints the chosen cloud has are asked.
 
 Both are read page by page and yielded one record at a time, so memory does
 not grow with the number of labels unless the caller keeps them.
@@ -23,10 +28,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.entra_auth import token_claims
-from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.graph import path_segment
 
 BETA_PATH = "/security/informationProtection/sensitivityLabels"
 V1_PATH = "/security/dataSecurityAndGovernance/sensitivityLabels"
+# Under /users/{id}: beta keeps its /security segment, v1.0 has none.
+USER_PATHS = {"beta": BETA_PATH, "v1.0": "/dataSecurityAndGovernance/sensitivityLabels"}
+ALL_ENDPOINTS = ("beta", "v1.0")
 BETA_ROLES = ("InformationProtectionPolicy.Read.All",)
 V1_ROLES = ("SensitivityLabels.Read.All", "SensitivityLabel.Read")
 PAGE_SIZE = 100
@@ -103,23 +112,29 @@ def _flatten_v1(item, parent=None):
         yield from _flatten_v1(child, item)
 
 
-def choose_endpoint(endpoint, roles):
+def choose_endpoint(endpoint, roles, available=ALL_ENDPOINTS):
     """Which Graph endpoint to read: the one asked for, or for ``auto`` the one
-    the token's roles unlock (beta first: it is what Zscaler's permission opens)."""
+    of ``available`` the token's roles unlock (beta first: it is what Zscaler's
+    permission opens)."""
     if endpoint != "auto":
         return endpoint
-    if any(role in roles for role in BETA_ROLES):
+    if "beta" in available and any(role in roles for role in BETA_ROLES):
         return "beta"
-    if any(role in roles for role in V1_ROLES):
+    if "v1.0" in available and any(role in roles for role in V1_ROLES):
         return "v1.0"
     return None
+
+
+def user_labels_path(endpoint, user_id):
+    """The per-user list; the id is percent-encoded (a guest's UPN holds '#', which would end the path)."""
+    return "/users/%s%s" % (path_segment(user_id), USER_PATHS[endpoint])
 
 
 class GraphLabelSource:
     """Labels of a tenant straight from Microsoft Graph."""
 
     def __init__(self, http, graph_url, token_source, endpoint="auto", user_id=None, consent_url=None,
-                 page_size=PAGE_SIZE):
+                 page_size=PAGE_SIZE, available=ALL_ENDPOINTS, cloud_name="the global cloud"):
         from ansible_collections.mipconnect.zia.plugins.module_utils.graph import GraphClient
 
         self._clients = {
@@ -133,10 +148,25 @@ class GraphLabelSource:
         self.page_size = page_size
         self.endpoint = None
         self.tried = []
+        self.available = tuple(available)
+        self.cloud_name = cloud_name
 
     def _path(self, endpoint):
-        base = BETA_PATH if endpoint == "beta" else V1_PATH
-        return "/users/%s%s" % (self.user_id, base) if self.user_id else base
+        if self.user_id:
+            return user_labels_path(endpoint, self.user_id)
+        return BETA_PATH if endpoint == "beta" else V1_PATH
+
+    def _check_cloud(self):
+        """Refuse, before any request, what the chosen cloud does not have."""
+        if not self.available:
+            raise MipConnectError(
+                "Microsoft Graph in %s has no sensitivity label API (neither beta informationProtection nor v1.0 "
+                "dataSecurityAndGovernance)." % self.cloud_name,
+                hint="Read the labels ZIA retrieved instead (source: zia), or list them in the Microsoft Purview "
+                     "portal of that cloud.")
+        if self.requested != "auto" and self.requested not in self.available:
+            raise InputError("endpoint", "the %s sensitivity label API does not exist in %s; use %s or auto."
+                             % (self.requested, self.cloud_name, " or ".join(self.available)))
 
     def _read(self, endpoint):
         params = {"$top": str(self.page_size)}
@@ -156,18 +186,18 @@ class GraphLabelSource:
         label is left for the other one (roles in a token do not prove the
         service agrees); ``self.tried`` lists what each endpoint answered.
         """
+        self._check_cloud()
         roles = token_claims(self._token_source()).get("roles") or []
-        endpoint = choose_endpoint(self.requested, roles)
+        endpoint = choose_endpoint(self.requested, roles, self.available)
         if endpoint is None:
             raise MipConnectError(
-                "The token has none of the permissions that read sensitivity labels (it holds: %s)."
-                % (", ".join(sorted(roles)) or "no application permissions"),
-                hint="Grant the application permission InformationProtectionPolicy.Read.All (beta endpoint, what "
-                     "Zscaler uses) or SensitivityLabels.Read.All (v1.0) on Microsoft Graph with admin consent%s."
-                     % (": %s" % self.consent_url if self.consent_url else ""))
+                "The token has none of the permissions that read sensitivity labels in %s (it holds: %s)."
+                % (self.cloud_name, ", ".join(sorted(roles)) or "no application permissions"),
+                hint="Grant %s on Microsoft Graph with admin consent%s." % (
+                    self._permission_advice(), ": %s" % self.consent_url if self.consent_url else ""))
         order = [endpoint]
         if self.requested == "auto":
-            order.append("v1.0" if endpoint == "beta" else "beta")
+            order += [other for other in self.available if other != endpoint]
         self.tried = []
         for index, current in enumerate(order):
             started = False
@@ -189,6 +219,13 @@ class GraphLabelSource:
             self.tried.append({"endpoint": current, "status": 200, "code": None})
             self.endpoint = current
             return
+
+    def _permission_advice(self):
+        if "beta" in self.available:
+            return ("the application permission InformationProtectionPolicy.Read.All (beta endpoint, what Zscaler "
+                    "uses) or SensitivityLabels.Read.All (v1.0)")
+        return ("the application permission SensitivityLabels.Read.All (v1.0: the beta endpoint that "
+                "InformationProtectionPolicy.Read.All opens does not exist in %s)" % self.cloud_name)
 
 
 def zia_labels(zia, account_tenant_id):

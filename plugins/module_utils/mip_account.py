@@ -16,8 +16,9 @@ __metaclass__ = type
 import datetime
 import time
 
+from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils import zia_mip_contract as contract
-from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError, MipConnectError
 
 # ZIA's status words and the Admin Portal's.
 VALIDATION_SUCCESS = "CASB_TENANT_VALIDATION_SUCCESS"
@@ -108,6 +109,38 @@ def describe(raw, validation=None, label_count=None):
     }
 
 
+def _epoch_of(text):
+    """Epoch seconds of a time _epoch wrote, or 0 when there is none."""
+    if not text:
+        return 0
+    try:
+        moment = datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    except (TypeError, ValueError):
+        return 0
+    return int((moment - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)).total_seconds())
+
+
+def raw_of(account):
+    """The fields of ZIA's read model this module decides on, from an account as ``describe`` gave it
+    (mip_account_info's ``accounts``): a play that listed the accounts need not list them again."""
+    connector = account.get("connector")
+    raw = {
+        "tenantId": account.get("id"),
+        "tenantName": account.get("name"),
+        "enterpriseTenantId": account.get("tenant_id"),
+        "connectorType": {"custom": "CUSTOM", "zscaler_defined": "ZSCALER_DEFINED"}.get(connector, connector),
+        "status": list(account.get("statuses") or []),
+        "tenantInactive": bool(account.get("inactive")),
+        "lastTenantValidationTime": _epoch_of(account.get("last_validation_time")),
+    }
+    if account.get("label_retrieval") is not None:
+        raw["labelRetrieval"] = bool(account["label_retrieval"])
+    scanned = _epoch_of(account.get("last_label_scan_time"))
+    if scanned:
+        raw["tagsScanInfo"] = {"tag_latest_success_scan_time": scanned}
+    return raw
+
+
 class MipAccountSpec:
     def __init__(self, **kwargs):
         self.name = kwargs["name"]
@@ -125,6 +158,9 @@ class MipAccountSpec:
         self.wait_for = kwargs.get("wait_for", "none")
         self.wait_timeout = kwargs.get("wait_timeout", 600)
         self.consent_url = kwargs.get("consent_url")
+        # Accounts as mip_account_info listed them moments ago (None: list them here).
+        self.known_accounts = kwargs.get("known_accounts")
+        self.label_count = kwargs.get("label_count", True)
 
 
 def _validated_since(raw, since):
@@ -147,24 +183,32 @@ class MipAccountReconciler:
         self._clock = clock
         # When this run started, in ZIA's terms (epoch seconds): a validation at or after it
         # is one a person did in the portal while we waited.
+        self._wall_clock = wall_clock
         self.started = wall_clock()
+        self.sent_at = None  # when this run's write that carried the client secret was taken by ZIA
         self.changes = []
         self.warnings = []  # shown by Ansible under the task
         self.validation = None
 
     # Reading ---------------------------------------------------------------
 
-    def find(self):
+    def find(self, fresh=False):
         """The one account with this name; two of them is an error a person must resolve.
 
-        ZIA keeps account names unique without regard to case, so names are matched that way.
+        Names compare by the collection's one rule (``names``): case, surrounding and
+        repeated whitespace do not count, as ZIA merges them.
+        Unless ``fresh``, the accounts the play already listed (known_accounts) stand in for a
+        listing: a play that reconciles many tenants lists an organisation once, not per tenant.
         """
-        wanted = self.spec.name.lower()
-        matches = [a for a in self.zia.mip_accounts() if (a.get("tenantName") or "").lower() == wanted]
+        if self.spec.known_accounts is not None and not fresh:
+            listed = [raw_of(account) for account in self.spec.known_accounts]
+        else:
+            listed = self.zia.mip_accounts()
+        matches = names.named(listed, self.spec.name)
         if len(matches) > 1:
             raise MipConnectError(
                 "Two MIP accounts are named '%s': %s; account names must be unique (ZIA compares them "
-                "without regard to case)."
+                "without regard to case and surrounding whitespace)."
                 % (self.spec.name, " and ".join("'%s' (id %s)" % (m.get("tenantName"), m.get("tenantId"))
                                                 for m in matches[:2])),
                 hint="Rename or delete one in the ZIA Admin Portal, then re-run.")
@@ -199,10 +243,16 @@ class MipAccountReconciler:
     def _present(self):
         spec = self.spec
         raw = self.find()
+        if raw is None and spec.known_accounts is not None:
+            # Read: the play's listing may predate a person's or a parallel run's creation, and
+            # creating from it would duplicate. Only a run about to create pays this read.
+            raw = self.find(fresh=True)
         if raw is None and spec.connector == "zscaler_defined":
             raw = self._wait_for_portal(contract.ManualStepsRequired(
                 "A Zscaler-defined connector needs a Microsoft sign-in in the Admin Portal.",
                 contract.add_zscaler_defined_account_steps(spec.name)))
+        # Read: the only documented answer that names the client id the account signs in with (a
+        # connector made again has another) and ZIA's last validation; the listing has neither.
         validation_before = self.zia.validation_status(raw["tenantId"]) if raw else None
         before = self._view(raw, validation_before)
         if raw is None:
@@ -221,17 +271,39 @@ class MipAccountReconciler:
             raw, polled = self._wait(raw)
         validation = validation_before
         if raw.get("tenantId") and (self.changes or polled or validation_before is None):
-            validation = self.zia.validation_status(raw["tenantId"])  # it may have changed since
-        labels = self.zia.label_policy(raw["tenantId"]) if raw.get("tenantId") else []
+            validation = self.zia.validation_status(raw["tenantId"])  # Read: it may have changed since
+        label_count = None
+        if raw.get("tenantId") and spec.label_count:
+            if before["exists"] is False and secret_sent and not activation.get("activated"):
+                # No read: ZIA retrieves an account's labels only after an activation, and this
+                # run created the account without one.
+                label_count = 0
+            else:
+                # Read: the number of labels is in no other answer; a play that reads the labels
+                # anyway (an export) sets label_count: false and counts them there.
+                label_count = len(self.zia.label_policy(raw["tenantId"]))
         return {
             "changed": bool(self.changes),
             "changes": self.changes,
-            "account": describe(raw, validation, label_count=len(labels) if raw.get("tenantId") else None),
+            "account": describe(raw, validation, label_count=label_count),
             "validation": self.validation,
+            "secret_validated": self._secret_validated(validation),
             "activation": activation,
             "warnings": self.warnings,
             "diff": {"before": before, "after": self._view(raw, validation, secret_sent)},
         }
+
+    def _secret_validated(self, validation):
+        """Whether ZIA validated, successfully and after this run stored it, the secret this run sent.
+
+        Only this proves that ZIA works with that secret, so only this lets a caller remove
+        the secrets it replaced: a success ZIA recorded before the store says nothing of it."""
+        if self.sent_at is None or self.check_mode or not validation:
+            return False
+        status, _message = validation_summary(validation)
+        client_id = (validation.get("tenantAuthorizationInfo") or {}).get("clientId")
+        return (status == VALIDATION_SUCCESS and _validated_since(validation, self.sent_at)
+                and client_id in (None, self.spec.client_id))
 
     def _validate_credentials(self):
         """Refuse to save credentials Microsoft would refuse (unless validate: false)."""
@@ -259,16 +331,35 @@ class MipAccountReconciler:
         steps = contract.add_custom_account_steps(spec.name, spec.tenant_id, spec.client_id, spec.consent_url,
                                                   label_retrieval=bool(spec.label_retrieval),
                                                   inactive=spec.status == "inactive")
-        self.changes.append("create MIP account '%s' (custom connector, client id %s)" % (spec.name, spec.client_id))
+        description = "create MIP account '%s' (custom connector, client id %s)" % (spec.name, spec.client_id)
         if self.check_mode:
+            self.changes.append(description)
             return {"tenantName": spec.name, "enterpriseTenantId": spec.tenant_id, "connectorType": contract.CUSTOM,
                     "labelRetrieval": bool(spec.label_retrieval), "tenantInactive": spec.status == "inactive",
                     "status": []}, bool(spec.client_secret)
+        # A change is recorded once ZIA took it: a refused write changed nothing.
+        sending = self._wall_clock()
         try:
-            return contract.create_account(self.zia, body, steps), True
+            created = contract.create_account(self.zia, body, steps)
         except contract.ManualStepsRequired as err:
-            self.changes.pop()
             return self._wait_for_portal(err), False
+        except ApiError as err:
+            return self._created_meanwhile(err)
+        self.sent_at = sending
+        self.changes.append(description)
+        return created, True
+
+    def _created_meanwhile(self, err):
+        """ZIA refused the create as a duplicate: another run made the account since we looked.
+        Carry on as an update of that account (the next step decides whether to send the secret)."""
+        if err.code != "DUPLICATE_ITEM":
+            raise err
+        raw = self.find(fresh=True)
+        if raw is None:
+            raise err
+        self.warnings.append("MIP account '%s' was created by someone else while this run worked; this run "
+                             "updated it instead." % raw.get("tenantName"))
+        return self._update(raw, self.zia.validation_status(raw["tenantId"]))
 
     def _update(self, raw, validation, just_created=False):
         """(the account, whether we sent a secret). ``just_created``: a person has just entered
@@ -301,15 +392,17 @@ class MipAccountReconciler:
             self._validate_credentials()
         if raw.get("tenantName") and raw["tenantName"] != spec.name:
             self.warnings.append("MIP account '%s' is named '%s' in ZIA (names are compared without regard to "
-                                 "case); the name was kept." % (spec.name, raw["tenantName"]))
+                                 "case and surrounding whitespace); the name was kept."
+                                 % (spec.name, raw["tenantName"]))
         body = contract.account_body(
             raw.get("tenantName") or spec.name, raw.get("enterpriseTenantId"),
             raw.get("connectorType") or (contract.CUSTOM if spec.connector == "custom" else contract.ZSCALER_DEFINED),
             spec.client_id if send_secret else None, spec.client_secret if send_secret else None,
             label_retrieval=spec.label_retrieval, inactive=None if spec.status is None else spec.status == "inactive",
             reauthorize=spec.reauthorize)
-        self.changes.append("update MIP account '%s': %s" % (spec.name, "; ".join(wanted)))
+        description = "update MIP account '%s': %s" % (spec.name, "; ".join(wanted))
         if self.check_mode:
+            self.changes.append(description)
             predicted = dict(raw)
             if spec.label_retrieval is not None:
                 predicted["labelRetrieval"] = spec.label_retrieval
@@ -317,16 +410,20 @@ class MipAccountReconciler:
                 predicted["tenantInactive"] = spec.status == "inactive"
             return predicted, send_secret
         steps = contract.edit_account_steps(raw.get("tenantName") or spec.name, wanted)
+        sending = self._wall_clock()
         try:
-            return contract.update_account(self.zia, raw["tenantId"], body, steps), send_secret
+            updated = contract.update_account(self.zia, raw["tenantId"], body, steps)
         except contract.ManualStepsRequired as err:
-            self.changes.pop()
             if spec.wait_for == "none":
                 raise
             # A new secret or client id, or a reauthorization, cannot be seen in the read model:
             # only a validation the portal did after this run started tells that a person did it.
             revalidate = send_secret or bool(spec.reauthorize)
             return self._wait_until(lambda a: a is not None and not self._still_differs(a, revalidate), err), False
+        if send_secret:
+            self.sent_at = sending
+        self.changes.append(description)
+        return updated, send_secret
 
     def _label_retrieval_differs(self, raw):
         """Whether label_retrieval asks for a change. When the cloud's read model does not tell
@@ -371,6 +468,7 @@ class MipAccountReconciler:
         if not self.spec.activate:
             return {"activated": False, "status": None}
         if not self.changes:
+            # Read: only ZIA knows whether an earlier run (or admin) left changes staged.
             status = self.zia.activation_status()
             if status != "PENDING":
                 return {"activated": False, "status": status}
@@ -395,7 +493,7 @@ class MipAccountReconciler:
     def _wait_until(self, done, timeout_error):
         deadline = self._clock() + self.spec.wait_timeout
         while True:
-            account = self.find()
+            account = self.find(fresh=True)
             if done(account):
                 return account
             if self._clock() > deadline:
@@ -446,12 +544,14 @@ class MipAccountReconciler:
             return {"changed": bool(self.changes), "changes": self.changes, "account": None,
                     "activation": activation, "diff": {"before": {"exists": False}, "after": {"exists": False}}}
         before = self._view(raw, None)
-        self.changes.append("delete MIP account '%s' (id %s)" % (self.spec.name, raw.get("tenantId")))
-        if not self.check_mode:
+        description = "delete MIP account '%s' (id %s)" % (self.spec.name, raw.get("tenantId"))
+        if self.check_mode:
+            self.changes.append(description)
+        else:
             try:
                 contract.delete_account(self.zia, raw["tenantId"], contract.delete_account_steps(self.spec.name))
+                self.changes.append(description)
             except contract.ManualStepsRequired as err:
-                self.changes.pop()
                 if self.spec.wait_for == "none":
                     raise
                 self._wait_until(lambda account: account is None, err)

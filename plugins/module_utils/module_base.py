@@ -16,11 +16,28 @@ import os
 import re
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, transport, zia, zia_auth
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import ArmClient, GraphClient
+
+
+def env_fallback(*names):
+    """The first of these environment variables that is set and not empty.
+
+    Ansible's own env_fallback takes an empty variable as a value. AWX sets every
+    variable a credential type injects and renders a field left empty as "", so
+    ``AZURE_CLOUD=""`` would fail the choices check instead of meaning the default.
+    Every option of this collection that reads the environment reads it here.
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    raise AnsibleFallbackNotFound
+
 
 # Options of the HTTP layer; documented in doc_fragments/connection.py.
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -28,6 +45,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     validate_certs=dict(type="bool", default=True),
     timeout=dict(type="int", default=30),
     max_retries=dict(type="int", default=5),
+    max_retry_wait=dict(type="int", default=transport.DEFAULT_MAX_RETRY_WAIT),
     replication_timeout=dict(type="int", default=180),
     token_cache=dict(type="bool", default=True, no_log=False),
 )
@@ -44,10 +62,12 @@ ENTRA_ENDPOINTS_ARGUMENT_SPEC = dict(
 
 # The Entra identity a module acts as; documented in doc_fragments/entra_auth.py.
 ENTRA_AUTH_ARGUMENT_SPEC = dict(
-    tenant_id=dict(type="str", fallback=(env_fallback, ["AZURE_TENANT_ID"])),
+    # AZURE_TENANT and AZURE_SECRET: what AWX's built-in Azure Resource Manager credential sets.
+    tenant_id=dict(type="str", fallback=(env_fallback, ["AZURE_TENANT_ID", "AZURE_TENANT"])),
     auth_client_id=dict(type="str", fallback=(env_fallback, ["AZURE_CLIENT_ID"])),
-    auth_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_SECRET"])),
-    auth_certificate_path=dict(type="path", fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
+    auth_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_SECRET", "AZURE_SECRET"])),
+    # no_log: key text pasted here by mistake must not reach the output either.
+    auth_certificate_path=dict(type="path", no_log=True, fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PATH"])),
     auth_certificate_password=dict(type="str", no_log=True,
                                    fallback=(env_fallback, ["AZURE_CLIENT_CERTIFICATE_PASSWORD"])),
 )
@@ -57,7 +77,8 @@ ENTRA_AUTH_ARGUMENT_SPEC = dict(
 ZIA_AUTH_ARGUMENT_SPEC = dict(
     zscaler_client_id=dict(type="str", fallback=(env_fallback, ["ZSCALER_CLIENT_ID"])),
     zscaler_client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["ZSCALER_CLIENT_SECRET"])),
-    zscaler_private_key=dict(type="path", no_log=False, fallback=(env_fallback, ["ZSCALER_PRIVATE_KEY"])),
+    # The key text itself or the path of its file: no_log, since it is often the key.
+    zscaler_private_key=dict(type="str", no_log=True, fallback=(env_fallback, ["ZSCALER_PRIVATE_KEY"])),
     zscaler_vanity_domain=dict(type="str", fallback=(env_fallback, ["ZSCALER_VANITY_DOMAIN"])),
     zscaler_cloud=dict(type="str", fallback=(env_fallback, ["ZSCALER_CLOUD"])),
     zscaler_token_url=dict(type="str", no_log=False, fallback=(env_fallback, ["MIPCONNECT_ZSCALER_TOKEN_URL"])),
@@ -67,6 +88,11 @@ ZIA_AUTH_ARGUMENT_SPEC = dict(
     zia_cloud=dict(type="str", fallback=(env_fallback, ["ZIA_CLOUD"])),
     zia_api_url=dict(type="str", fallback=(env_fallback, ["MIPCONNECT_ZIA_API_URL"])),
 )
+
+UNVERIFIED_TLS_WARNING = (
+    "validate_certs is false: TLS certificates are not checked, so anyone on the network path can read the "
+    "credentials and secrets this task sends. Use it only in a lab; to trust a TLS-inspecting proxy, give its "
+    "CA as ca_bundle instead.")
 
 _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -145,13 +171,17 @@ class MipConnectModule:
             p = self.params
             require_range("timeout", p["timeout"], 1, 600)
             require_range("max_retries", p["max_retries"], 0, 20)
+            require_range("max_retry_wait", p["max_retry_wait"], 0, 3600)
             require_range("replication_timeout", p["replication_timeout"], 0, 3600)
             if p["ca_bundle"] and not os.access(p["ca_bundle"], os.R_OK):
                 raise InputError("ca_bundle", "%s does not exist or cannot be read; give a PEM file of CA "
                                               "certificates." % p["ca_bundle"])
             settings = transport.HttpSettings(
                 timeout=p["timeout"], ca_bundle=p["ca_bundle"], validate_certs=p["validate_certs"],
-                max_retries=p["max_retries"], replication_timeout=p["replication_timeout"])
+                max_retries=p["max_retries"], max_retry_wait=p["max_retry_wait"],
+                replication_timeout=p["replication_timeout"])
+            if not p["validate_certs"]:
+                self.ansible.warn(UNVERIFIED_TLS_WARNING)
             self._http = transport.HttpClient(settings)
         return self._http
 
@@ -168,18 +198,19 @@ class MipConnectModule:
     def entra_token_provider(self, endpoints):
         """The token provider for the identity given by the auth options."""
         p = self.params
-        for option, variable in (("tenant_id", "AZURE_TENANT_ID"), ("auth_client_id", "AZURE_CLIENT_ID")):
+        for option, variable in (("tenant_id", "AZURE_TENANT_ID or AZURE_TENANT"), ("auth_client_id", "AZURE_CLIENT_ID")):
             if not p[option]:
                 raise InputError(option, "is required to sign in to Microsoft Entra ID (or set %s)." % variable)
         tenant_id = require_guid("tenant_id", p["tenant_id"])
         client_id = require_guid("auth_client_id", p["auth_client_id"])
-        # Checked here rather than with mutually_exclusive: an empty
-        # AZURE_CLIENT_SECRET left in the environment must not count as set.
+        # Checked here rather than with mutually_exclusive, which would also see an
+        # auth_client_secret given as "" in the task.
         if p["auth_client_secret"] and p["auth_certificate_path"]:
             raise InputError("auth_client_secret", "give either auth_client_secret or auth_certificate_path, not both.")
         if not p["auth_client_secret"] and not p["auth_certificate_path"]:
-            raise InputError("auth_client_secret", "no credential for %s: set auth_client_secret (or AZURE_CLIENT_SECRET) "
-                                                   "or auth_certificate_path (or AZURE_CLIENT_CERTIFICATE_PATH)."
+            raise InputError("auth_client_secret", "no credential for %s: set auth_client_secret (or AZURE_CLIENT_SECRET "
+                                                   "or AZURE_SECRET) or auth_certificate_path (or "
+                                                   "AZURE_CLIENT_CERTIFICATE_PATH)."
                              % client_id)
         certificate = None
         if p["auth_certificate_path"]:
@@ -201,41 +232,80 @@ class MipConnectModule:
         p = self.params
         require_https_url("zia_api_url", p["zia_api_url"])
         require_https_url("zscaler_token_url", p["zscaler_token_url"])
-        self._zia = zia.ZiaClient(self.http(), zia_auth.build_zia_auth(self.http(), p))
+        auth = zia_auth.build_zia_auth(self.http(), p)
+        # One limiter per ZIA organisation for every task process on this controller.
+        self._zia = zia.ZiaClient(self.http(), auth, limiter=zia.shared_limiter(auth))
         return self._zia
 
     # Running -------------------------------------------------------------
 
-    def run(self, work):
+    def run(self, work, session_end_path=None):
         """Call ``work()`` and exit with its result, or fail with a sentence.
 
         ``work`` may attach ``partial_result`` to an error: what was already
         changed before the failure, so a person knows where the run stopped.
+
+        ZIA activates what a legacy session saved when the session ends, which the
+        result must say: ``session_end_path`` names the dict of the result that gets
+        ``activated_by_session_end`` (``()`` the result itself, ``("activation",)`` its
+        activation); a warning says it in any case.
         """
+        try:
+            self._run(work, session_end_path)
+        finally:
+            self._close()  # does nothing when _run closed already
+
+    def _run(self, work, session_end_path):
         try:
             result = work()
         except MipConnectError as err:
-            partial = getattr(err, "partial_result", None) or {}
+            partial = dict(getattr(err, "partial_result", None) or {})
+            self._report_session_end(partial, self._close(), session_end_path, failed=True)
             self.ansible.fail_json(msg=str(err), error=err.as_dict(), **partial)
         except Exception as err:  # pylint: disable=broad-except
             # An unexpected bug: keep the traceback (it holds no request data)
             # but say plainly that it is ours.
+            self._close()
             self.ansible.fail_json(msg="Unexpected error in mipconnect.zia: %s: %s" % (type(err).__name__, err),
                                    exception=traceback.format_exc())
-        finally:
-            self._close()
+        # Closed before the result is made: the logout itself can activate what the run saved.
+        self._report_session_end(result, self._close(), session_end_path)
         if not self.ansible._diff:
             result.pop("diff", None)  # only asked-for diffs reach the output
         for warning in result.pop("warnings", []):
             self.ansible.warn(warning)
         self.ansible.exit_json(**result)
 
+    def _report_session_end(self, result, ended, path, failed=False):
+        if ended:
+            how = {zia.LOGOUT: "by its logout", zia.SESSION_EXPIRED: "by an idle timeout during the run"}
+            self.ansible.warn(
+                "ZIA activated the changes this run saved when its legacy API session ended (%s): changes "
+                "saved under legacy sign-in (zia_username) cannot wait for a later activation. Sign in with "
+                "OneAPI (zscaler_client_id) to activate the changes of many runs at once."
+                % " and ".join(how.get(reason, reason) for reason in sorted(set(ended))))
+        if path is None or (failed and not ended):
+            return
+        target = result
+        for key in path:
+            target = target.setdefault(key, {})
+            if not isinstance(target, dict):
+                return
+        target["activated_by_session_end"] = bool(ended)
+
     def _close(self):
-        """Log out of ZIA (legacy sessions count against a limit) and close connections."""
+        """Log out of ZIA (legacy sessions count against a limit) and close connections.
+
+        Returns how ZIA activated this run's saved changes by ending its legacy session."""
+        ended = []
         if self._zia is not None:
             try:
-                self._zia.close()
+                ended = self._zia.close()
             except MipConnectError:
-                pass  # the session expires by itself; the module's own result matters more
+                # The session expires by itself, which activates the same; the module's own result matters more.
+                ended = list(self._zia.session_end_activations)
+            self._zia = None
         if self._http is not None:
             self._http.close()
+            self._http = None
+        return ended

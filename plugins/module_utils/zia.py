@@ -7,6 +7,11 @@ ZIA documents per-kind limits (GET 2/s, POST and PUT together 1/s, DELETE
 1/min, activation 10/min) and answers 429 past them; the client paces itself
 to stay inside them rather than lean on 429s. Changes take effect only after activation.
 
+ZIA also activates what a legacy API session saved when that session ends (logout, or
+the idle timeout), so under legacy sign-in saved changes never outlive the run that
+saved them. The client keeps count, and says when that happened
+(``session_end_activations``), so that no result claims changes still wait.
+
 Reads of MIP accounts use the documented endpoints only. The write contract
 (which ZIA does not document) is in ``zia_mip_contract.py``.
 """
@@ -15,21 +20,43 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import collections
+import hashlib
+import json
+import os
+import stat
+import tempfile
 import time
+import uuid
+from urllib.parse import urlparse
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
-from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from, backoff_delay
+from ansible_collections.mipconnect.zia.plugins.module_utils.transport import (
+    DEFAULT_MAX_RETRY_WAIT,
+    MIN_THROTTLE_WAIT,
+    PageGuard,
+    api_error_from,
+    backoff_delay,
+)
 
 SERVICE = "Zscaler Internet Access"
 MIP = "MIP"
 PAGE_SIZE = 100
-# ZIA's documented limits, per kind of request: (requests, per seconds). POST and PUT share
-# one window; activation has its own (10 a minute) and does not count as a write.
-RATE_LIMITS = {"GET": (2, 1.0), "WRITE": (1, 1.0), "DELETE": (1, 60.0), "ACTIVATE": (10, 60.0)}
+# ZIA's documented limits, per kind of request: ((requests, per seconds), ...). POST and PUT
+# share one window; activation has its own (10 a minute) and does not count as a write.
+RATE_LIMITS = {
+    "GET": ((2, 1.0), (1000, 3600.0)),
+    "WRITE": ((1, 1.0), (400, 3600.0)),
+    "DELETE": ((1, 60.0), (4, 3600.0)),
+    "ACTIVATE": ((10, 60.0),),
+}
+# A request still marked in flight after this long belongs to a process that died: forget it.
+IN_FLIGHT_SECONDS = 900.0
+IN_FLIGHT_POLL_SECONDS = 0.2
 ACTIVATE_PATH = "/status/activate"
-EDIT_LOCK_RETRIES = 6
 MAX_RELOGINS = 2
+# How ZIA activated saved changes without POST /status/activate: the legacy session ended.
+SESSION_EXPIRED = "session_expired"
+LOGOUT = "logout"
 # Fields of tenantAuthorizationInfo that are not secret; everything else is dropped.
 SAFE_AUTHORIZATION_FIELDS = ("type", "clientId", "tenantId")
 
@@ -43,54 +70,210 @@ def limit_kind(method, path=""):
     return "DELETE" if method == "DELETE" else "WRITE"
 
 
-class RateLimiter:
-    """Keeps one module's requests inside ZIA's per-kind limits (a sliding window)."""
+class InProcessWindows:
+    """The recent requests of one process, per kind: the fallback when no file can be shared."""
 
-    def __init__(self, sleep=time.sleep, clock=time.monotonic):
+    def __init__(self):
+        self._state = {}
+
+    def transact(self, change):
+        return change(self._state)
+
+
+class SharedWindows:
+    """The recent requests of one ZIA organisation, shared by every process on this controller.
+
+    ZIA counts requests per organisation, while each task of a play is its own
+    process, and forks run tasks side by side: each pacing itself alone, they
+    sum to more than ZIA allows. So the recent requests live in one file per
+    organisation (its API host and identity, hashed: never a secret) under a
+    0700 directory of the controller's temp dir, read and rewritten under an
+    exclusive fcntl lock. The file holds timestamps only.
+
+    Any failure of the file system (no fcntl, unwritable or planted temp dir,
+    a file another user owns) degrades, without a warning, to pacing within
+    this process, as before; a file that does not parse counts as empty.
+    """
+
+    def __init__(self, api_url, identity, directory=None):
+        material = "%s|%s" % (urlparse(api_url).netloc.lower() or api_url, identity)
+        self._name = "zia-%s.json" % hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+        self._directory = directory
+        self._fallback = None
+
+    def _path(self):
+        directory = self._directory or os.path.join(tempfile.gettempdir(), "mipconnect-zia-limits-%d" % os.getuid())
+        # exist_ok: forks make it at the same time.
+        os.makedirs(directory, 0o700, exist_ok=True)
+        info = os.lstat(directory)
+        # Another user's directory, one others may write in, or a link: not ours to trust.
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+            raise OSError("unsafe directory for ZIA rate limit windows: %s" % directory)
+        return os.path.join(directory, self._name)
+
+    def transact(self, change):
+        if self._fallback is None:
+            try:
+                return self._locked(change)
+            except (IOError, OSError, ImportError):
+                self._fallback = InProcessWindows()
+        return self._fallback.transact(change)
+
+    def _locked(self, change):
+        import fcntl  # POSIX only; elsewhere the ImportError degrades to in-process pacing
+
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(self._path(), flags, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            with os.fdopen(os.dup(fd), "r+") as handle:
+                state = _parse_windows(handle.read())
+                result = change(state)
+                handle.seek(0)
+                handle.write(json.dumps(state, separators=(",", ":")))
+                handle.truncate()
+            return result
+        finally:
+            os.close(fd)  # also releases the lock
+
+
+def _parse_windows(text):
+    """The stored windows, or empty ones when the file is new, cut short or not ours."""
+    try:
+        state = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    if not isinstance(state, dict):
+        return {}
+    clean = {}
+    for kind, entries in state.items():
+        if kind in RATE_LIMITS and isinstance(entries, list):
+            clean[kind] = [e for e in entries if isinstance(e, list) and len(e) == 2
+                           and isinstance(e[0], (int, float)) and isinstance(e[1], (str, type(None)))]
+    return clean
+
+
+class RateLimiter:
+    """Keeps requests inside ZIA's per-kind limits (sliding windows), across every process that
+    shares ``windows`` (see SharedWindows; by default, this process alone).
+
+    A request takes its place in the window before it is sent, marked as in
+    flight, so that no other process takes the same place meanwhile; while in
+    flight it counts as if sent now. ``record`` then dates it to when its
+    answer arrived: ZIA counts a request when it got it, which is after we
+    sent it, so dating it from the send would run ahead of ZIA.
+    """
+
+    def __init__(self, sleep=time.sleep, clock=time.monotonic, windows=None):
         self._sleep = sleep
         self._clock = clock
-        self._recent = {}
-
-    def _recent_of(self, method, path):
-        kind = limit_kind(method, path)
-        count, window = RATE_LIMITS[kind]
-        return self._recent.setdefault(kind, collections.deque(maxlen=count)), count, window
+        self._windows = windows or InProcessWindows()
+        self._owner = "%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
+        self._sequence = 0
+        self._in_flight = {}
 
     def wait(self, method, path=""):
-        """Sleep until one more request of this kind fits in the window."""
-        recent, count, window = self._recent_of(method, path)
-        if len(recent) == count:
-            remaining = window - (self._clock() - recent[0])
-            if remaining > 0:
-                self._sleep(remaining)
+        """Sleep until one more request of this kind fits in every window, then take its place."""
+        kind = limit_kind(method, path)
+        self._sequence += 1
+        marker = "%s-%d" % (self._owner, self._sequence)
+        while True:
+            delay = self._windows.transact(lambda state: _take(state, kind, marker, self._clock()))
+            if delay <= 0:
+                self._in_flight[kind] = marker
+                return
+            self._sleep(delay)
 
     def record(self, method, path=""):
-        """Count a request when its answer arrives: ZIA counts it when it got it, which is
-        later than when we sent it, so counting from the send would run ahead of ZIA."""
-        recent, _count, _window = self._recent_of(method, path)
-        recent.append(self._clock())
+        """Date the request this process sent last (of this kind) to now, when its answer arrived."""
+        kind = limit_kind(method, path)
+        marker = self._in_flight.pop(kind, None)
+        self._windows.transact(lambda state: _settle(state, kind, marker, self._clock()))
+
+
+def _take(state, kind, marker, now):
+    """Seconds until a request of ``kind`` fits; 0 once its place is taken for ``marker``."""
+    entries = _current(state.get(kind) or [], kind, now)
+    state[kind] = entries
+    times = sorted(now if in_flight else sent for sent, in_flight in entries)
+    delay = 0.0
+    for count, window in RATE_LIMITS[kind]:
+        recent = [t for t in times if t > now - window]
+        if len(recent) >= count:
+            delay = max(delay, recent[-count] + window - now)
+    if delay <= 0:
+        entries.append([now, marker])
+    elif any(in_flight for _sent, in_flight in entries):
+        # Where a request in flight holds the place, its answer (usually within a second)
+        # frees it sooner than a full window: look again shortly.
+        delay = min(delay, IN_FLIGHT_POLL_SECONDS)
+    return delay
+
+
+def _settle(state, kind, marker, now):
+    entries = _current(state.get(kind) or [], kind, now)
+    for entry in entries:
+        if entry[1] is not None and entry[1] == marker:
+            entry[0], entry[1] = now, None
+            break
+    else:
+        entries.append([now, None])  # its place was lost (a file reset meanwhile): count it anyway
+    state[kind] = entries
+
+
+def _current(entries, kind, now):
+    """The entries that still matter: in the longest window, not from the future (a clock that
+    restarted with the machine), and no request in flight for longer than any answer takes."""
+    longest = max(window for _count, window in RATE_LIMITS[kind])
+    kept = []
+    for sent, in_flight in entries:
+        if sent > now + 1.0:
+            continue
+        if in_flight is not None and now - sent > IN_FLIGHT_SECONDS:
+            continue
+        if in_flight is None and sent <= now - longest:
+            continue
+        kept.append([sent, in_flight])
+    return kept
+
+
+def shared_limiter(auth, sleep=time.sleep, clock=time.monotonic):
+    """The limiter of the organisation ``auth`` signs in to, shared by the processes of this controller."""
+    identity = getattr(auth, "identity", None)
+    if not identity:
+        return RateLimiter(sleep, clock)
+    return RateLimiter(sleep, clock, SharedWindows(auth.api_url, identity))
 
 
 class ZiaClient:
-    def __init__(self, http, auth, sleep=time.sleep, clock=time.monotonic):
+    def __init__(self, http, auth, sleep=time.sleep, clock=time.monotonic, limiter=None):
         self.http = http
         self.auth = auth
         self.base_url = auth.api_url
         self._sleep = sleep
         self._clock = clock
-        self.limiter = RateLimiter(sleep, clock)
+        self.limiter = limiter or RateLimiter(sleep, clock)
+        # Whether this client saved changes that no activation has taken yet.
+        self.staged = False
+        # Each time ZIA activated this client's saved changes because its legacy session ended.
+        self.session_end_activations = []
 
-    def call(self, method, path, params=None, json=None, missing_ok=False):
-        """One API call with re-login, edit-lock waits and readable errors."""
+    def call(self, method, path, params=None, json=None, missing_ok=False, idempotent=None):
+        """One API call with re-login, edit-lock waits and readable errors.
+
+        ``idempotent=True`` lets the HTTP layer repeat a POST after a failure
+        (activation: repeating it only activates again).
+        """
         relogins = 0
-        lock_attempt = 0
+        lock_waits = EditLockWaits(self._max_retry_wait())
+        options = {"idempotent": True} if idempotent else {}
         while True:
             self.limiter.wait(method, path)
             headers = {"Accept": "application/json"}
             self.auth.apply(headers)
             try:
                 response = self.http.request(method, self.base_url + path, headers=headers, params=params,
-                                             json=json, service=SERVICE)
+                                             json=json, service=SERVICE, **options)
             finally:
                 self.limiter.record(method, path)
             if response.status_code == 401 and relogins < MAX_RELOGINS:
@@ -98,29 +281,42 @@ class ZiaClient:
                 # More than once, since a short idle timeout can expire a fresh session
                 # on a busy controller; never endlessly, since refused credentials stay refused.
                 relogins += 1
+                self._session_ended(SESSION_EXPIRED)
                 self.auth.refresh()
                 continue
             if response.status_code == 404 and missing_ok:
                 return None
-            if response.status_code < 400:
+            if response.status_code < 300:
+                if method in ("POST", "PUT", "DELETE") and limit_kind(method, path) != "ACTIVATE":
+                    self.staged = True
                 return response.json() if response.content else {}
             err = api_error_from(SERVICE, response)
-            if err.code == "EDIT_LOCK_NOT_AVAILABLE" and lock_attempt < EDIT_LOCK_RETRIES:
-                # Another admin or API client is saving: wait for the lock.
-                self._sleep(err.retry_after if err.retry_after is not None else backoff_delay(lock_attempt))
-                lock_attempt += 1
+            if err.code == "EDIT_LOCK_NOT_AVAILABLE":
+                # Another admin or API client is saving: wait for the lock, within max_retry_wait.
+                self._sleep(lock_waits.next_wait(err))
                 continue
             raise _explained(err)
 
+    def _max_retry_wait(self):
+        settings = getattr(self.http, "settings", None)
+        return getattr(settings, "max_retry_wait", DEFAULT_MAX_RETRY_WAIT)
+
     def pages(self, path, params=None, page_size=PAGE_SIZE, missing_ok=False):
-        """Yield items of a paged list (plain arrays) until a short page."""
+        """Yield items of a paged list (plain arrays) until a short page.
+
+        Stops with an error when a page repeats an earlier one (a server that
+        ignores ``page`` would otherwise be read forever) or after MAX_PAGES.
+        """
+        guard = PageGuard(SERVICE, path, "zia_api_url")
         page = 1
         while True:
             query = dict(params or {}, page=page, pageSize=page_size)
             items = self.call("GET", path, params=query, missing_ok=missing_ok) or []
-            yield from items
             if len(items) < page_size:
+                yield from items
                 return
+            guard.check(items, page)
+            yield from items
             page += 1
 
     # Activation ------------------------------------------------------------
@@ -129,8 +325,14 @@ class ZiaClient:
         return (self.call("GET", "/status") or {}).get("status")
 
     def activate(self, timeout=120, poll=2.0):
-        """Activate staged changes and wait until ZIA reports ACTIVE."""
-        return self.wait_until_active((self.call("POST", "/status/activate") or {}).get("status"), timeout, poll)
+        """Activate staged changes and wait until ZIA reports ACTIVE.
+
+        The empty JSON body is what Zscaler's SDKs send: ZIA answers 415 to a POST
+        without Content-Type: application/json. Repeating an activation after a
+        failure only activates again, so the HTTP layer may retry it."""
+        status = (self.call("POST", ACTIVATE_PATH, json={}, idempotent=True) or {}).get("status")
+        self.staged = False
+        return self.wait_until_active(status, timeout, poll)
 
     def wait_until_active(self, status, timeout=120, poll=2.0):
         """Poll the activation status from ``status`` until ZIA reports ACTIVE."""
@@ -175,8 +377,43 @@ class ZiaClient:
         return [tag for tag in self.pages("/casbTenant/%s/tags/policy" % tenant_id, missing_ok=True)
                 if not tag.get("deleted")]
 
+    def _session_ended(self, how):
+        """A legacy session ended: ZIA activated what this client saved in it."""
+        if self.staged and self.auth.mode == "legacy":
+            self.session_end_activations.append(how)
+            self.staged = False
+
     def close(self):
+        """Sign out, and return how ZIA activated this client's changes by ending its legacy
+        session (``session_expired``, ``logout``); empty when it did not."""
+        self._session_ended(LOGOUT)  # counted first: a failed logout ends by the idle timeout
         self.auth.logout()
+        return list(self.session_end_activations)
+
+
+class EditLockWaits:
+    """The waits for ZIA's edit lock in one call: as long as ZIA asks (else a backoff), while they
+    add up to no more than max_retry_wait. Past that the lock's holder is not about to save."""
+
+    def __init__(self, max_wait):
+        self.max_wait = max_wait
+        self.waited = 0.0
+        self.attempt = 0
+
+    def next_wait(self, err):
+        """Seconds to wait before trying again, or ``err`` raised with what to do."""
+        asked = err.retry_after
+        wait = max(asked, MIN_THROTTLE_WAIT) if asked is not None else backoff_delay(self.attempt)
+        if self.waited + wait > self.max_wait:
+            err.hint = ("Another admin or API client holds the ZIA edit lock. Waited %.0f s; %s, which would go "
+                        "past max_retry_wait (%d s). Try again when they have saved (or ended their session), or "
+                        "raise max_retry_wait."
+                        % (self.waited, "ZIA asked for %.0f s more" % asked if asked is not None
+                           else "the next wait is %.0f s" % wait, self.max_wait))
+            raise err
+        self.waited += wait
+        self.attempt += 1
+        return wait
 
 
 def scrub_validation_status(status):
@@ -196,10 +433,8 @@ def scrub_validation_status(status):
 def _explained(err):
     if err.code == "STATE_READONLY":
         err.hint = "ZIA is in maintenance (read-only). Re-run after the maintenance window."
-    elif err.status == 429:
-        err.hint = "ZIA's rate limit was still exceeded after retries: run fewer hosts in parallel (forks)."
-    elif err.code == "EDIT_LOCK_NOT_AVAILABLE":
-        err.hint = "Another admin or API client kept the ZIA edit lock; try again when they have saved."
+    elif err.status == 429 and not err.hint:
+        err.hint = "ZIA's rate limit was still exceeded: run fewer hosts in parallel (forks), or raise max_retry_wait."
     elif err.status == 401:
         err.hint = "The ZIA credentials were refused after a fresh login."
     elif err.status == 403:

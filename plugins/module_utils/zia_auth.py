@@ -4,11 +4,13 @@
 """Zscaler Internet Access authentication: OneAPI or the legacy session.
 
 - OneAPI (ZIdentity): OAuth2 client credentials at
-  ``https://<vanity>.zslogin.net/oauth2/v1/token`` with audience
-  ``https://api.zscaler.com``; API at ``https://api.zsapi.net/zia/api/v1``.
+  ``https://<vanity>.zslogin.net/oauth2/v1/token`` (other clouds in ONEAPI_CLOUDS)
+  with audience ``https://api.zscaler.com``, by client secret or a private-key JWT;
+  API at ``https://api.zsapi.net/zia/api/v1``.
 - Legacy: ``POST /authenticatedSession`` with the API key obfuscated by the
   current time, which sets a ``JSESSIONID`` cookie; sessions expire after 5
-  idle minutes (401 ``SESSION_NOT_VALID``) and are closed with ``DELETE``.
+  idle minutes (401 ``SESSION_NOT_VALID``) and are closed with ``DELETE``. A
+  session's end activates the changes it saved.
 
 Both expose the same two calls to the ZIA client: ``apply(headers)`` before a
 request and ``refresh()`` when the service says the credential is stale.
@@ -18,22 +20,36 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
+from ansible_collections.mipconnect.zia.plugins.module_utils.jws import sign_rs256
 from ansible_collections.mipconnect.zia.plugins.module_utils.token_cache import TokenCache
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from
 
 ONEAPI_AUDIENCE = "https://api.zscaler.com"
-# OneAPI clouds: the token host suffix and the API host.
+# OneAPI clouds as Zscaler's SDKs spell them (ZSCALER_CLOUD, any case): the token host
+# after the vanity domain, and the ZIA API base. Commercial clouds other than production
+# are zslogin<cloud>.net and api.<cloud>.zsapi.net; the government (FedRAMP) clouds have
+# their own identity provider and API gateway.
 ONEAPI_CLOUDS = {
     "production": ("zslogin.net", "https://api.zsapi.net/zia/api/v1"),
     "beta": ("zsloginbeta.net", "https://api.beta.zsapi.net/zia/api/v1"),
+    "alpha": ("zsloginalpha.net", "https://api.alpha.zsapi.net/zia/api/v1"),
+    "gov": ("zidentitygov.net", "https://api.zscalergov.net/zia/api/v1"),
+    "govus": ("zidentitygov.us", "https://api.zscalergov.us/zia/api/v1"),
 }
-# Legacy clouds (the name in the admin portal's URL).
-LEGACY_CLOUDS = ("zscaler", "zscalerone", "zscalertwo", "zscalerthree", "zscloud", "zscalerbeta",
-                 "zscalergov", "zscalerten", "zspreview")
+# Legacy clouds (the name in the admin portal's URL) and their API base. zspreview is
+# served by its admin host, as both Zscaler SDKs have it.
+LEGACY_CLOUDS = dict(
+    [(name, "https://zsapi.%s.net/api/v1" % name)
+     for name in ("zscaler", "zscalerone", "zscalertwo", "zscalerthree", "zscloud", "zscalerbeta",
+                  "zscalergov", "zscalerten")]
+    + [("zspreview", "https://admin.zspreview.net/api/v1")])
+# Seconds a private-key JWT stays valid, as both Zscaler SDKs sign it.
+ASSERTION_LIFETIME = 600
 
 
 _VANITY_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -68,6 +84,11 @@ class OneApiAuth:
         self._token = None
         self._expires_at = 0
 
+    @property
+    def identity(self):
+        """Who signs in, never a secret: with the API host, it names the organisation's rate limits."""
+        return "oneapi:%s" % self._client_id
+
     def apply(self, headers):
         if self._token is None and self._cache is not None:
             self._token = self._cache.get(ONEAPI_AUDIENCE)
@@ -83,8 +104,10 @@ class OneApiAuth:
             form["client_assertion"] = self._client_assertion()
         else:
             form["client_secret"] = self._client_secret
-        response = self._http.request("POST", self.token_url, data=form, service="Zscaler OneAPI (ZIdentity)")
-        if response.status_code >= 400:
+        # Asking again for a token changes nothing: retried after failures like a read.
+        response = self._http.request("POST", self.token_url, data=form, service="Zscaler OneAPI (ZIdentity)",
+                                      idempotent=True)
+        if response.status_code >= 300:  # a redirect the HTTP layer did not follow is no token
             raise _token_error(response)
         payload = response.json()
         self._token = payload["access_token"]
@@ -93,19 +116,27 @@ class OneApiAuth:
             self._cache.put(ONEAPI_AUDIENCE, self._token, int(payload.get("expires_in", 3600)))
 
     def _client_assertion(self):
-        import jwt  # PyJWT ships with msal
-
-        now = int(time.time())
-        claims = {"iss": self._client_id, "sub": self._client_id, "aud": self.token_url,
-                  "iat": now, "exp": now + 300, "jti": "%s-%s" % (self._client_id, now)}
-        return jwt.encode(claims, self._private_key, algorithm="RS256")
+        """The JWT both Zscaler SDKs sign: iss = sub = the client id, aud = the API audience
+        (not the token URL), exp ten minutes ahead."""
+        claims = {"iss": self._client_id, "sub": self._client_id, "aud": ONEAPI_AUDIENCE,
+                  "exp": int(time.time()) + ASSERTION_LIFETIME}
+        return sign_rs256(claims, self._private_key)
 
     def logout(self):
-        """Tokens expire by themselves; nothing to close."""
+        """Tokens expire by themselves; nothing to close.
+
+        Zscaler's Python SDK ends a OneAPI client's ZIA session with DELETE
+        /authenticatedSession, which activates what it saved; this client activates only
+        when asked, so that many runs' changes can wait for one activation."""
 
 
 class LegacySessionAuth:
-    """A JSESSIONID session opened with the obfuscated API key."""
+    """A JSESSIONID session opened with the obfuscated API key.
+
+    ZIA activates the changes a session saved when the session ends, by logout or by
+    the idle timeout, so changes saved under this sign-in cannot wait for a later run's
+    activation.
+    """
 
     mode = "legacy"
 
@@ -117,6 +148,11 @@ class LegacySessionAuth:
         self._api_key = api_key
         self._logged_in = False
 
+    @property
+    def identity(self):
+        """Who signs in, never a secret: with the API host, it names the organisation's rate limits."""
+        return "legacy:%s" % self._username.lower()
+
     def apply(self, headers):
         if not self._logged_in:
             self.refresh()
@@ -127,7 +163,7 @@ class LegacySessionAuth:
                 "password": self._password, "timestamp": now_ms}
         response = self._http.request("POST", self.api_url + "/authenticatedSession", json=body,
                                       service="Zscaler Internet Access")
-        if response.status_code >= 400:
+        if response.status_code >= 300:  # nor is it a session
             err = api_error_from("Zscaler Internet Access", response)
             err.hint = ("Check zia_username, zia_password and zia_api_key (Administration > API Key "
                         "Management) and that zia_cloud matches your admin portal.")
@@ -171,21 +207,21 @@ def build_zia_auth(http, params):
 def _build_oneapi(http, params):
     if not params.get("zscaler_client_secret") and not params.get("zscaler_private_key"):
         raise InputError("zscaler_client_secret", "is required with zscaler_client_id (or give zscaler_private_key).")
-    cloud = params.get("zscaler_cloud") or "production"
+    cloud = (params.get("zscaler_cloud") or "production").lower()
     if cloud not in ONEAPI_CLOUDS:
         raise InputError("zscaler_cloud", "'%s' is not a OneAPI cloud; use one of %s."
-                         % (cloud, ", ".join(sorted(ONEAPI_CLOUDS))))
+                         % (params["zscaler_cloud"], ", ".join(sorted(ONEAPI_CLOUDS))))
     login_suffix, api_url = ONEAPI_CLOUDS[cloud]
     token_url = params.get("zscaler_token_url")
     if not token_url:
         vanity = params.get("zscaler_vanity_domain")
         if not vanity:
-            raise InputError("zscaler_vanity_domain", "is required for OneAPI: the part before .zslogin.net "
-                                                      "in your ZIdentity URL.")
+            raise InputError("zscaler_vanity_domain", "is required for OneAPI: the part before .%s "
+                                                      "in your ZIdentity URL." % login_suffix)
         if not _VANITY_RE.match(vanity):
             # It becomes part of a host name that receives the client secret.
             raise InputError("zscaler_vanity_domain", "must be a single DNS label (letters, digits, hyphens), "
-                                                      "the part before .zslogin.net, not a URL.")
+                                                      "the part before .%s, not a URL." % login_suffix)
         token_url = "https://%s.%s/oauth2/v1/token" % (vanity, login_suffix)
     private_key = None
     if params.get("zscaler_private_key"):
@@ -213,7 +249,7 @@ def _build_legacy(http, params):
         if cloud not in LEGACY_CLOUDS:
             raise InputError("zia_cloud", "'%s' is not a ZIA cloud; use the name in your admin portal URL, one of %s."
                              % (cloud, ", ".join(LEGACY_CLOUDS)))
-        api_url = "https://zsapi.%s.net/api/v1" % cloud
+        api_url = LEGACY_CLOUDS[cloud]
     if len(params["zia_api_key"]) < 12 or not params["zia_api_key"].isalnum():
         raise InputError("zia_api_key", "does not look like a ZIA API key (letters and digits, at least 12). "
                                         "Copy it from Administration > API Key Management.")
@@ -221,16 +257,35 @@ def _build_legacy(http, params):
                              params["zia_api_key"])
 
 
-def _read_private_key(path):
-    """The PEM text of the OneAPI client's private key, checked to be one."""
+def _read_private_key(value):
+    """The PEM text of the OneAPI client's private key, given as the key itself or as the path
+    of a file holding it (as Zscaler's SDKs take ZSCALER_PRIVATE_KEY), checked to be an
+    unencrypted RSA key. No message repeats the value: it may be the key."""
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
+    option = "zscaler_private_key"
+    if "-----BEGIN" in value:
+        # Keys passed through environment variables often arrive with literal \n.
+        pem = value.strip().replace("\\n", "\n")
+        source = "the PEM text given"
+    else:
+        try:
+            with open(os.path.expanduser(value.strip()), "r") as handle:
+                pem = handle.read()
+        except UnicodeError:
+            pem = ""  # a binary file: refused below as no PEM key
+        except (IOError, OSError, ValueError) as exc:
+            raise InputError(option, "is neither PEM key text nor a readable file (%s). Give the key text "
+                                     "(-----BEGIN PRIVATE KEY-----...) or the path of the PEM file."
+                             % (getattr(exc, "strerror", None) or type(exc).__name__))
+        source = "the file given"
     try:
-        with open(path, "r") as handle:
-            pem = handle.read()
-        serialization.load_pem_private_key(pem.encode("utf-8"), password=None)
-    except (IOError, OSError) as exc:
-        raise InputError("zscaler_private_key", "cannot read %s (%s)." % (path, exc.strerror))
+        key = serialization.load_pem_private_key(pem.encode("utf-8"), password=None)
     except (ValueError, TypeError, UnicodeError):
-        raise InputError("zscaler_private_key", "%s is not an unencrypted PEM private key." % path)
+        raise InputError(option, "%s does not hold an unencrypted PEM private key. Export the OneAPI client's "
+                                 "key from ZIdentity without a passphrase." % source)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise InputError(option, "%s holds a key that is not RSA; ZIdentity signs in with RS256 (RSA) keys."
+                         % source)
     return pem

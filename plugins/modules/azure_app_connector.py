@@ -24,17 +24,29 @@ description:
   - Idempotent; in check mode only reads are sent and the result predicts every change.
 author:
   - mipconnect.zia contributors (@mipconnect)
+requirements:
+  - msal
+  - requests
+  - cryptography
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.entra_auth
   - mipconnect.zia.entra_endpoints
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Sends only GET requests and reports the changes a real run would make.
+    details: Sends only GET requests and reports the changes a real run would make.
   diff_mode:
     support: full
-    description: Shows the application, its permissions, consent, secrets (metadata only) and certificates before and after.
+    details: Shows the application, its permissions, consent, secrets (metadata only) and certificates before and after.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - mipconnect.zia.all
 options:
   state:
     description:
@@ -42,9 +54,21 @@ options:
         principal and grants, and the role assignments this module made at O(subscription_id) (give it again;
         Azure lists role assignments per subscription, so without it none are looked for, and deleting the
         principal leaves them orphaned).
+      - Entra moves a deleted application and its principal to deleted items, where they stay 30 days and the
+        application keeps its O(unique_name). With O(state=present), when deleted items hold an application with
+        O(unique_name), it is restored (same client id, with the secrets and certificates it had; its principal
+        is restored too and admin consent granted again) rather than a second one made. See
+        O(permanently_delete) to free the name instead.
     type: str
     choices: [absent, present]
     default: present
+  permanently_delete:
+    description:
+      - With O(state=absent), also delete the application from deleted items, so it cannot be restored and its
+        O(unique_name) is free at once. Also purges an application with O(unique_name) that an earlier run (or a
+        person) deleted.
+    type: bool
+    default: false
   display_name:
     description:
       - Display name of the application, for example C(Zscaler MIP Connector). Not used to find it.
@@ -150,6 +174,13 @@ options:
         (the rotation role does this).
       - By default no secret is ever removed.
     type: int
+  lease_owner:
+    description:
+      - The RV(mipconnect.zia.connector_lease#module:owner) of the lease this run took with
+        mipconnect.zia.connector_lease. Just before a client secret is added or removed the module reads the
+        application again and stops, changing no secret, unless that lease is still this run's.
+      - Without it the module refuses to change anything while another run holds the lease.
+    type: str
   private_key_json_path:
     description:
       - Where the SharePoint private-key JSON file (C({"private_key", "public_cert"})) is kept, mode 0600.
@@ -174,15 +205,19 @@ options:
       - Azure subscription whose storage the connector scans. Required when O(applications) includes
         V(azure_blob_storage); the C(Storage Blob Data Contributor) and C(Storage Account Contributor)
         roles are assigned at its scope.
+      - Falls back to the E(AZURE_SUBSCRIPTION_ID) environment variable (set by AWX's Azure Resource Manager
+        credential); an empty variable counts as unset.
     type: str
   power_platform_token:
     description:
-      - An access token of a Power Platform administrator (audience C(https://service.powerapps.com/)),
-        used to register the connector as a Power Platform management application for Copilot.
+      - An access token of a Power Platform administrator (audience C(https://service.powerapps.com/) in the
+        global cloud; the Power Platform service of O(cloud) elsewhere), used to register the connector as a
+        Power Platform management application for Copilot at the Power Platform host of O(cloud).
       - Without it the result lists the remaining step in RV(pending_steps).
     type: str
 notes:
-  - Deleted applications stay in the Entra recycle bin for 30 days, and keep their O(unique_name) reserved.
+  - Deleted applications stay in Entra's deleted items for 30 days and keep their O(unique_name); O(state=present)
+    restores such an application, O(permanently_delete) frees the name.
   - Secrets are never read back from Microsoft; only the run that creates one can return it.
   - The client secret is the last change a run makes, after the certificate, role assignments and Power Platform
     registration, so a failure in those steps leaves no secret behind.
@@ -193,7 +228,22 @@ notes:
     The secret is created with the tag's time (a minute before the run's clock) as its start, so recognising it
     does not depend on the controller's clock agreeing with Microsoft's. Only a run killed after removing the tag
     but before it ended can still lose a secret.
+  - "Concurrent runs on one tenant (two AWX jobs, a relaunch while the first job runs, two pipelines) take turns
+    through a lease on the application, a tag C(mipconnect.zia:lease:<owner>;<start>;<expiry>) taken with
+    mipconnect.zia.connector_lease. Graph has no compare-and-swap on tags, so a run writes its lease only when
+    no other live lease is there, waits two seconds for a run that read the tags before that write to land its
+    own, and reads again: the live lease with the earliest start (then owner) holds; the others take theirs out
+    and wait (O(mipconnect.zia.connector_lease#module:wait)), then stop with a message naming the run that holds
+    it. A lease ends at its expiry, when its run gives it back, or at once when its run ran on the same host and
+    its process is gone (killed)."
+  - "The invariant the roles keep under that lease: a client secret is removed only after ZIA has validated,
+    after this run stored it, the secret that stays (mipconnect.zia.mip_account returns C(secret_validated));
+    a run that creates a secret stores it in ZIA (C(update_secret=always)) or leaves it marked in flight, so the
+    next run removes it; and before any secret is added or removed the lease is checked again on a fresh read,
+    so a run whose lease expired or was taken over stops there. Runs that would change nothing (every re-run)
+    take no lease and write nothing."
 seealso:
+  - module: mipconnect.zia.connector_lease
   - name: Authorizing a Custom Zscaler Connector for Microsoft Applications
     description: The Zscaler guide this module automates.
     link: https://help.zscaler.com/unified/authorizing-custom-zscaler-connector-microsoft-applications
@@ -264,23 +314,33 @@ tenant_id:
   description: Directory (tenant) ID.
   returned: always
   type: str
+  sample: "5f0153d6-170d-4059-a4a4-c9b02df00c74"
 object_id:
   description: Object ID of the application.
   returned: state=present
   type: str
+  sample: "8b1f3c2d-4e5a-4b6c-9d7e-0f1a2b3c4d5e"
 service_principal_id:
   description: Object ID of the connector's service principal (enterprise application).
   returned: state=present
   type: str
+  sample: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
 client_secret:
   description:
     - The new client secret's value. Returned only by the run that created it; Microsoft never shows it again.
   returned: when a secret was created
   type: str
+  sample: "(the secret's value, shown once)"
 secrets:
   description: The application's client secrets, without values.
   returned: state=present
   type: list
+  sample:
+    - key_id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
+      description: mipconnect.zia
+      hint: Abc
+      start: '2026-01-12T09:29:58Z'
+      expires: '2028-01-12T09:29:58Z'
   elements: dict
   contains:
     key_id:
@@ -290,7 +350,10 @@ secrets:
       description: Description (display name).
       type: str
     hint:
-      description: First characters of the value, as the portal shows them.
+      description:
+        - The first three characters of the value, exactly as Microsoft Graph returns them to anyone who may
+          read the application (C(passwordCredential.hint)) and the Azure portal shows them. They tell secrets
+          apart; they are not enough to use one. The module never derives anything else from a value.
       type: str
     start:
       description: Start of validity (UTC).
@@ -307,10 +370,16 @@ admin_consent_url:
   description: The URL an administrator opens to grant consent in a browser, as in Zscaler's guide.
   returned: state=present
   type: str
+  sample: "https://login.microsoftonline.com/common/adminconsent?client_id=3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40&\
+    state=administration%2Fmip-labels&redirect_uri=https%3A%2F%2Fconsole.zscaler.com"
 certificate:
   description: The SharePoint certificate.
   returned: when applications includes sharepoint
   type: dict
+  sample:
+    thumbprint: 3C1F0A9B8E7D6C5B4A39281706F5E4D3C2B1A098
+    expires: '2030-01-12T09:29:58Z'
+    private_key_json_path: /etc/zscaler/sharepoint-private-key.json
   contains:
     thumbprint:
       description: SHA-1 thumbprint, as the Azure portal shows it.
@@ -325,15 +394,23 @@ role_assignments:
   description: The Azure role assignments of the connector.
   returned: when applications includes azure_blob_storage
   type: list
+  sample:
+    - role: Storage Blob Data Contributor
+      scope: /subscriptions/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e
+      name: 6e5d4c3b-2a19-5807-9f6e-5d4c3b2a1908
   elements: dict
 power_platform:
   description: Copilot registration as a Power Platform management app; C(registered) is null when no token was given.
   returned: when applications includes copilot
   type: dict
+  sample: {"registered": true}
 pending_steps:
   description: Steps left for a person, in words, with the exact command or URL.
   returned: state=present
   type: list
+  sample:
+    - 'Copilot: register the connector as a Power Platform management app, as a Power Platform administrator
+      (or give power_platform_token).'
   elements: str
 changes:
   description: What was changed (or, in check mode, what would be), one sentence per change.
@@ -348,8 +425,10 @@ from ansible_collections.mipconnect.zia.plugins.module_utils import permission_c
 from ansible_collections.mipconnect.zia.plugins.module_utils.connector import ConnectorReconciler, ConnectorSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import PowerPlatformClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.lease import OWNER_RE
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     MipConnectModule,
+    env_fallback,
     require_guid,
     require_https_url,
     require_range,
@@ -358,6 +437,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import 
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present", choices=["absent", "present"]),
+    permanently_delete=dict(type="bool", default=False),
     display_name=dict(type="str"),
     unique_name=dict(type="str"),
     app_id=dict(type="str"),
@@ -379,8 +459,9 @@ ARGUMENT_SPEC = dict(
     private_key_json_path=dict(type="path"),
     certificate_validity_days=dict(type="int", default=1461),
     certificate_renew_before_days=dict(type="int", default=30),
-    subscription_id=dict(type="str"),
+    subscription_id=dict(type="str", fallback=(env_fallback, ["AZURE_SUBSCRIPTION_ID"])),
     power_platform_token=dict(type="str", no_log=True),
+    lease_owner=dict(type="str"),
 )
 
 
@@ -427,7 +508,16 @@ def build_spec(params):
         certificate_renew_before_days=p["certificate_renew_before_days"],
         subscription_id=require_guid("subscription_id", p["subscription_id"]),
         power_platform_token=p["power_platform_token"],
+        permanently_delete=p["permanently_delete"],
+        lease_owner=_check_lease_owner(p["lease_owner"]),
     )
+
+
+def _check_lease_owner(owner):
+    if owner is not None and not OWNER_RE.match(owner):
+        raise InputError("lease_owner", "is not an owner mipconnect.zia.connector_lease returns (letters, digits and "
+                                        ". _ @ / + -, at most 120 characters); pass its 'owner' result.")
+    return owner
 
 
 def check_extra_permissions(entries):
@@ -470,18 +560,8 @@ def _check_application_needs(p, applications):
             raise InputError("private_key_json_path", "directory %s does not exist or is not writable." % directory)
         if os.path.isdir(path):
             raise InputError("private_key_json_path", "%s is a directory; give the path of the JSON file." % path)
-        if os.path.exists(path):
-            mode = os.stat(path).st_mode
-            if mode & 0o022:
-                raise InputError("private_key_json_path", "%s can be written by other users, so its private key "
-                                                          "cannot be trusted. Remove it or fix its mode (0600)."
-                                 % path)
-            if mode & 0o077:
-                raise InputError("private_key_json_path", "%s holds a private key but other users may read it "
-                                                          "(mode %04o). Restrict it with 'chmod 600 %s' (and "
-                                                          "consider the key exposed), then re-run."
-                                 % (path, mode & 0o777, path))
-            certs.load_json_file(path)  # a file that is not ours fails here, before any remote call
+        # A file that is not ours (owner, mode, symbolic link, content) fails here, before any remote call.
+        certs.load_json_file(path)
     if "azure_blob_storage" in applications and not p["subscription_id"]:
         raise InputError("subscription_id", "is required for azure_blob_storage: the storage roles are assigned "
                                             "at the subscription's scope.")

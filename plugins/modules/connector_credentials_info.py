@@ -20,13 +20,28 @@ description:
   - Never changes anything.
 author:
   - mipconnect.zia contributors (@mipconnect)
+requirements:
+  - msal
+  - requests
+  - cryptography
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.entra_endpoints
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Only reads; runs the same in check mode.
+    details: Only reads; runs the same in check mode.
+  diff_mode:
+    support: N/A
+    details: This action does not modify state.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - mipconnect.zia.all
 options:
   tenant_id:
     description: Directory (tenant) ID of the tenant the connector is consented in.
@@ -80,26 +95,46 @@ valid:
   description: Whether the credentials work and every required application permission is consented.
   returned: always
   type: bool
+  sample: true
 reason:
   description: Why, in words a person can act on.
   returned: always
   type: str
+  sample: "The connector's credentials work and every required permission is consented."
 aadsts:
   description: The AADSTS code when Microsoft refused a token.
   returned: always
   type: int
+  sample: 7000215
 missing_permissions:
   description: Per resource API, the application permissions without admin consent.
   returned: always
   type: dict
+  sample: {"Microsoft Graph": ["Mail.Send"]}
 granted_roles:
   description: Per resource API, the application permissions in the connector's token.
   returned: always
   type: dict
+  sample: {"Microsoft Graph": ["InformationProtectionPolicy.Read.All", "User.Read.All"]}
 labels_probe:
-  description: Result of the labels request, for V(mip).
+  description:
+    - Result of the labels request, for V(mip), on a Graph label API that exists in O(cloud) (beta in the global
+      cloud, v1.0 in the US Government clouds).
   returned: when probed
   type: dict
+  sample:
+    ok: true
+    endpoint: beta/security/informationProtection/sensitivityLabels
+    status: 200
+    labels_seen: 1
+not_checked:
+  description:
+    - What could not be checked in O(cloud), each as a sentence; for example the labels request in the China
+      cloud, whose Graph has no sensitivity label API. RV(valid) says nothing about these.
+  returned: always
+  type: list
+  elements: str
+  sample: []
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog

@@ -21,21 +21,35 @@ description:
     waits, through the read API, until a person has done them.
 author:
   - mipconnect.zia contributors (@mipconnect)
+requirements:
+  - msal
+  - requests
+  - cryptography
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
   - mipconnect.zia.entra_endpoints
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Sends only reads, never validates against Microsoft with a write, never activates.
+    details: Sends only reads, never validates against Microsoft with a write, never activates.
   diff_mode:
     support: full
-    description: Shows the account before and after; the client secret is always redacted.
+    details: Shows the account before and after; the client secret is always redacted.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - mipconnect.zia.all
 options:
   name:
     description:
-      - Account Name, unique among MIP accounts. The account is found by this name.
+      - Account Name, unique among MIP accounts. The account is found by this name, compared as ZIA compares
+        names (case, whitespace around the name and runs of whitespace inside it do not count); a new account is
+        created with the name as ZIA stores it (trimmed, whitespace runs as one space).
     type: str
     required: true
   state:
@@ -98,6 +112,10 @@ options:
         (C(PENDING)), so that a run interrupted between saving and activating is completed by the next one.
         Those staged changes may include other admins' edits.
       - Check mode never activates.
+      - V(false) leaves the changes saved for one later activation (M(mipconnect.zia.zia_activation)) only
+        under OneAPI sign-in (O(zscaler_client_id)). ZIA activates what a legacy API session (O(zia_username))
+        saved when the session ends, and every run ends its session by logging out, so under legacy sign-in the
+        changes are activated as the run ends; RV(activation.activated_by_session_end) and a warning say so.
     type: bool
     default: true
   wait_for:
@@ -112,6 +130,21 @@ options:
     description: Seconds O(wait_for), and activation, may wait, 1 to 7200.
     type: int
     default: 600
+  known_accounts:
+    description:
+      - The organisation's MIP accounts (or those named O(name)) as RV(mipconnect.zia.mip_account_info#module:accounts)
+        returned them moments ago in this play. The module finds the account among them instead of listing the
+        accounts again, so a play over many tenants lists an organisation once.
+      - When the account is not among them, the module lists the accounts itself before it creates one, so a
+        listing older than someone else's creation never makes a second account.
+    type: list
+    elements: dict
+  label_count:
+    description:
+      - Read the account's labels to return RV(account.label_count) (one request). V(false) when the play reads
+        the labels anyway, for example with M(mipconnect.zia.mip_labels_info); RV(account.label_count) is null then.
+    type: bool
+    default: true
 notes:
   - The ZIA APIs are rate limited (GET 2/s, POST and PUT 1/s, DELETE 1/min); the module paces itself and
     retries 429 answers after the wait ZIA asks for.
@@ -134,6 +167,18 @@ EXAMPLES = r"""
     validation_wait: 120
     wait_for: labels_retrieved
   no_log: true
+
+- name: List the organisation's MIP accounts once for many tenants
+  mipconnect.zia.mip_account_info:
+  register: zia_accounts
+  run_once: true
+
+- name: Check each tenant's account without listing them again
+  mipconnect.zia.mip_account:
+    name: "{{ account_name }}"
+    tenant_id: "{{ entra_tenant_id }}"
+    client_id: "{{ connector.client_id }}"
+    known_accounts: "{{ zia_accounts.accounts }}"
 
 - name: Stop label retrieval for a tenant
   mipconnect.zia.mip_account:
@@ -161,6 +206,23 @@ account:
   description: The account as ZIA gives it and as the portal words it. Null when absent.
   returned: always
   type: dict
+  sample:
+    id: 11789488
+    name: Contoso MIP
+    tenant_id: 5f0153d6-170d-4059-a4a4-c9b02df00c74
+    connector: custom
+    client_id: 3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40
+    statuses:
+    - CASB_TENANT_ACTIVE
+    - CASB_TENANT_VALIDATION_SUCCESS
+    status: Active
+    label_retrieval: true
+    inactive: false
+    validation_status: CASB_TENANT_VALIDATION_SUCCESS
+    validation_message: null
+    last_validation_time: '2026-01-12T09:30:05Z'
+    last_label_scan_time: '2026-01-12T09:31:40Z'
+    label_count: 8
   contains:
     id:
       description: ZIA's id of the account (C(tenantId) in the API). Null in check mode before creation.
@@ -203,7 +265,9 @@ account:
       description: Time of the last successful label scan (UTC, ISO 8601).
       type: str
     label_count:
-      description: Number of labels ZIA holds for the account, not counting labels it marks deleted.
+      description:
+        - Number of labels ZIA holds for the account, not counting labels it marks deleted.
+        - Null with O(label_count=false).
       type: int
 validation:
   description:
@@ -212,6 +276,20 @@ validation:
     - Holds no secret or token.
   returned: when credentials were validated
   type: dict
+  sample:
+    valid: true
+    reason: The connector's credentials work and every required permission is consented.
+    aadsts: null
+    missing_permissions: {}
+    granted_roles:
+      Microsoft Graph:
+      - InformationProtectionPolicy.Read.All
+      - User.Read.All
+    labels_probe:
+      ok: true
+      endpoint: beta/security/informationProtection/sensitivityLabels
+      status: 200
+      labels_seen: 1
   contains:
     valid:
       description: Whether the credentials work with every required permission.
@@ -247,10 +325,22 @@ validation:
         error:
           description: The error, when it failed.
           type: str
+    not_checked:
+      description: What could not be checked in the chosen Microsoft cloud (for example the labels request
+        where Graph has no label API), each as a sentence.
+      type: list
+      elements: str
+secret_validated:
+  description:
+    - Whether this run stored O(client_secret) in ZIA and ZIA then validated it successfully, by a validation
+      done after the store. Only then may the secrets it replaced be removed from the connector.
+  returned: always
+  type: bool
 activation:
   description: Whether the ZIA configuration was activated, its final status and how long it took.
   returned: always
   type: dict
+  sample: {"activated": true, "status": "ACTIVE", "seconds": 2.1}
   contains:
     activated:
       description: Whether this run activated the ZIA configuration (never in check mode).
@@ -264,10 +354,18 @@ activation:
       description: How long the activation took, when this run activated.
       type: float
       returned: when activated
+    activated_by_session_end:
+      description:
+        - Whether ZIA activated the changes this run saved because the run's legacy API session ended (the
+          logout at the end of the run, or an idle timeout during it), without an activation by the module.
+        - Always false under OneAPI sign-in, and when the run saved nothing or activated what it saved.
+        - Also in the result of a failed run that saved changes before failing, when it is true.
+      type: bool
 changes:
   description: What was changed, or would be in check mode.
   returned: always
   type: list
+  sample: ["create MIP account 'Contoso MIP'", "activate the ZIA configuration"]
   elements: str
 diff:
   description:
@@ -276,6 +374,16 @@ diff:
     - The client secret is never shown, C(client_secret) is C(********), or C((changed)) when this run sent one.
   returned: with --diff
   type: dict
+  sample:
+    before: null
+    after:
+      name: Contoso MIP
+      tenant_id: 5f0153d6-170d-4059-a4a4-c9b02df00c74
+      connector: custom
+      client_id: 3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40
+      client_secret: (changed)
+      label_retrieval: true
+      inactive: false
   contains:
     before:
       description: "The account before the run; C({exists: false}) when there was none."
@@ -286,6 +394,7 @@ diff:
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
+from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import MipAccountReconciler, MipAccountSpec
@@ -314,6 +423,8 @@ ARGUMENT_SPEC = dict(
     activate=dict(type="bool", default=True),
     wait_for=dict(type="str", default="none", choices=["active", "labels_retrieved", "none", "validated"]),
     wait_timeout=dict(type="int", default=600),
+    known_accounts=dict(type="list", elements="dict"),
+    label_count=dict(type="bool", default=True),
 )
 
 
@@ -327,8 +438,12 @@ def build_spec(params, endpoints):
     require_range("wait_timeout", p["wait_timeout"], 1, 7200)
     require_range("validation_wait", p["validation_wait"], 0, 3600)
     client_id = require_guid("client_id", p["client_id"])
+    for account in p["known_accounts"] or []:
+        if not isinstance(account.get("name"), str) or not isinstance(account.get("id"), int):
+            raise InputError("known_accounts", "every entry needs the name and id mipconnect.zia.mip_account_info "
+                                               "returns; pass its accounts as they are.")
     return MipAccountSpec(
-        name=require_text("name", p["name"], 255),
+        name=names.shown(require_text("name", p["name"], 255)),
         connector=p["connector"],
         tenant_id=require_guid("tenant_id", p["tenant_id"]),
         client_id=client_id,
@@ -342,6 +457,8 @@ def build_spec(params, endpoints):
         activate=p["activate"],
         wait_for=p["wait_for"],
         wait_timeout=p["wait_timeout"],
+        known_accounts=p["known_accounts"],
+        label_count=p["label_count"],
         consent_url=consent.admin_consent_url(endpoints.authority_host, client_id or "<client id>"),
     )
 
@@ -360,7 +477,7 @@ def main():
         reconciler = MipAccountReconciler(module.zia_client(), spec, module.check_mode, validator=validator)
         return reconciler.present() if module.params["state"] == "present" else reconciler.absent()
 
-    module.run(work)
+    module.run(work, session_end_path=("activation",))
 
 
 if __name__ == "__main__":

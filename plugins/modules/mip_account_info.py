@@ -17,21 +17,41 @@ description:
   - Optionally adds each account's validation details (with every credential removed) and its number of labels.
 author:
   - mipconnect.zia contributors (@mipconnect)
+requirements:
+  - msal
+  - requests
+  - cryptography
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Only reads; runs the same in check mode.
+    details: Only reads; runs the same in check mode.
+  diff_mode:
+    support: N/A
+    details: This action does not modify state.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - mipconnect.zia.all
 options:
   name:
     description:
-      - Only the account with this Account Name, compared without regard to case (ZIA keeps names unique
-        that way).
+      - Only the account with this Account Name, compared as ZIA compares names (without regard to case,
+        to whitespace around the name, or to runs of whitespace inside it, which the portal shows as one space).
     type: str
   name_contains:
-    description: Only accounts whose name contains this text (case-insensitive).
+    description: Only accounts whose name contains this text (case-insensitive, whitespace runs as one space).
+    type: str
+  exclude_name:
+    description:
+      - Leave out the account with this Account Name (compared like O(name)), for example to list the other
+        accounts of an Entra tenant.
     type: str
   tenant_id:
     description: Only accounts of this Entra tenant (GUID).
@@ -68,6 +88,23 @@ accounts:
   description: The matching MIP accounts, in the shape M(mipconnect.zia.mip_account) returns C(account).
   returned: always
   type: list
+  sample:
+    - id: 11789488
+      name: Contoso MIP
+      tenant_id: 5f0153d6-170d-4059-a4a4-c9b02df00c74
+      connector: custom
+      client_id: 3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40
+      statuses:
+      - CASB_TENANT_ACTIVE
+      - CASB_TENANT_VALIDATION_SUCCESS
+      status: Active
+      label_retrieval: true
+      inactive: false
+      validation_status: CASB_TENANT_VALIDATION_SUCCESS
+      validation_message: null
+      last_validation_time: '2026-01-12T09:30:05Z'
+      last_label_scan_time: '2026-01-12T09:31:40Z'
+      label_count: 8
   elements: dict
   contains:
     id:
@@ -117,8 +154,10 @@ count:
   description: Number of matching accounts.
   returned: always
   type: int
+  sample: 1
 """
 
+from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import describe, portal_status
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ZIA_AUTH_ARGUMENT_SPEC,
@@ -130,6 +169,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import 
 ARGUMENT_SPEC = dict(
     name=dict(type="str"),
     name_contains=dict(type="str"),
+    exclude_name=dict(type="str"),
     tenant_id=dict(type="str"),
     status=dict(type="str", choices=["Active", "Retrieval Pending", "Tenant Inactive", "Validation Failed",
                                      "Validation Successful"]),
@@ -137,10 +177,13 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def matches(raw, name, name_contains, tenant_id, status):
-    if name is not None and (raw.get("tenantName") or "").lower() != name.lower():
+def matches(raw, name, name_contains, tenant_id, status, exclude_name=None):
+    account_name = raw.get("tenantName")
+    if name is not None and not names.same_name(account_name, name):
         return False
-    if name_contains is not None and name_contains.lower() not in (raw.get("tenantName") or "").lower():
+    if exclude_name is not None and names.same_name(account_name, exclude_name):
+        return False
+    if name_contains is not None and names.name_key(name_contains) not in names.name_key(account_name):
         return False
     if tenant_id is not None and (raw.get("enterpriseTenantId") or "").lower() != tenant_id:
         return False
@@ -154,11 +197,12 @@ def main():
         p = module.params
         name = require_text("name", p["name"], 255)
         name_contains = require_text("name_contains", p["name_contains"], 255)
+        exclude_name = require_text("exclude_name", p["exclude_name"], 255)
         tenant_id = require_guid("tenant_id", p["tenant_id"])
         zia = module.zia_client()
         accounts = []
         for raw in zia.mip_accounts():
-            if not matches(raw, name, name_contains, tenant_id, p["status"]):
+            if not matches(raw, name, name_contains, tenant_id, p["status"], exclude_name):
                 continue
             if p["details"]:
                 validation = zia.validation_status(raw["tenantId"])

@@ -18,19 +18,35 @@ description:
   - Use it to activate once after many changes, for example after M(mipconnect.zia.mip_account) tasks with
     O(mipconnect.zia.mip_account#module:activate=false) for many tenants. ZIA allows 10 activations per minute per
     organisation, so one activation for twenty accounts saves about two minutes.
+  - Batching needs OneAPI sign-in (O(zscaler_client_id)). ZIA activates what a legacy API session
+    (O(zia_username)) saved when that session ends, and each task ends its session when it finishes, so under
+    legacy sign-in every task's changes are already activated by the time this module runs (their results say
+    so in C(activation.activated_by_session_end)); this module then finds nothing staged.
   - Activation publishes every staged change of the organisation, also those other admins saved.
 author:
   - mipconnect.zia contributors (@mipconnect)
+requirements:
+  - msal
+  - requests
+  - cryptography
 extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Reads the activation status and reports whether an activation would happen; never activates.
+    details: Reads the activation status and reports whether an activation would happen; never activates.
   diff_mode:
     support: full
-    description: Shows the activation status before and after.
+    details: Shows the activation status before and after.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - mipconnect.zia.all
 options:
   wait_timeout:
     description: Seconds to wait for ZIA to report C(ACTIVE) after activating.
@@ -75,6 +91,7 @@ activated:
   description: Whether this run activated staged changes.
   returned: always
   type: bool
+  sample: true
 seconds:
   description: How long ZIA took to finish the activation this run started or waited for.
   returned: when the run activated or waited

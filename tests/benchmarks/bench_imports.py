@@ -15,8 +15,8 @@ import time
 
 from harness import collections_path, spread
 
-MODULES = ["azure_app_connector", "mip_account", "mip_account_info", "mip_labels_info", "connector_credentials_info",
-           "zia_activation"]
+MODULES = ["azure_app_connector", "mip_account", "mip_account_info", "mip_labels_info", "mip_labels_export",
+           "connector_credentials_info", "zia_activation"]
 BASELINE = "import msal, requests"
 
 

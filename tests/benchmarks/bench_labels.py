@@ -1,4 +1,4 @@
-"""mip_labels_info at scale: 10,000 labels over pages of 100, exported to CSV.
+"""mip_labels_export at scale: 10,000 labels over pages of 100, exported to CSV.
 
     .venv/bin/python tests/benchmarks/bench_labels.py [--rounds 3]
 
@@ -75,8 +75,7 @@ def bare_loop(emu, tenant_id, client, csv_path):
 
 def module_run(emu, tenant, client, csv_path, rss_file=None):
     env = base_env(emu, tenant, client=client, rss_file=rss_file)
-    elapsed, result = adhoc("mipconnect.zia.mip_labels_info",
-                            {"csv_path": csv_path, "return_labels": False, "page_size": PAGE}, env)
+    elapsed, result = adhoc("mipconnect.zia.mip_labels_export", {"csv_path": csv_path, "page_size": PAGE}, env)
     assert not result.get("failed"), result
     return elapsed, result["count"]
 
@@ -120,7 +119,7 @@ def main():
             elapsed, count = bare_script(emu, tenant["tenant_id"], client, os.path.join(temp_dir(), "script.csv"))
             assert count == args.labels, count
             script_times.append(elapsed)
-        print("\n== mip_labels_info, %d labels, pages of %d, CSV export ==" % (args.labels, PAGE))
+        print("\n== mip_labels_export, %d labels, pages of %d, CSV export ==" % (args.labels, PAGE))
         print("module (ansible ad-hoc run) : %s" % spread(module_times))
         print("bare requests loop          : %s" % spread(bare_times))
         print("bare loop as a script       : %s" % spread(script_times))

@@ -96,8 +96,8 @@ def main():
         reader = emu.create_client(tenant["tenant_id"], graph_roles=["InformationProtectionPolicy.Read.All"])
         label_env = base_env(emu, tenant, client=reader)
         csv_path = os.path.join(temp_dir(), "labels.csv")
-        rows.append(measure(emu, "mip_labels_info (csv export, unchanged file)", "mipconnect.zia.mip_labels_info",
-                            {"csv_path": csv_path, "return_labels": False}, label_env, rounds))
+        rows.append(measure(emu, "mip_labels_export (csv, unchanged file)", "mipconnect.zia.mip_labels_export",
+                            {"csv_path": csv_path}, label_env, rounds))
     finally:
         emu.stop()
     print("\n== no-op run / ansible.builtin.ping, %d rounds (goal <= %.1f) ==" % (rounds, GOAL))

@@ -27,12 +27,20 @@ def main(argv=None):
     parser.add_argument(
         "--replication-delay", type=float, default=0.0, help="seconds new objects stay invisible"
     )
+    parser.add_argument(
+        "--replication-seed",
+        type=int,
+        default=None,
+        help="draw each new object's delay at random (a fifth of --replication-delay to all of it) from this seed",
+    )
     args = parser.parse_args(argv)
 
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    emulator = Emulator(port=args.port, replication_delay=args.replication_delay).start()
+    emulator = Emulator(
+        port=args.port, replication_delay=args.replication_delay, replication_seed=args.replication_seed
+    ).start()
     try:
         _write_info(args.info_file, emulator)
         print(f"emulator listening on {emulator.url}", flush=True)

@@ -10,14 +10,15 @@ import uuid
 
 from werkzeug.routing import Map, Rule, Submount
 
-from .catalog import ARM_APP_ID, arm_role_definitions
+from . import clouds
+from .catalog import arm_role_definitions
 from .directory import Directory
 from .errors import ServiceError
 from .state import iso_time, utc_now
-from .tokens import InvalidToken
+from .tokens import InvalidToken, normalize_audience
 from .web import bearer_token, empty_response, json_response, read_json, route
 
-AUDIENCES = ("https://management.azure.com", "https://management.core.windows.net", ARM_APP_ID)
+ALL_ARM_AUDIENCES = tuple({aud for cloud in clouds.CLOUDS for aud in clouds.audiences(cloud, "arm")})
 API_VERSION = "2022-04-01"
 ROLE_ASSIGNMENT_WRITERS = ("Owner", "User Access Administrator")
 PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal", "ForeignGroup")
@@ -140,7 +141,7 @@ class ArmService:
                 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."
             )
         try:
-            claims = self.signer.verify(token, AUDIENCES)
+            claims = self.signer.verify(token, ALL_ARM_AUDIENCES)
         except InvalidToken as error:
             raise ServiceError(
                 401, "InvalidAuthenticationToken", f"The access token is invalid. {error}"
@@ -149,6 +150,10 @@ class ArmService:
         if tenant is None:
             raise ServiceError(
                 401, "InvalidAuthenticationToken", "The access token is from an unknown tenant."
+            )
+        if normalize_audience(claims["aud"]) not in map(normalize_audience, clouds.audiences(tenant.cloud, "arm")):
+            raise ServiceError(
+                401, "InvalidAuthenticationToken", f"The access token has an invalid audience '{claims['aud']}'."
             )
         return tenant, claims["oid"]
 

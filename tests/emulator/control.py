@@ -10,7 +10,7 @@ import uuid
 
 from werkzeug.routing import Map, Rule, Submount
 
-from . import labels
+from . import clouds, labels
 from .arm import add_role_assignment
 from .catalog import (
     ADMIN_CLIENT_GRAPH_ROLES,
@@ -102,16 +102,19 @@ class ControlApi:
             raise ServiceError(404, "TenantNotFound", f"No emulated tenant '{tenant_id}'.")
         return tenant
 
-    def create_tenant(self, tenant_id=None):
-        """A tenant with Microsoft's service principals, two users and an admin client."""
+    def create_tenant(self, tenant_id=None, cloud="public"):
+        """A tenant of a national cloud with Microsoft's service principals, three users (an admin, a
+        member, a guest) and an admin client."""
         with self.store.lock:
             tenant_id = str(uuid.UUID(tenant_id)) if tenant_id else new_id()
+            clouds.check_cloud(cloud)
             if self.store.tenant(tenant_id) is not None:
                 raise ServiceError(409, "TenantExists", f"The tenant '{tenant_id}' already exists.")
             tenant = Tenant(
                 tenant_id=tenant_id,
                 subscription_id=new_id(),
                 domain=f"emu{tenant_id.replace('-', '')[:8]}.onmicrosoft.com",
+                cloud=cloud,
             )
             self.store.add_tenant(tenant)
             directory = Directory(self.store, tenant)
@@ -123,20 +126,23 @@ class ControlApi:
             return {
                 "tenant_id": tenant_id,
                 "subscription_id": tenant.subscription_id,
+                "cloud": cloud,
                 "admin_client_id": admin["client_id"],
                 "admin_client_secret": admin["client_secret"],
             }
 
     def _add_users(self, tenant):
-        """An administrator (Global and Power Platform admin, subscription Owner) and a plain user."""
-        for name, roles in (
-            ("admin", [GLOBAL_ADMINISTRATOR_ROLE, POWER_PLATFORM_ADMINISTRATOR_ROLE]),
-            ("user", []),
+        """An administrator (Global and Power Platform admin, subscription Owner), a plain user and a guest
+        (B2B), whose UPN has Entra's form for guests: mail with '@' as '_', then '#EXT#@' and the domain."""
+        for name, upn, roles in (
+            ("admin", f"admin@{tenant.domain}", [GLOBAL_ADMINISTRATOR_ROLE, POWER_PLATFORM_ADMINISTRATOR_ROLE]),
+            ("user", f"user@{tenant.domain}", []),
+            ("guest", f"guest_partner.example#EXT#@{tenant.domain}", []),
         ):
             user = {
                 "id": new_id(),
                 "displayName": f"Emulator {name}",
-                "userPrincipalName": f"{name}@{tenant.domain}",
+                "userPrincipalName": upn,
                 "wids": roles,
             }
             tenant.users[user["id"]] = user
@@ -169,7 +175,7 @@ class ControlApi:
         sp = directory.create_service_principal(app["appId"], replicate=False)
         secret = directory.add_password(app, "emulator", replicate=False)["secretText"]
         for role in graph_roles:
-            directory.assign_app_role(graph, sp["id"], role_ids[role])
+            directory.assign_app_role(graph, sp["id"], role_ids[role], replicate=False)
         for role in subscription_roles:
             scope = f"/subscriptions/{tenant.subscription_id}"
             add_role_assignment(tenant, scope, definitions[role], sp["id"], "ServicePrincipal", sp["id"])
@@ -272,7 +278,10 @@ class ControlApi:
                     "tenant_id": tenant.tenant_id,
                     "subscription_id": tenant.subscription_id,
                     "domain": tenant.domain,
+                    "cloud": tenant.cloud,
                     "applications": list(tenant.applications.values()),
+                    "deletedApplications": list(tenant.deleted_applications.values()),
+                    "deletedServicePrincipals": list(tenant.deleted_service_principals.values()),
                     "servicePrincipals": list(tenant.service_principals.values()),
                     "appRoleAssignments": list(tenant.app_role_assignments.values()),
                     "oauth2PermissionGrants": list(tenant.permission_grants.values()),
@@ -302,7 +311,8 @@ class ControlApi:
             return json_response(400, {"error": {"code": "BadRequest", "message": str(error)}})
 
     def _http_create_tenant(self, request):
-        return json_response(201, self.create_tenant(read_json(request).get("tenant_id")))
+        body = read_json(request)
+        return json_response(201, self.create_tenant(body.get("tenant_id"), body.get("cloud", "public")))
 
     def _http_create_client(self, request, tenant_id):
         return json_response(201, self.create_client(tenant_id, **read_json(request)))

@@ -19,6 +19,7 @@ import jwt
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from . import clouds
 from .catalog import IDENTIFIER_URIS, MICROSOFT_TENANT_ID
 from .errors import ServiceError
 from .state import iso_time, new_id, parse_iso_time, utc_now
@@ -185,8 +186,14 @@ class Directory:
         return None
 
     def find_resource(self, resource):
-        """The service principal a token `scope` names, by appId or identifier URI."""
+        """The service principal a token `scope` names, by appId or identifier URI.
+
+        Graph and ARM are named by the hosts of the tenant's cloud; another cloud's host is unknown here."""
         wanted = resource.rstrip("/").lower()
+        app_id, known = clouds.resource_app_id(self.tenant.cloud, wanted)
+        if not known:
+            return None
+        wanted = app_id or wanted
         for sp in self.service_principals():
             names = [name.rstrip("/").lower() for name in sp["servicePrincipalNames"]]
             if wanted == sp["appId"] or wanted in names:
@@ -214,7 +221,10 @@ class Directory:
         if not properties.get("displayName"):
             raise bad_request("Property 'displayName' is required when creating an application.")
         unique_name = properties.get("uniqueName")
-        if unique_name and self.find_application(unique_name=unique_name, replicated_only=False):
+        if unique_name and (
+            self.find_application(unique_name=unique_name, replicated_only=False)
+            or self.find_deleted_application(unique_name)
+        ):
             raise bad_request("Another object with the same value for property uniqueName already exists.")
         app = copy.deepcopy(APPLICATION_TEMPLATE)
         _merge(app, properties)
@@ -242,15 +252,57 @@ class Directory:
             service_principal["appDisplayName"] = app["displayName"]
 
     def delete_application(self, app):
+        """Move the application and its service principal to deleted items, as Entra does: restorable for
+        30 days, credentials and owners kept, its uniqueName still taken (see the assumptions register)."""
         service_principal = self.find_service_principal(app_id=app["appId"], replicated_only=False)
         if service_principal is not None:
             self.delete_service_principal(service_principal)
-        for credential in app["passwordCredentials"]:
-            self.tenant.password_hashes.pop(credential["keyId"], None)
-        for credential in app["keyCredentials"]:
-            self.tenant.certificates.pop(credential["keyId"], None)
-        self.tenant.owners.pop(app["id"], None)
         del self.tenant.applications[app["id"]]
+        app["deletedDateTime"] = iso_time(utc_now())
+        self.tenant.deleted_applications[app["id"]] = app
+
+    def find_deleted_application(self, unique_name):
+        wanted = unique_name.lower()
+        return next(
+            (a for a in self.tenant.deleted_applications.values() if (a["uniqueName"] or "").lower() == wanted),
+            None,
+        )
+
+    def deleted_item(self, object_id):
+        object_id = object_id.lower()
+        return self.tenant.deleted_applications.get(object_id) or self.tenant.deleted_service_principals.get(
+            object_id
+        )
+
+    def restore(self, item):
+        """Bring a deleted application or service principal back (not the grants a principal held)."""
+        if item["id"] in self.tenant.deleted_applications:
+            if item["uniqueName"] and self.find_application(unique_name=item["uniqueName"], replicated_only=False):
+                raise bad_request("Another object with the same value for property uniqueName already exists.")
+            del self.tenant.deleted_applications[item["id"]]
+            self.tenant.applications[item["id"]] = item
+        else:
+            if self.find_application(app_id=item["appId"], replicated_only=False) is None:
+                raise bad_request(
+                    f"The appId '{item['appId']}' of the service principal does not reference a valid "
+                    "application object.",
+                    code="NoBackingApplicationObject",
+                )
+            del self.tenant.deleted_service_principals[item["id"]]
+            self.tenant.service_principals[item["id"]] = item
+        item["deletedDateTime"] = None
+        return item
+
+    def purge(self, item):
+        """Delete permanently: the object, its credentials and owners are gone and its names free."""
+        if self.tenant.deleted_applications.pop(item["id"], None) is not None:
+            for credential in item["passwordCredentials"]:
+                self.tenant.password_hashes.pop(credential["keyId"], None)
+            for credential in item["keyCredentials"]:
+                self.tenant.certificates.pop(credential["keyId"], None)
+            self.tenant.owners.pop(item["id"], None)
+        else:
+            self.tenant.deleted_service_principals.pop(item["id"], None)
 
     def owns(self, principal_id, app):
         return principal_id in self.tenant.owners.get(app["id"], set())
@@ -454,7 +506,7 @@ class Directory:
         _merge(sp, properties)
 
     def delete_service_principal(self, sp):
-        """Remove the principal and every grant to or from it."""
+        """Move the principal to deleted items; every grant to or from it is removed."""
         sp_id = sp["id"]
         assignments = self.tenant.app_role_assignments
         for key in [k for k, a in assignments.items() if sp_id in (a["principalId"], a["resourceId"])]:
@@ -465,6 +517,8 @@ class Directory:
         for owners in self.tenant.owners.values():
             owners.discard(sp_id)
         del self.tenant.service_principals[sp_id]
+        sp["deletedDateTime"] = iso_time(utc_now())
+        self.tenant.deleted_service_principals[sp_id] = sp
 
     def owns_service_principal(self, principal_id, sp):
         app = self.find_application(app_id=sp["appId"], replicated_only=False)
@@ -472,7 +526,8 @@ class Directory:
 
     # --- application permissions (app role assignments) ----------------------
 
-    def assign_app_role(self, resource, principal_id, app_role_id):
+    def assign_app_role(self, resource, principal_id, app_role_id, replicate=True):
+        """Grant an app role; it reaches the principal's tokens only once replicated (consent lag)."""
         principal = self.find_principal(principal_id)
         if principal is None:
             raise bad_request(NOT_A_VALID_REFERENCE)
@@ -500,6 +555,7 @@ class Directory:
             "resourceId": resource["id"],
         }
         self.tenant.app_role_assignments[assignment["id"]] = assignment
+        self._replicate_later(assignment["id"], replicate)
         return assignment
 
     def app_role_assignments(self, principal_id=None, resource_id=None):
@@ -510,8 +566,13 @@ class Directory:
         ]
 
     def granted_role_values(self, principal_id, resource):
-        """Values of the app roles the principal holds on resource: a token's `roles` claim."""
-        granted = {a["appRoleId"] for a in self.app_role_assignments(principal_id, resource["id"])}
+        """Values of the app roles the principal holds on resource: a token's `roles` claim.
+        A grant still replicating is not in it yet."""
+        granted = {
+            a["appRoleId"]
+            for a in self.app_role_assignments(principal_id, resource["id"])
+            if self.tenant.is_replicated(a["id"])
+        }
         return sorted(r["value"] for r in resource["appRoles"] if r["id"] in granted)
 
     # --- delegated permissions (oauth2PermissionGrants) ----------------------

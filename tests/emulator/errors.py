@@ -12,6 +12,11 @@ class ServiceError(Exception):
 
 # Default error codes for a bare status, used when a fault gives no body.
 STATUS_CODES = {
+    301: "MovedPermanently",
+    302: "Found",
+    303: "SeeOther",
+    307: "TemporaryRedirect",
+    308: "PermanentRedirect",
     400: "BadRequest",
     401: "Unauthorized",
     403: "Forbidden",

@@ -12,7 +12,11 @@ class Fault:
     """Answer `status` (or, with status 0, just wait `delay`) for the next `times` matching requests.
 
     times=None keeps the fault until it is cleared. `skip` lets that many matching requests
-    through untouched first (e.g. to hit the second PATCH of the same path).
+    through untouched first (e.g. to hit the second PATCH of the same path). `query` (status 0
+    only) changes the query string the service sees: each name is set to its value, or removed
+    when the value is None, as a proxy or server that drops or pins a parameter would (a
+    server that ignores `page` or `$skiptoken`). A 3xx status with a `Location` header is a
+    redirect, as a misconfigured or hostile front end would send.
     """
 
     path: re.Pattern
@@ -23,6 +27,7 @@ class Fault:
     times: int | None = 1
     delay: float = 0.0
     skip: int = 0
+    query: dict = field(default_factory=dict)
 
     def matches(self, method, path):
         return (self.method is None or self.method == method) and self.path.search(path) is not None
@@ -37,6 +42,7 @@ class Fault:
             "times": self.times,
             "delay": self.delay,
             "skip": self.skip,
+            "query": self.query,
         }
 
 
@@ -45,11 +51,13 @@ class FaultList:
         self._lock = threading.Lock()
         self._faults = []
 
-    def add(self, path, status, method=None, headers=None, body=None, times=1, delay=0.0, skip=0):
+    def add(self, path, status, method=None, headers=None, body=None, times=1, delay=0.0, skip=0, query=None):
         if times is not None and times < 1:
             raise ValueError("times must be a positive number or null (until cleared)")
         if int(skip or 0) < 0:
             raise ValueError("skip must be zero or a positive number")
+        if query and int(status):
+            raise ValueError("query rewrites only pass-through faults (status 0)")
         fault = Fault(
             path=re.compile(path),
             status=int(status),
@@ -59,6 +67,7 @@ class FaultList:
             times=times,
             delay=float(delay or 0.0),
             skip=int(skip or 0),
+            query=dict(query or {}),
         )
         with self._lock:
             self._faults.append(fault)
@@ -111,9 +120,14 @@ class RequestLog:
             )
             self._next_seq += 1
 
-    def entries(self):
+    def entries(self, since=0):
+        """Copies of the entries from index ``since`` on (a test's own requests, without copying the session's)."""
         with self._lock:
-            return [dict(entry) for entry in self._entries]
+            return [dict(entry) for entry in self._entries[since:]]
+
+    def __len__(self):
+        with self._lock:
+            return len(self._entries)
 
     def clear(self):
         with self._lock:

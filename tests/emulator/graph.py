@@ -18,15 +18,14 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from openapi_core.exceptions import OpenAPIError
 from werkzeug.routing import Map, Rule, Submount
 
-from . import labels
+from . import clouds, labels
 from .catalog import DATA_DIR, GRAPH_APP_ID
 from .directory import Directory, not_found
 from .errors import ServiceError
 from .state import utc_now
-from .tokens import InvalidToken
+from .tokens import InvalidToken, normalize_audience
 from .web import bearer_token, empty_response, json_response, read_json, route
 
-AUDIENCES = ("https://graph.microsoft.com", GRAPH_APP_ID)
 SCHEMA_FILE = DATA_DIR / "graph-v1.0-subset.openapi.yaml"
 
 APPLICATION_READ_WRITE = "Application.ReadWrite.All"
@@ -36,6 +35,9 @@ PERMISSION_GRANT_WRITE = "DelegatedPermissionGrant.ReadWrite.All"
 # Application and delegated permissions that unlock the v1.0 label list.
 V1_LABEL_PERMISSIONS = ("SensitivityLabel.Read", "SensitivityLabels.Read.All")
 V1_LABELS_PATH = "/security/dataSecurityAndGovernance/sensitivityLabels"
+# Under /users/{id} the v1.0 list has no /security segment (Microsoft's List sensitivityLabels page).
+V1_USER_LABELS_PATH = "/dataSecurityAndGovernance/sensitivityLabels"
+ALL_GRAPH_AUDIENCES = tuple({aud for cloud in clouds.CLOUDS for aud in clouds.audiences(cloud, "graph")})
 
 # One $filter clause: `prop eq 'value'`, `prop eq <guid>` (Edm.Guid properties such as
 # principalId are compared unquoted) or `startswith(prop,'value')`; '' escapes a quote.
@@ -85,12 +87,17 @@ class _ServedRequest(WerkzeugOpenAPIRequest):
 
 
 class RequestSchema:
-    """Graph's OpenAPI description, served from base_url, used to refuse what Graph refuses."""
+    """Graph's OpenAPI description, served from base_url, used to refuse what Graph refuses.
+
+    The description allows extra properties; Graph does not: a body property
+    its type does not declare is a 400, at any depth (see UndeclaredProperties).
+    """
 
     def __init__(self, base_url):
         document = dict(_schema_document(), servers=[{"url": f"{base_url}/graph/v1.0"}])
         self._base_url = base_url
         self._api = OpenAPI.from_dict(document)
+        self._undeclared = UndeclaredProperties(_schema_document())
 
     def check(self, request):
         try:
@@ -100,6 +107,94 @@ class RequestSchema:
             reasons = [e.message for e in getattr(cause, "schema_errors", ())]
             detail = "; ".join(reasons) if reasons else str(cause or "")
             raise ServiceError(400, "BadRequest", f"{error}: {detail}".rstrip(": ")) from None
+        if request.method in ("POST", "PATCH", "PUT"):
+            self._undeclared.check(request.method, request.path[len("/graph/v1.0") :], read_json(request))
+
+
+def _is_annotation(name):
+    """OData instance annotations (@odata.type, property@odata.type, ...) are not properties."""
+    return "@" in name
+
+
+class UndeclaredProperties:
+    """Refuses request bodies with properties the operation's schema does not declare.
+
+    Directory writes answer as Entra does (Request_BadRequest, "Property '...' does not exist
+    as a declared property or extension property."). Properties are those of every allOf part
+    (a type and its base types); for anyOf (a complex value or null) the object branch counts.
+    """
+
+    def __init__(self, document):
+        self._document = document
+        self._operations = []
+        for template, item in document["paths"].items():
+            pattern = re.escape(template)
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
+            for method, operation in item.items():
+                if not isinstance(operation, dict):
+                    continue  # x-ms-* extensions of the path item
+                body = (operation.get("requestBody") or {}).get("content", {}).get("application/json")
+                if body:
+                    self._operations.append((method.upper(), re.compile(f"^{pattern}$"), body["schema"]))
+
+    def check(self, method, path, body):
+        for wanted, pattern, schema in self._operations:
+            if wanted == method and pattern.match(path):
+                self._walk(body, schema)
+                return
+
+    def _resolve(self, schema):
+        while "$ref" in schema:
+            node = self._document
+            for part in schema["$ref"].lstrip("#/").split("/"):
+                node = node[part]
+            schema = node
+        return schema
+
+    def _object_parts(self, schema):
+        """The object schemas a value must satisfy: the schema, its allOf parts, its object anyOf branch."""
+        schema = self._resolve(schema)
+        parts = [schema] if "properties" in schema else []
+        for part in schema.get("allOf", ()):
+            parts += self._object_parts(part)
+        for branch in [*schema.get("anyOf", ()), *schema.get("oneOf", ())]:
+            if "properties" in self._resolve(branch) or "allOf" in self._resolve(branch):
+                parts += self._object_parts(branch)
+        return parts
+
+    def _item_schema(self, schema):
+        schema = self._resolve(schema)
+        if "items" in schema:
+            return schema["items"]
+        for branch in [*schema.get("anyOf", ()), *schema.get("oneOf", ())]:
+            if "items" in self._resolve(branch):
+                return self._resolve(branch)["items"]
+        return None
+
+    def _walk(self, value, schema):
+        if isinstance(value, list):
+            items = self._item_schema(schema)
+            for item in value if items is not None else ():
+                self._walk(item, items)
+            return
+        if not isinstance(value, dict):
+            return
+        parts = self._object_parts(schema)
+        if not parts:
+            return  # an open value (no declared properties): nothing to hold it to
+        declared = {}
+        for part in parts:
+            declared.update(part["properties"])
+        for name, item in value.items():
+            if _is_annotation(name):
+                continue
+            if name not in declared:
+                raise ServiceError(
+                    400,
+                    "Request_BadRequest",
+                    f"Property '{name}' does not exist as a declared property or extension property.",
+                )
+            self._walk(item, declared[name])
 
 
 def parse_filter(expression):
@@ -225,8 +320,21 @@ class GraphService:
             ),
             Rule(V1_LABELS_PATH, endpoint=self.list_sensitivity_labels, methods=["GET"]),
             Rule(
-                f"/users/<user>{V1_LABELS_PATH}", endpoint=self.list_user_sensitivity_labels, methods=["GET"]
+                f"/users/<user>{V1_USER_LABELS_PATH}",
+                endpoint=self.list_user_sensitivity_labels,
+                methods=["GET"],
             ),
+        ]
+        deleted = "/directory/deletedItems"
+        rules += [
+            Rule(f"{deleted}/microsoft.graph.application", endpoint=self.list_deleted, methods=["GET"],
+                 defaults={"kind": "application"}),
+            Rule(f"{deleted}/microsoft.graph.servicePrincipal", endpoint=self.list_deleted, methods=["GET"],
+                 defaults={"kind": "servicePrincipal"}),
+            Rule(f"{deleted}/<item_id>", endpoint=self.get_deleted, methods=["GET"]),
+            Rule(f"{deleted}/<item_id>", endpoint=self.purge_deleted, methods=["DELETE"]),
+            Rule(f"{deleted}/<item_id>/restore", endpoint=self.restore_deleted, methods=["POST"]),
+            Rule(f"{deleted}/<item_id>/microsoft.graph.restore", endpoint=self.restore_deleted, methods=["POST"]),
         ]
         for path, by in (
             ("/applications/<key>", "object_id"),
@@ -303,8 +411,10 @@ class GraphService:
             raise
 
     def _check_schema(self, request, endpoint):
-        # Per-user label lists are outside the OpenAPI subset; everything else is checked.
-        if endpoint != self.list_user_sensitivity_labels:
+        # Per-user label lists and deleted items are outside the OpenAPI subset; everything else is checked.
+        outside = (self.list_user_sensitivity_labels, self.list_deleted, self.get_deleted, self.purge_deleted,
+                   self.restore_deleted)
+        if endpoint not in outside:
             self.schema.check(request)
 
     def _authenticate(self, request):
@@ -312,12 +422,14 @@ class GraphService:
         if token is None:
             raise unauthorized("Access token is empty.")
         try:
-            claims = self.signer.verify(token, AUDIENCES)
+            claims = self.signer.verify(token, ALL_GRAPH_AUDIENCES)
         except InvalidToken as error:
             raise unauthorized(str(error)) from None
         tenant = self.store.tenant(claims["tid"])
         if tenant is None:
             raise unauthorized("Access token validation failure: the token's tenant does not exist.")
+        if normalize_audience(claims["aud"]) not in map(normalize_audience, clouds.audiences(tenant.cloud, "graph")):
+            raise unauthorized(f"Access token validation failure. Invalid audience '{claims['aud']}'.")
         permissions = set(claims.get("roles", [])) | set(claims.get("scp", "").split())
         return GraphCall(
             request=request,
@@ -487,6 +599,49 @@ class GraphService:
         call.directory.remove_key(app, body["keyId"], body.get("proof"))
         return empty_response(204)
 
+    # --- deleted items (directory recycle bin) --------------------------------
+
+    def list_deleted(self, call, kind):
+        self._require_application_create(call)
+        items = (
+            call.directory.tenant.deleted_applications
+            if kind == "application"
+            else call.directory.tenant.deleted_service_principals
+        )
+        return self._collection(call, list(items.values()), f"directory/deletedItems/microsoft.graph.{kind}")
+
+    def _deleted(self, call, item_id):
+        item = call.directory.deleted_item(item_id)
+        if item is None:
+            raise not_found(item_id)
+        return item
+
+    def _require_deleted_write(self, call, item):
+        app_id = item["appId"]
+        app = call.directory.tenant.deleted_applications.get(item["id"]) or call.directory.find_application(
+            app_id=app_id, replicated_only=False
+        )
+        if call.has(APPLICATION_READ_WRITE):
+            return
+        if call.has(APPLICATION_OWNED_BY) and app is not None and call.directory.owns(call.caller_id, app):
+            return
+        raise forbidden()
+
+    def get_deleted(self, call, item_id):
+        return self._entity(call, self._deleted(call, item_id), "directory/deletedItems")
+
+    def restore_deleted(self, call, item_id):
+        item = self._deleted(call, item_id)
+        self._require_deleted_write(call, item)
+        restored = call.directory.restore(item)
+        return self._entity(call, restored, "directoryObjects")
+
+    def purge_deleted(self, call, item_id):
+        item = self._deleted(call, item_id)
+        self._require_deleted_write(call, item)
+        call.directory.purge(item)
+        return empty_response(204)
+
     # --- service principals --------------------------------------------------
 
     def _service_principal(self, call, key, by="object_id"):
@@ -644,7 +799,13 @@ class GraphService:
                 )
         return labels.v1_view(call.directory.tenant, expand_sublabels=bool(wanted))
 
+    def require_label_api(self, call, version, segment):
+        """A label API the tenant's cloud does not have is a segment its Graph does not know."""
+        if not clouds.has_label_api(call.directory.tenant.cloud, version):
+            raise ServiceError(400, "BadRequest", f"Resource not found for the segment '{segment}'.")
+
     def list_sensitivity_labels(self, call):
+        self.require_label_api(call, "v1.0", "dataSecurityAndGovernance")
         call.require_any(V1_LABEL_PERMISSIONS)
         return self._collection(
             call,
@@ -653,11 +814,12 @@ class GraphService:
         )
 
     def list_user_sensitivity_labels(self, call, user):
+        self.require_label_api(call, "v1.0", "dataSecurityAndGovernance")
         call.require_any(V1_LABEL_PERMISSIONS)
         found = self._user(call, user)
         # Every label is published to every user here: no per-user label policies.
         return self._collection(
             call,
             self._v1_labels(call),
-            f"users('{found['id']}')/security/dataSecurityAndGovernance/sensitivityLabels",
+            f"users('{found['id']}')/dataSecurityAndGovernance/sensitivityLabels",
         )

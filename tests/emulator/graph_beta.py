@@ -27,12 +27,14 @@ class GraphBetaService(GraphService):
         pass
 
     def list_beta_labels(self, call):
+        self.require_label_api(call, "beta", "informationProtection")
         call.require_any(BETA_LABEL_PERMISSIONS)
         return self._collection(
             call, labels.beta_view(call.directory.tenant), "security/informationProtection/sensitivityLabels"
         )
 
     def list_user_beta_labels(self, call, user):
+        self.require_label_api(call, "beta", "informationProtection")
         call.require_any(BETA_LABEL_PERMISSIONS)
         found = self._user(call, user)
         return self._collection(

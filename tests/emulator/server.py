@@ -10,6 +10,7 @@ import threading
 import time
 import traceback
 from pathlib import Path
+from urllib.parse import urlencode
 
 import trustme
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -71,6 +72,8 @@ class EmulatorApp:
             time.sleep(fault.delay)
             if fault.status:
                 return self._fault_response(service, request, fault)
+            if fault.query:
+                request = _with_query(request, fault.query)
         try:
             with self.store.lock:
                 return service.handle(request)
@@ -89,6 +92,18 @@ class EmulatorApp:
         return response
 
 
+def _with_query(request, changes):
+    """The same request with some query parameters set (or removed, for None)."""
+    args = request.args.to_dict(flat=False)
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = [str(value)]
+    environ = dict(request.environ, QUERY_STRING=urlencode(args, doseq=True))
+    return Request(environ)
+
+
 class _QuietRequestHandler(WSGIRequestHandler):
     """The request log is the record; werkzeug's per-request stderr lines would only be noise."""
 
@@ -99,9 +114,9 @@ class _QuietRequestHandler(WSGIRequestHandler):
 class Emulator:
     """The emulated Microsoft services on https://127.0.0.1:PORT; see the package docstring."""
 
-    def __init__(self, port=0, replication_delay=0.0):
+    def __init__(self, port=0, replication_delay=0.0, replication_seed=None):
         self.requested_port = port
-        self.store = Store(replication_delay=replication_delay)
+        self.store = Store(replication_delay=replication_delay, replication_seed=replication_seed)
         self.signer = TokenSigner()
         self.faults = FaultList()
         self.request_log = RequestLog()
@@ -181,8 +196,8 @@ class Emulator:
 
     # --- control API, called in-process --------------------------------------
 
-    def create_tenant(self, tenant_id=None):
-        return self.control.create_tenant(tenant_id)
+    def create_tenant(self, tenant_id=None, cloud="public"):
+        return self.control.create_tenant(tenant_id, cloud)
 
     def create_client(self, tenant_id, graph_roles=(), subscription_roles=(), display_name=None):
         return self.control.create_client(tenant_id, graph_roles, subscription_roles, display_name)
@@ -223,19 +238,34 @@ class Emulator:
     def zia_oneapi_key(self, org_id):
         return self.zia_control.oneapi_key(org_id)
 
-    def requests(self):
-        return self.request_log.entries()
+    def requests(self, since=0):
+        """The request log from index ``since`` on; ``request_count()`` is the index to start from."""
+        return self.request_log.entries(since)
+
+    def request_count(self):
+        return len(self.request_log)
 
     def clear_requests(self):
         self.request_log.clear()
 
-    def add_fault(self, method=None, path=".*", status=503, headers=None, times=1, delay=0.0, body=None):
+    def add_fault(self, method=None, path=".*", status=503, headers=None, times=1, delay=0.0, body=None, skip=0,
+                  query=None):
         return self.faults.add(
-            path=path, status=status, method=method, headers=headers, body=body, times=times, delay=delay
+            path=path, status=status, method=method, headers=headers, body=body, times=times, delay=delay,
+            skip=skip, query=query,
         ).describe()
+
+    def add_redirect(self, method, path, location, status=307, times=1):
+        """Answer matching requests with a redirect to ``location`` (another host, plain http...)."""
+        return self.add_fault(method=method, path=path, status=status, headers={"Location": location}, times=times)
 
     def clear_faults(self):
         self.faults.clear()
+
+    @property
+    def default_replication_delay(self):
+        """The replication delay this emulator started with: what a test that changed it goes back to."""
+        return self.store.initial_replication_delay
 
     def configure(self, replication_delay=None, page_size=None):
         return self.control.configure(replication_delay=replication_delay, page_size=page_size)

@@ -15,7 +15,7 @@ from werkzeug.routing import Map, Rule, Submount
 from .entra import TokenError
 from .errors import ServiceError
 from .web import empty_response, json_response, read_json, route
-from .zia_auth import caller_org, login, logout, session_cookie
+from .zia_auth import caller, login, logout, session_cookie
 from .zia_limits import describe_limit, kind_of, retry_after
 from .zia_state import (
     CUSTOM,
@@ -27,6 +27,7 @@ from .zia_state import (
     Validation,
     activate,
     settle,
+    stage,
 )
 
 GRAPH_RESOURCE = "https://graph.microsoft.com"
@@ -71,6 +72,8 @@ class ZiaCall:
     request: object
     org: object
     now: float
+    # Who calls: "session:<id>" or "token:<token>", to know which session staged a change.
+    credential: str = ""
 
     @property
     def base_url(self):
@@ -122,10 +125,12 @@ class ZiaService:
 
     def _dispatch(self, request):
         endpoint, args = self._route(request)
+        _require_json_body(request)
         now = time.time()
         if endpoint == self.session_login:
             return endpoint(request, now)
-        call = ZiaCall(request, caller_org(self.cloud, request, now), now)
+        org, credential = caller(self.cloud, request, now)
+        call = ZiaCall(request, org, now, credential)
         if endpoint in self._writes and not self.cloud.config.write_contract:
             raise not_found_endpoint(request)
         limit_headers = self._count(call, request)
@@ -148,9 +153,10 @@ class ZiaService:
         """Apply the org's rate limit for this kind of request; sessions are not counted here."""
         if not self.cloud.config.rate_limits or request.path.endswith("/authenticatedSession"):
             return {}
-        wait, broken, headers = self.cloud.limiter.take(
-            call.org.org_id, kind_of(request.method, request.path)
-        )
+        kind = kind_of(request.method, request.path)
+        wait, broken, headers = self.cloud.limiter.take(call.org.org_id, kind)
+        call.org.counted["429" if wait else kind] += 1
+        call.org.last_counted = call.now
         if wait:
             retry_headers, extra = retry_after(self.cloud.config.retry_after_form, wait)
             raise ZiaError(
@@ -188,7 +194,7 @@ class ZiaService:
         return json_response(200, SESSION_INFO)
 
     def session_logout(self, call):
-        logout(self.cloud, call.request)
+        logout(self.cloud, call.org, call.credential, call.now)
         return empty_response(204)
 
     def config_status(self, call):
@@ -270,7 +276,7 @@ class ZiaService:
         tenant.deleted = True
         tenant.retrieval_due = None
         tenant.modified_time = int(call.now)
-        call.org.pending = True
+        stage(call.org, call.credential)
         return empty_response(204)
 
     def _refuse_duplicate(self, org, name, this=None):
@@ -293,7 +299,18 @@ class ZiaService:
         tenant.modified_time = int(call.now)
         if revalidate:
             tenant.validation = validate_connector(self.entra, tenant, call.base_url, call.now)
-        call.org.pending = True
+        stage(call.org, call.credential)
+
+
+def _require_json_body(request):
+    """ZIA documents 415 Unsupported Media Type for a POST or PUT without
+    Content-Type: application/json, also when the body is empty (POST /status/activate)."""
+    if request.method in ("POST", "PUT") and request.mimetype != "application/json":
+        raise ServiceError(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Unsupported Media Type: send the request with Content-Type: application/json.",
+        )
 
 
 def _check_connector_change(tenant, fields):

@@ -3,9 +3,10 @@ the legacy API-key session, plus how /zia/api/v1 recognises a caller.
 
 OneAPI (ZIdentity): POST /zslogin/oauth2/v1/token with client_credentials and
 audience https://api.zscaler.com, authenticated by client_secret (form or HTTP
-Basic) or a private-key JWT. Legacy: POST /authenticatedSession with the API
+Basic) or a private-key JWT whose aud is that audience too, as Zscaler's SDKs sign it. Legacy: POST /authenticatedSession with the API
 key obfuscated by the timestamp, answered with a JSESSIONID cookie that dies
-after session_timeout idle seconds.
+after session_timeout idle seconds. A session that ends (logout or idle timeout)
+activates the changes it saved.
 """
 
 import base64
@@ -19,7 +20,7 @@ from werkzeug.routing import Map, Rule, Submount
 
 from .errors import ServiceError
 from .web import bearer_token, json_response, route
-from .zia_state import Session
+from .zia_state import Session, end_credential, expire_idle_sessions, session_credential, token_credential
 
 ONEAPI_AUDIENCE = "https://api.zscaler.com"
 ONEAPI_TOKEN_LIFETIME = 3600
@@ -88,13 +89,14 @@ class OneApiTokenService:
                 raise _invalid_client("Invalid client secret.")
             return org
         if request.form.get("client_assertion_type") == CLIENT_ASSERTION_TYPE:
-            audience = request.base_url
-            self._check_assertion(org, request.form.get("client_assertion", ""), audience)
+            self._check_assertion(org, request.form.get("client_assertion", ""))
             return org
         raise _invalid_client("Client authentication is missing: send client_secret or client_assertion.")
 
     @staticmethod
-    def _check_assertion(org, assertion, audience):
+    def _check_assertion(org, assertion):
+        """What both Zscaler SDKs send: RS256, iss = sub = the client id, aud = the API
+        audience (not the token URL), exp; no iat, nbf or jti are required."""
         if org.oneapi_public_key is None:
             raise _invalid_client("This client has no public key registered.")
         try:
@@ -102,7 +104,7 @@ class OneApiTokenService:
                 assertion,
                 org.oneapi_public_key,
                 algorithms=["RS256", "PS256"],
-                audience=audience,
+                audience=ONEAPI_AUDIENCE,
                 issuer=org.oneapi_client_id,
                 options={"require": ["exp", "aud", "iss", "sub"]},
             )
@@ -164,25 +166,31 @@ def session_cookie(session_id):
     return f"{SESSION_COOKIE}={session_id}; Path=/; Secure; HttpOnly"
 
 
-def logout(cloud, request):
-    cloud.sessions.pop(request.cookies.get(SESSION_COOKIE, ""), None)
+def logout(cloud, org, credential, now):
+    """DELETE /authenticatedSession: the session ends, and ZIA activates what it staged.
+
+    For a OneAPI bearer token the token stays valid; what it staged is activated, as
+    Zscaler's Python SDK expects when it ends a OneAPI client's ZIA session this way.
+    """
+    if credential.startswith("session:"):
+        cloud.sessions.pop(credential.partition(":")[2], None)
+    end_credential(cloud, org, credential, now)
 
 
-def caller_org(cloud, request, now):
-    """The org a /zia/api/v1 request acts for: a OneAPI bearer token, else a live session cookie."""
+def caller(cloud, request, now):
+    """(org, credential) a /zia/api/v1 request acts for: a OneAPI bearer token, else a live
+    session cookie. The credential names who staged a change, for activation at session end."""
+    expire_idle_sessions(cloud, now)
     token = bearer_token(request)
     if token is not None:
         org_id, expires = cloud.tokens.get(token, (None, 0))
         if org_id is None or expires <= now:
             cloud.tokens.pop(token, None)
             raise authentication_failed("The access token is invalid or expired.")
-        return cloud.orgs[org_id]
+        return cloud.orgs[org_id], token_credential(token)
     session_id = request.cookies.get(SESSION_COOKIE)
     session = cloud.sessions.get(session_id or "")
     if session is None:
         raise session_not_valid() if session_id else authentication_failed("Not signed in.")
-    if now - session.last_used > cloud.config.session_timeout:
-        del cloud.sessions[session_id]
-        raise session_not_valid()
     session.last_used = now
-    return cloud.orgs[session.org_id]
+    return cloud.orgs[session.org_id], session_credential(session_id)

@@ -13,7 +13,15 @@ from werkzeug.routing import Rule
 from .errors import ServiceError
 from .web import json_response, read_json
 from .zia import lite_view, validate_connector, validation_view
-from .zia_state import CUSTOM, MIP, RETRY_AFTER_FORMS, ZSCALER_DEFINED, Validation, settle
+from .zia_state import (
+    CUSTOM,
+    MIP,
+    RETRY_AFTER_FORMS,
+    ZSCALER_DEFINED,
+    Validation,
+    expire_idle_sessions,
+    settle,
+)
 
 # Config keys and how to read each from JSON.
 CONFIG_TYPES = {
@@ -148,6 +156,8 @@ class ZiaControl:
         """The org as tests inspect it: config status and every SaaS tenant, no secret anywhere."""
         with self.store.lock:
             org, now = self._org(org_id), time.time()
+            # A session that went idle has ended, and activated what it staged.
+            expire_idle_sessions(self.cloud, now)
             settle(self.cloud, self.store, org, now)
             tenants = []
             for tenant in sorted(org.tenants.values(), key=lambda t: t.tenant_id):
@@ -165,6 +175,9 @@ class ZiaControl:
                 "status": org.config_status(now),
                 "tenants": tenants,
                 "sessions": sum(1 for s in self.cloud.sessions.values() if s.org_id == org.org_id),
+                # Rate-limited requests let through per kind, and "429": those refused.
+                "requests": dict(org.counted),
+                "last_counted": org.last_counted,
             }
 
     def reset(self):

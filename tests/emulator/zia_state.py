@@ -12,6 +12,7 @@ import secrets
 import string
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import labels
@@ -121,6 +122,14 @@ class ZiaOrg:
     activation_done_at: float = 0.0
     # Public key for private-key-JWT sign-in to the OneAPI token endpoint, once one was made.
     oneapi_public_key: object = None
+    # The credentials (legacy session ids, OneAPI tokens) that saved changes since the last
+    # activation: ZIA activates them when such a session ends (see end_credential).
+    staged_by: set = field(default_factory=set)
+    # Requests the rate limit let through, per kind (GET, WRITE, DELETE, ACTIVATE), and the
+    # ones it refused ("429"): ZIA's limits are per organisation, so are these counts.
+    counted: Counter = field(default_factory=Counter)
+    # When the last of those requests arrived (epoch seconds), or None.
+    last_counted: float | None = None
 
     def credentials(self):
         return {
@@ -219,12 +228,54 @@ class ZiaCloud:
         return next((o for o in self.orgs.values() if o.oneapi_client_id == client_id), None)
 
 
+# --- sessions ending ----------------------------------------------------------------
+#
+# ZIA activates the changes a legacy API session saved when that session ends, by
+# DELETE /authenticatedSession or by the idle timeout (Zscaler's activation help page;
+# the Python SDK's legacy client logs out at exit for that reason). Zscaler's Python SDK
+# also ends a OneAPI client's ZIA session with DELETE /authenticatedSession and its bearer
+# token "to activate staged configurations"; a OneAPI token that merely expires activates
+# nothing (docs/assumptions.md).
+
+
+def stage(org, credential):
+    """Record a saved change: the org's configuration is PENDING, and ``credential`` staged it."""
+    org.pending = True
+    org.staged_by.add(credential)
+
+
+def end_credential(cloud, org, credential, ended_at):
+    """A session (or a token's ZIA session) ends: ZIA activates what it staged."""
+    if credential in org.staged_by:
+        activate(org, cloud.config, ended_at)
+
+
+def expire_idle_sessions(cloud, now):
+    """End every legacy session idle for longer than the timeout, at the moment it went idle."""
+    timeout = cloud.config.session_timeout
+    for session_id, session in list(cloud.sessions.items()):
+        if now - session.last_used > timeout:
+            del cloud.sessions[session_id]
+            org = cloud.orgs.get(session.org_id)
+            if org is not None:
+                end_credential(cloud, org, session_credential(session_id), session.last_used + timeout)
+
+
+def session_credential(session_id):
+    return f"session:{session_id}"
+
+
+def token_credential(token):
+    return f"token:{token}"
+
+
 # --- activation and label retrieval ----------------------------------------------
 
 
 def activate(org, config, now):
     """Start an activation; every account that retrieves labels fetches them once it is done."""
     org.pending = False
+    org.staged_by.clear()
     org.activation_done_at = now + config.activation_seconds
     for tenant in org.tenants.values():
         if tenant.retrieves_labels():

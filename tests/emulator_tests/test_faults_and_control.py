@@ -82,7 +82,7 @@ def test_control_api_over_https(emulator):
     created = control("POST", "/tenants", json={"tenant_id": "11111111-aaaa-4bbb-8ccc-222222222222"})
     assert created.status_code == 201
     tenant = created.json()
-    assert set(tenant) == {"tenant_id", "subscription_id", "admin_client_id", "admin_client_secret"}
+    assert set(tenant) == {"tenant_id", "subscription_id", "cloud", "admin_client_id", "admin_client_secret"}
     assert control("POST", "/tenants", json={"tenant_id": tenant["tenant_id"]}).status_code == 409
     client = control(
         "POST",
@@ -140,3 +140,35 @@ def test_reset_clears_everything(emulator):
     assert emulator.configure_zia()["maintenance"] is False
     assert emulator.requests() == []
     assert tenant["tenant_id"] not in overview["tenants"]
+
+
+def test_query_fault_makes_graph_ignore_the_skip_token(emulator, admin_graph):
+    """A pass-through fault that drops $skiptoken: page 2 is asked for, page 1 comes back."""
+    api, token = admin_graph
+    emulator.configure(page_size=1)
+    try:
+        first = api.graph("GET", "/servicePrincipals", token).json()
+        emulator.add_fault(method="GET", path=r"^/graph/v1.0/servicePrincipals$", status=0,
+                           query={"$skiptoken": None}, times=1)
+        again = api.call("GET", first["@odata.nextLink"], token).json()
+        assert again == first
+        after = api.call("GET", first["@odata.nextLink"], token).json()
+        assert after["value"] != first["value"]  # the fault is used up: real paging again
+    finally:
+        emulator.configure(page_size=100)
+    logged = [r for r in emulator.requests() if r["path"] == "/graph/v1.0/servicePrincipals"][-2:]
+    assert "skiptoken" in logged[0]["query"]  # the log shows what the client sent
+
+
+def test_query_fault_only_rewrites_pass_through_faults(emulator):
+    import pytest
+
+    with pytest.raises(ValueError):
+        emulator.add_fault(path="^/zia/", status=500, query={"page": 1})
+
+
+def test_redirect_fault_answers_3xx_with_the_location(emulator, api, tenant):
+    emulator.add_redirect("POST", r"/oauth2/v2.0/token$", "http://127.0.0.1:9/steal", status=308)
+    answer = api.call("POST", f"/entra/{tenant['tenant_id']}/oauth2/v2.0/token", data={"a": "b"},
+                      allow_redirects=False)
+    assert (answer.status_code, answer.headers["Location"]) == (308, "http://127.0.0.1:9/steal")

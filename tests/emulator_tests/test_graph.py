@@ -1,5 +1,7 @@
 """Graph v1.0: CRUD, upsert, credentials, consent, paging, filters, permissions and schema checks."""
 
+import pytest
+
 import datetime
 import json
 import time
@@ -477,6 +479,36 @@ def test_requests_not_matching_the_schema_are_400(admin_graph):
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (400, "BadRequest")
 
 
+UNDECLARED = "does not exist as a declared property or extension property"
+
+
+@pytest.mark.parametrize("method, path, body, name", [
+    ("POST", "/applications", {"displayName": "x", "colour": "red"}, "colour"),
+    ("PATCH", "/applications(uniqueName='undeclared')", {"displayName": "x", "web": {"redirectUri": "https://a"}},
+     "redirectUri"),
+    ("POST", "/applications", {"displayName": "x", "requiredResourceAccess": [
+        {"resourceAppId": GRAPH_APP_ID, "resourceAccess": [{"id": GRAPH_APP_ID, "type": "Role", "name": "x"}]}]},
+     "name"),
+    ("POST", "/applications/whatever/addPassword", {"passwordCredential": {"displayName": "x"}, "secret": "y"},
+     "secret"),
+    ("POST", "/oauth2PermissionGrants", {"clientId": "a", "consentType": "AllPrincipals", "resourceId": "b",
+                                         "scope": "x", "expires": "never"}, "expires"),
+])
+def test_undeclared_body_properties_are_400_at_any_depth(admin_graph, method, path, body, name):
+    api, token = admin_graph
+    answer = api.graph(method, path, token, json=body, headers={"Prefer": "create-if-missing"})
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "Request_BadRequest" and f"'{name}' {UNDECLARED}" in error["message"]
+
+
+def test_annotations_are_not_properties(admin_graph):
+    api, token = admin_graph
+    made = api.graph("POST", "/applications", token,
+                     json={"@odata.type": "#microsoft.graph.application", "displayName": "annotated"})
+    assert made.status_code == 201, made.text
+
+
 def test_concurrent_writes_are_all_kept(admin_graph):
     api, token = admin_graph
 
@@ -491,3 +523,30 @@ def test_concurrent_writes_are_all_kept(admin_graph):
     )
     names = sorted(a["displayName"] for a in listed.json()["value"])
     assert names == [f"parallel-{i:02d}" for i in range(24)]
+
+
+def test_deleted_applications_go_to_deleted_items_and_keep_their_unique_name(admin_graph):
+    api, token = admin_graph
+    upsert = "/applications(uniqueName='recycled')"
+    app = api.graph("PATCH", upsert, token, json={"displayName": "r"}, headers={"Prefer": "create-if-missing"}).json()
+    api.graph("POST", "/servicePrincipals", token, json={"appId": app["appId"]})
+    assert api.graph("DELETE", f"/applications/{app['id']}", token).status_code == 204
+    assert api.graph("GET", upsert, token).status_code == 404
+    listed = api.graph("GET", "/directory/deletedItems/microsoft.graph.application", token).json()["value"]
+    deleted = next(item for item in listed if item["id"] == app["id"])
+    assert deleted["uniqueName"] == "recycled" and deleted["deletedDateTime"]
+    principals = api.graph("GET", "/directory/deletedItems/microsoft.graph.servicePrincipal", token).json()["value"]
+    assert [sp["appId"] for sp in principals if sp["appId"] == app["appId"]] == [app["appId"]]
+    taken = api.graph("PATCH", upsert, token, json={"displayName": "r"}, headers={"Prefer": "create-if-missing"})
+    assert (taken.status_code, taken.json()["error"]["code"]) == (400, "Request_BadRequest")
+    assert "uniqueName" in taken.json()["error"]["message"]
+
+    restored = api.graph("POST", f"/directory/deletedItems/{app['id']}/restore", token)
+    assert restored.status_code == 200 and restored.json()["deletedDateTime"] is None
+    assert api.graph("GET", upsert, token).json()["appId"] == app["appId"]
+
+    assert api.graph("DELETE", f"/applications/{app['id']}", token).status_code == 204
+    assert api.graph("DELETE", f"/directory/deletedItems/{app['id']}", token).status_code == 204
+    assert api.graph("GET", f"/directory/deletedItems/{app['id']}", token).status_code == 404
+    fresh = api.graph("PATCH", upsert, token, json={"displayName": "r"}, headers={"Prefer": "create-if-missing"})
+    assert fresh.status_code == 201 and fresh.json()["id"] != app["id"]

@@ -3,7 +3,10 @@
 import time
 import uuid
 
+import jwt
 import pytest
+
+from emulator.state import Store, Tenant
 
 DELAY = 0.4
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
@@ -135,3 +138,46 @@ def test_token_endpoint_lags_behind_new_apps_and_secrets(delayed, tenant):
     assert api.token_response(tenant_id, app["appId"], secret).status_code == 200
     wait_for_replication()
     assert api.token_response(tenant_id, app["appId"], second).status_code == 200
+
+
+def test_consent_reaches_tokens_only_once_replicated(emulator, delayed, tenant):
+    api, token = delayed
+    # Long enough that no machine is slow enough to see the grant early; replication is then finished by hand.
+    emulator.configure(replication_delay=600)
+    client = emulator.create_client(tenant["tenant_id"])
+    graph = api.graph("GET", f"/servicePrincipals(appId='{GRAPH_APP_ID}')", token).json()
+    role = next(r for r in graph["appRoles"] if r["value"] == "SensitivityLabels.Read.All")
+    granted = api.graph(
+        "POST",
+        f"/servicePrincipals/{graph['id']}/appRoleAssignedTo",
+        token,
+        json={"principalId": client["service_principal_id"], "resourceId": graph["id"], "appRoleId": role["id"]},
+    )
+    assert granted.status_code == 201, granted.text
+
+    def roles():
+        issued = api.token(tenant["tenant_id"], client["client_id"], client["client_secret"])
+        return jwt.decode(issued, options={"verify_signature": False}).get("roles", [])
+
+    assert roles() == []
+    with emulator.store.lock:
+        replicated_at = emulator.store.tenant(tenant["tenant_id"]).replicated_at
+        replicated_at.update(dict.fromkeys(replicated_at, 0.0))
+    assert roles() == ["SensitivityLabels.Read.All"]
+
+
+def test_seeded_delays_are_random_within_bounds_and_repeat(monkeypatch):
+    monkeypatch.setattr("emulator.state.time.monotonic", lambda: 100.0)
+
+    def delays(seed):
+        store = Store(replication_delay=1.0, replication_seed=seed)
+        tenant = Tenant(tenant_id="t", subscription_id="s", domain="d")
+        for index in range(20):
+            store.mark_new(tenant, str(index))
+        return [tenant.replicated_at[str(index)] - 100.0 for index in range(20)]
+
+    first = delays(7)
+    assert all(0.2 <= d <= 1.0 for d in first)
+    assert max(first) - min(first) > 0.2
+    assert delays(7) == first
+    assert delays(8) != first

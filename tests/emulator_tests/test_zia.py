@@ -152,22 +152,22 @@ def test_oneapi_private_key_jwt(emulator, quick):
     client = Zia(emulator, org)
     token_url = f"{emulator.url}/zslogin/oauth2/v1/token"
     now = int(time.time())
+    # Exactly the claims both Zscaler SDKs sign (Python oneapi_oauth_client.py, Go oneapiclient.go).
     claims = {
         "iss": org["oneapi_client_id"],
         "sub": org["oneapi_client_id"],
-        "aud": token_url,
-        "exp": now + 60,
+        "aud": ONEAPI_AUDIENCE,
+        "exp": now + 600,
     }
-    assertion = jwt.encode(
-        {**claims, "iat": now, "jti": str(uuid.uuid4())}, key["private_key"], algorithm="RS256"
-    )
+    assertion = jwt.encode(claims, key["private_key"], algorithm="RS256")
     form = {"client_secret": "", "client_assertion": assertion}
     form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
     assert client.token_response(**form).status_code == 200
-    form["client_assertion"] = jwt.encode(
-        {**claims, "aud": "https://elsewhere"}, key["private_key"], algorithm="RS256"
-    )
-    assert client.token_response(**form).status_code == 401
+    for audience in (token_url, "https://elsewhere"):
+        form["client_assertion"] = jwt.encode(
+            {**claims, "aud": audience, "jti": str(uuid.uuid4())}, key["private_key"], algorithm="RS256"
+        )
+        assert client.token_response(**form).status_code == 401
 
 
 def test_legacy_session_login_cookie_and_logout(emulator, quick):
@@ -380,7 +380,7 @@ def test_activation_then_label_retrieval(emulator, zia, connector):
     time.sleep(0.3)  # nothing happens before an activation
     assert zia.mip_accounts()[0]["status"] == ["CASB_TENANT_ACTIVE", "CASB_TENANT_VALIDATION_SUCCESS"]
     assert zia.ok("GET", tags_path) == []
-    assert zia.ok("POST", "/status/activate") == {"status": "INPROGRESS"}
+    assert zia.ok("POST", "/status/activate", json={}) == {"status": "INPROGRESS"}
     assert zia.ok("GET", "/status") == {"status": "INPROGRESS"}
     assert "CASB_TENANT_RETRIEVAL_PENDING" in zia.mip_accounts()[0]["status"]
     assert wait_until(lambda: zia.ok("GET", "/status") == {"status": "ACTIVE"})
@@ -399,7 +399,7 @@ def test_activation_then_label_retrieval(emulator, zia, connector):
     # Purview changes reach ZIA at the next retrieval, which the next activation starts.
     emulator.rename_label(connector["tenant_id"], source[0]["id"], "Renamed")
     emulator.delete_label(connector["tenant_id"], source[3]["id"])
-    zia.ok("POST", "/status/activate")
+    zia.ok("POST", "/status/activate", json={})
     wait_until(lambda: "CASB_TENANT_RETRIEVAL_PENDING" not in zia.mip_accounts()[0]["status"])
     tags = {t["tagUUID"]: t for t in zia.ok("GET", tags_path)}
     assert tags[source[0]["id"]]["tagName"] == "Renamed"
@@ -413,7 +413,7 @@ def test_inactive_or_failed_accounts_retrieve_nothing(emulator, zia, connector):
     )
     failed = zia.ok("POST", "/casbTenant", json=account(connector, "Bad", secret="x", labelRetrieval=True))
     assert inactive["status"][0] == "CASB_TENANT_INACTIVE"
-    zia.ok("POST", "/status/activate")
+    zia.ok("POST", "/status/activate", json={})
     time.sleep(0.5)
     for created in (inactive, failed):
         assert zia.ok("GET", f"/casbTenant/{created['tenantId']}/tags/policy") == []
@@ -509,7 +509,7 @@ def test_write_contract_switched_off(emulator, zia, connector):
         missing = zia.call(method, path, json=account(connector, "Other"))
         assert (missing.status_code, missing.json()["code"]) == (404, "RESOURCE_NOT_FOUND")
     assert [a["tenantName"] for a in zia.mip_accounts()] == ["Contoso MIP"]
-    assert zia.ok("POST", "/status/activate") == {"status": "INPROGRESS"}
+    assert zia.ok("POST", "/status/activate", json={}) == {"status": "INPROGRESS"}
 
 
 def test_faults_answer_in_zia_shape(emulator, zia):

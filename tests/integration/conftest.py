@@ -17,7 +17,15 @@ import yaml
 
 from emulator import Emulator
 
+# Entra's replication lag, on by default so every flow proves it rides it out: each new
+# application, principal, secret and app role grant (consent reaching tokens) stays invisible
+# for a random time up to this, drawn from a seeded generator (replay a failure with the same
+# MIPCONNECT_REPLICATION_SEED). Small, so the suite stays quick.
+REPLICATION_DELAY = float(os.environ.get("MIPCONNECT_REPLICATION_DELAY", "0.5"))
+REPLICATION_SEED = int(os.environ.get("MIPCONNECT_REPLICATION_SEED", "20261201"))
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# save_result, the harness's own action: saves registered results without running a module.
+ACTION_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "action_plugins")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -31,12 +39,44 @@ def collections_path():
     return base
 
 
+# The emulated ZIA cloud as the integration tests start (and the fault scenarios leave) it.
+# ZIA's per-organisation rate limits are off: every test gets its own organisation and
+# the client paces itself to the documented limits anyway (tests/unit proves the pacing),
+# so the emulator's limits only bit across consecutive ansible-playbook runs of one test,
+# where a second DELETE waited out ZIA's DELETE-a-minute window. Tests about throttling
+# and about parallel hosts sharing one organisation switch them on (``zia_rate_limits``).
+ZIA_TEST_DEFAULTS = {
+    "rate_limits": False,
+    "retry_after_form": "header_seconds_suffix",
+    "edit_lock_writes": 0,
+    "maintenance": False,
+    "write_contract": True,
+    "activation_seconds": 1.0,
+    "label_retrieval_seconds": 1.0,
+    "session_timeout": 300.0,
+}
+
+
+def pytest_report_header(config):
+    return "emulator replication lag: up to %.2f s per new object, seed %d (MIPCONNECT_REPLICATION_SEED)" % (
+        REPLICATION_DELAY, REPLICATION_SEED)
+
+
 @pytest.fixture(scope="session")
 def emulator():
-    emu = Emulator()
+    emu = Emulator(replication_delay=REPLICATION_DELAY, replication_seed=REPLICATION_SEED)
     emu.start()
+    emu.configure_zia(**ZIA_TEST_DEFAULTS)
     yield emu
     emu.stop()
+
+
+@pytest.fixture
+def zia_rate_limits(emulator):
+    """ZIA's documented per-organisation rate limits, enforced with 429s, for one test."""
+    emulator.configure_zia(rate_limits=True)
+    yield
+    emulator.configure_zia(rate_limits=ZIA_TEST_DEFAULTS["rate_limits"])
 
 
 class PlaybookRun:
@@ -56,12 +96,14 @@ def _is_token_request(entry):
 
 
 class Tenant:
-    """One emulated tenant and the environment that points the modules at it."""
+    """One emulated tenant, of one national cloud, and the environment that points the modules at it."""
 
-    def __init__(self, emulator, tmp_path):
+    def __init__(self, emulator, tmp_path, info=None, cloud="public"):
+        """``info``: an existing emulated Entra tenant to share (its own ZIA organisation is still new)."""
         self.emulator = emulator
         self.tmp_path = tmp_path
-        self.info = emulator.create_tenant()
+        self.cloud = cloud
+        self.info = info or emulator.create_tenant(cloud=cloud)
         self.tenant_id = self.info["tenant_id"]
         self.subscription_id = self.info["subscription_id"]
         self.collections = collections_path()
@@ -91,6 +133,7 @@ class Tenant:
         env = dict(os.environ)
         env.update({
             "ANSIBLE_COLLECTIONS_PATH": self.collections,
+            "ANSIBLE_ACTION_PLUGINS": ACTION_PLUGINS,
             "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_RETRY_FILES_ENABLED": "0",
             "ANSIBLE_LOCALHOST_WARNING": "0",
@@ -104,6 +147,7 @@ class Tenant:
             "MIPCONNECT_ARM_URL": url + "/arm",
             "MIPCONNECT_POWER_PLATFORM_URL": url + "/bap",
             "MIPCONNECT_CA_BUNDLE": self.emulator.ca_file,
+            "AZURE_CLOUD": self.cloud,
         })
         if not client["client_secret"]:
             del env["AZURE_CLIENT_SECRET"]
@@ -122,8 +166,8 @@ class Tenant:
             "tasks": [
                 {"name": "Module under test", module: args, "register": "result", "no_log": no_log,
                  "ignore_errors": True},
-                {"name": "Save the registered result", "ansible.builtin.copy": {
-                    "content": "{{ result | to_json }}", "dest": str(result_file), "mode": "0600"},
+                {"name": "Save the registered result", "save_result": {
+                    "content": "{{ result | to_json }}", "dest": str(result_file)},
                  "no_log": True, "check_mode": False, "diff": False},
             ],
         }]
@@ -137,13 +181,13 @@ class Tenant:
             command.append("--diff")
         if verbosity:
             command.append("-" + "v" * verbosity)
-        before = len(self.emulator.requests())
+        before = self.emulator.request_count()
         proc = subprocess.run(command, env=self.env(client, zia), capture_output=True, text=True, timeout=600, check=False)
         output = proc.stdout + proc.stderr
         if not result_file.exists():
             raise AssertionError("playbook did not finish:\n" + output)
         result = json.loads(result_file.read_text())
-        requests = [r for r in self.emulator.requests()[before:] if r.get("tenant") in (None, self.tenant_id)]
+        requests = [r for r in self.emulator.requests(before) if r.get("tenant") in (None, self.tenant_id)]
         return PlaybookRun(result, output, requests, proc.returncode)
 
     def state(self):
@@ -160,3 +204,9 @@ class Tenant:
 @pytest.fixture
 def tenant(emulator, tmp_path):
     return Tenant(emulator, tmp_path)
+
+
+@pytest.fixture
+def tenant_in(emulator, tmp_path):
+    """A tenant of the national cloud given: tenant_in("usgov")."""
+    return lambda cloud: Tenant(emulator, tmp_path, cloud=cloud)

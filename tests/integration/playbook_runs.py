@@ -72,7 +72,7 @@ def run_playbook(tenant, playbook, extra_vars=None, check=False, diff=False, tag
         command += ["--skip-tags", skip_tags]
     full_env = tenant.env(zia=zia)
     full_env.update(env or {})
-    before = len(tenant.emulator.requests())
+    before = tenant.emulator.request_count()
     proc = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout, cwd=str(tmp), check=False)
     summary = json.loads(summary_file.read_text()) if summary_file.exists() else []
-    return Run(proc.returncode, proc.stdout + proc.stderr, tenant.emulator.requests()[before:], summary)
+    return Run(proc.returncode, proc.stdout + proc.stderr, tenant.emulator.requests(before), summary)

@@ -112,8 +112,8 @@ def run_batch(tenant, cases, zia=None, drop_env=(), check=False, diff=False, ver
                    % (emu.url, MARKER_PREFIX)}})
     result_file = tenant.tmp_path / ("batch-%d.json" % time.time_ns())
     everything = "{{ {%s} | to_json }}" % ", ".join("'r%d': r%d" % (i, i) for i in range(len(cases)))
-    tasks.append({"name": "Save the registered results", "ansible.builtin.copy": {
-        "content": everything, "dest": str(result_file), "mode": "0600"},
+    tasks.append({"name": "Save the registered results", "save_result": {
+        "content": everything, "dest": str(result_file)},
         "no_log": True, "check_mode": False, "diff": False})
     playbook = [{"name": "batch", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
     playbook_file = tenant.tmp_path / ("batch-%d.yml" % time.time_ns())
@@ -126,7 +126,7 @@ def run_batch(tenant, cases, zia=None, drop_env=(), check=False, diff=False, ver
         command.append("--diff")
     if verbosity:
         command.append("-" + "v" * verbosity)
-    before = len(emu.requests())
+    before = emu.request_count()
     env = base_env(tenant, zia, drop_env)
     env.update(env_extra or {})
     proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, check=False)
@@ -134,7 +134,7 @@ def run_batch(tenant, cases, zia=None, drop_env=(), check=False, diff=False, ver
     if not result_file.exists():
         raise AssertionError("batch playbook did not finish:\n" + output[-5000:])
     results = json.loads(result_file.read_text())
-    requests = emu.requests()[before:]
+    requests = emu.requests(before)
     per_task = _split_requests(requests, len(cases))
     per_output = _split_output(output, cases)
     outcomes = {}

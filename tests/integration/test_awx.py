@@ -10,12 +10,17 @@ awx/credential_types/, against the emulator.
 import json
 import os
 import re
+import runpy
 import shutil
 import sys
+import types
 
 import ansible_runner
 import jinja2
+import jinja2.sandbox
 import yaml
+
+from proof_helpers import run_batch
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CREDENTIAL_TYPES = os.path.join(REPO_ROOT, "awx", "credential_types")
@@ -28,26 +33,41 @@ def credential_type(name):
 
 
 def inject(kind, inputs, files_dir=None):
-    """What AWX does: required inputs present, defaults filled, file injectors written (0600) under the
-    private data dir and named in the ``tower`` namespace, env injectors rendered."""
+    """What AWX does with a custom credential type (awx_plugins' ``inject_credential``).
+
+    The template namespace holds the credential's stored inputs only: no field defaults,
+    empty values left out, a boolean field not stored is False. Templates render in a
+    sandbox where a missing field is "" (jinja2's default Undefined). Every file injector
+    is written (0600) and named in ``tower.filename``; every env injector is set, even to "".
+    """
     spec = credential_type(kind)
     fields = {f["id"]: f for f in spec["inputs"]["fields"]}
     assert set(inputs) <= set(fields), set(inputs) - set(fields)
     for required in spec["inputs"].get("required", []):
         assert inputs.get(required), "%s needs %s" % (kind, required)
-    values = dict((k, f.get("default", "")) for k, f in fields.items())
-    values.update(inputs)
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    namespace = dict((k, v) for k, v in inputs.items() if isinstance(v, bool) or v)
+    for name, field in fields.items():
+        if field.get("type") == "boolean" and name not in inputs:
+            namespace[name] = False
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment()
     filenames = {}
     for label, template in spec["injectors"].get("file", {}).items():
         assert files_dir, "%s has file injectors" % kind
         path = os.path.join(str(files_dir), "tmp_%s" % label.replace(".", "_"))
         with open(path, "w") as handle:
-            handle.write(env.from_string(template).render(**values))
+            handle.write(env.from_string(template).render(**namespace))
         os.chmod(path, 0o600)
         filenames[label.split(".", 1)[1]] = path
-    values["tower"] = values["awx"] = {"filename": filenames}
-    return dict((k, env.from_string(v).render(**values)) for k, v in spec["injectors"]["env"].items())
+    namespace["tower"] = types.SimpleNamespace(filename=types.SimpleNamespace(**filenames))
+    return dict((k, env.from_string(v).render(**namespace)) for k, v in spec["injectors"]["env"].items())
+
+
+def azure_resource_manager(subscription="", client="", secret="", tenant=""):
+    """The environment of AWX's built-in Azure Resource Manager credential (a service principal)."""
+    env = {"AZURE_SUBSCRIPTION_ID": subscription}
+    if client and tenant:
+        env.update(AZURE_CLIENT_ID=client, AZURE_TENANT=tenant, AZURE_SECRET=secret)
+    return env
 
 
 def test_credential_types_are_well_formed():
@@ -77,6 +97,29 @@ def test_entra_admin_signs_in_with_a_secret_or_a_certificate_file(tmp_path):
     fields = {f["id"]: f for f in credential_type("entra_admin")["inputs"]["fields"]}
     assert fields["certificate"]["secret"] and fields["certificate"]["multiline"]
     assert fields["certificate_password"]["secret"]
+
+
+def test_a_field_left_empty_is_injected_as_an_empty_string(tmp_path):
+    rendered = inject("entra_admin", {"client_id": "c", "client_secret": "s"}, tmp_path)
+    # The field's default (public) is a form hint; AWX does not store or render it.
+    assert rendered["AZURE_CLOUD"] == "" and rendered["AZURE_TENANT_ID"] == ""
+
+
+def test_awx_azure_resource_manager_credential_signs_the_modules_in(tenant):
+    """AWX's built-in Azure credential alone (AZURE_TENANT, AZURE_SECRET, AZURE_SUBSCRIPTION_ID), with the
+    variables of a custom credential type left empty, is enough for azure_app_connector."""
+    arm = azure_resource_manager(subscription=tenant.subscription_id, client=tenant.info["admin_client_id"],
+                                 secret=tenant.info["admin_client_secret"], tenant=tenant.tenant_id)
+    cases = [{"id": "plan", "module": "mipconnect.zia.azure_app_connector", "task": {"check_mode": True},
+              "args": {"display_name": "Blob connector", "unique_name": "awx-arm-blob",
+                       "applications": ["mip", "azure_blob_storage"]}}]
+    empty = dict.fromkeys(("AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLOUD", "AZURE_CLIENT_CERTIFICATE_PATH"), "")
+    outcomes, output, _rc = run_batch(tenant, cases, env_extra=dict(empty, **arm))
+    plan = outcomes["plan"]
+    assert not plan.result.get("failed"), plan.msg or output[-3000:]
+    assert plan.result["changed"] is True and plan.writes == []
+    scope = "/subscriptions/%s" % tenant.subscription_id
+    assert any(scope in change for change in plan.result["changes"]), plan.result["changes"]
 
 
 def test_onboard_mip_through_ansible_runner_as_awx_runs_it(tenant, tmp_path, monkeypatch):
@@ -111,7 +154,7 @@ def test_onboard_mip_through_ansible_runner_as_awx_runs_it(tenant, tmp_path, mon
               "mip_onboarding_export_dir": str(tmp_path / "labels")}
     (data / "env" / "extravars").write_text(yaml.safe_dump(survey))
 
-    before = len(emu.requests())
+    before = emu.request_count()
     # In an execution environment ansible-playbook is on PATH; here it is next to this Python.
     monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     result = ansible_runner.run(private_data_dir=str(data), playbook="playbooks/onboard_mip.yml", quiet=True)
@@ -127,8 +170,16 @@ def test_onboard_mip_through_ansible_runner_as_awx_runs_it(tenant, tmp_path, mon
     assert os.path.exists(summary["csv_path"])
     accounts = [t for t in emu.zia_state(org["org_id"])["tenants"] if t["tenantName"] == "Contoso MIP"]
     assert accounts and accounts[0]["enterpriseTenantId"] == tenant.tenant_id
-    assert any(r["service"] == "zidentity" for r in emu.requests()[before:])
+    assert any(r["service"] == "zidentity" for r in emu.requests(before))
 
     # The connector's secret reached neither the job output nor the job events AWX stores.
     artifacts = json.dumps(list(result.events)) + stdout
     assert not SECRET_PATTERN.search(artifacts)
+
+
+def test_entra_admin_cloud_choices_are_the_modules():
+    """The job template's cloud picker offers exactly the clouds the modules know (US Gov DoD included)."""
+    fragment = runpy.run_path(os.path.join(REPO_ROOT, "plugins", "doc_fragments", "entra_endpoints.py"))
+    options = yaml.safe_load(fragment["ModuleDocFragment"].DOCUMENTATION)["options"]
+    fields = {f["id"]: f for f in credential_type("entra_admin")["inputs"]["fields"]}
+    assert sorted(fields["cloud"]["choices"]) == sorted(options["cloud"]["choices"])

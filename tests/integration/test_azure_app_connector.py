@@ -191,7 +191,7 @@ def test_replication_delay_is_waited_out(tenant, emulator):
     try:
         run = tenant.run_module(connector_args(tenant, ["mip", "azure_blob_storage"]))
     finally:
-        emulator.configure(replication_delay=0.0)
+        emulator.configure(replication_delay=emulator.default_replication_delay)
     assert_ok(run)
     assert all(not entry["missing"] for entry in run.result["permissions"].values())
 
@@ -434,3 +434,60 @@ def test_a_private_key_file_others_can_read_is_refused_before_any_write(tenant):
     again = tenant.run_module(args)
     assert_ok(again)
     assert again.result["changed"] is False
+
+
+def test_offboarding_then_onboarding_the_same_unique_name(tenant):
+    """Entra keeps a deleted application, with its uniqueName, in deleted items: onboarding again restores it
+    (same client id, consent granted again); permanently_delete frees the name for a new application."""
+    args = connector_args(tenant, ["mip"])
+    first = tenant.run_module(args)
+    assert_ok(first)
+    assert tenant.run_module(dict(args, state="absent")).result["changed"] is True
+    assert [a["uniqueName"] for a in tenant.state()["deletedApplications"]] == [args["unique_name"]]
+
+    predicted = tenant.run_module(args, check=True)
+    assert_ok(predicted)
+    assert predicted.writes == []
+    assert any(c.startswith("restore application") for c in predicted.result["changes"])
+    again = tenant.run_module(args)
+    assert_ok(again)
+    assert again.result["changes"] == predicted.result["changes"]
+    assert again.result["client_id"] == first.result["client_id"]
+    assert any(c.startswith("restore application") for c in again.result["changes"])
+    assert all(not entry["missing"] for entry in again.result["permissions"].values())
+    assert "client_secret" not in again.result
+    assert any("rotate: always" in step for step in again.result["pending_steps"])
+    assert tenant.state()["deletedApplications"] == []
+
+    gone = tenant.run_module(dict(args, state="absent", permanently_delete=True))
+    assert_ok(gone)
+    assert tenant.state()["deletedApplications"] == []
+    fresh = tenant.run_module(args)
+    assert_ok(fresh)
+    assert fresh.result["client_id"] != first.result["client_id"] and fresh.result["client_secret"]
+
+
+def _recorded_graph(prefix):
+    """A real Graph answer recorded by the Azure CLI's tests (tests/unit/.../fixtures/graph_recorded_samples.json)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "unit", "plugins",
+                        "module_utils", "fixtures", "graph_recorded_samples.json")
+    with open(path) as handle:
+        return next(sample for name, sample in json.load(handle).items() if name.startswith(prefix))
+
+
+def test_recorded_graph_answers_replayed_through_the_module(tenant):
+    """Graph's own addPassword answer and its 403 body (innerError.date without a zone) as the module meets them."""
+    args = connector_args(tenant, ["mip"])
+    refused = _recorded_graph("GET /v1.0/applications?$filter=... (403)")["response_body"]
+    tenant.emulator.add_fault(method="GET", path=r"^/graph/v1\.0/applications\(uniqueName=", status=403, body=refused)
+    run = tenant.run_module(args)
+    assert run.result["failed"] and run.writes == []
+    assert "ff33533c-35c1-4cfb-a5f1-b4938a33db80" in run.result["msg"]
+    assert "Application.ReadWrite.All" in run.result["error"]["hint"]
+
+    added = _recorded_graph("POST /v1.0/applications/{id}/addPassword (200)")["response_body"]
+    tenant.emulator.add_fault(method="POST", path=r"/addPassword$", status=200, body=added)
+    run = tenant.run_module(args)
+    assert_ok(run)
+    assert run.result["client_secret"] == added["secretText"]
+    assert added["keyId"] in [s["key_id"] for s in run.result["secrets"]]

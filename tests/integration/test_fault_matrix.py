@@ -25,8 +25,9 @@ import time
 import pytest
 import yaml
 
+from conftest import ZIA_TEST_DEFAULTS
 from helpers import token_with_secret
-from proof_helpers import FaultMatrix
+from proof_helpers import FaultMatrix, run_batch
 
 ENTRA_TOKEN = r"/oauth2/v2.0/token$"
 GRAPH_APP_BY_NAME = r"/graph/v1\.0/applications\(uniqueName="
@@ -51,16 +52,21 @@ def matrix_table():
 def scenario(request, emulator):
     """Clean faults and ZIA config around each scenario, and record its row in the matrix."""
     emulator.clear_faults()
-    emulator.configure(replication_delay=0)
+    emulator.configure(replication_delay=emulator.default_replication_delay)
     row = {"fault": "", "expectation": "", "started": time.monotonic()}
     yield row
     emulator.clear_faults()
-    emulator.configure(replication_delay=0)
-    emulator.configure_zia(rate_limits=True, retry_after_form="header_seconds_suffix", edit_lock_writes=0,
-                           maintenance=False, write_contract=True, activation_seconds=1, label_retrieval_seconds=1,
-                           session_timeout=300)
-    MATRIX.record(request.node.name.replace("test_", "", 1), row["fault"], row["expectation"],
-                  row.get("outcome", "FAILED (see test)"), time.monotonic() - row["started"])
+    emulator.configure(replication_delay=emulator.default_replication_delay)
+    emulator.configure_zia(**ZIA_TEST_DEFAULTS)
+    name = request.node.name.replace("test_", "", 1)
+    seconds = time.monotonic() - row["started"]
+    if row.get("rows"):
+        # One playbook proved several rows (one task each): each is its own row of the matrix.
+        for sub in row["rows"]:
+            MATRIX.record("%s: %s" % (name, sub["name"]), sub["fault"], sub["expectation"],
+                          sub.get("outcome", "FAILED (see test)"), seconds)
+        return
+    MATRIX.record(name, row["fault"], row["expectation"], row.get("outcome", "FAILED (see test)"), seconds)
 
 
 def connector(tenant, applications=("mip",), **extra):
@@ -316,6 +322,186 @@ def test_read_timeout_on_add_password_leaves_no_orphaned_secret(tenant, emulator
     scenario["outcome"] = "failed clearly; re-run removed the undelivered secret, delivered 1; then no writes"
 
 
+# --- Server errors on every kind of read, 429 storms, edit locks that ask for days, bad paging ---------
+# One playbook per test (run_batch): faults are switched on before the run or by control-API tasks
+# between its tasks, and each task is one row of the matrix.
+
+ZIA = r"/zia/api/v1"
+
+
+def _fault_task(tenant, case_id, **fault):
+    """A batch task that switches a fault on through the emulator's control API (not logged)."""
+    return {"id": case_id, "module": "ansible.builtin.uri", "args": {
+        "url": tenant.emulator.url + "/_emulator/faults", "method": "POST", "body_format": "json", "body": fault,
+        "status_code": 201, "validate_certs": False}}
+
+
+def _clear_faults_task(tenant, case_id):
+    return {"id": case_id, "module": "ansible.builtin.uri", "args": {
+        "url": tenant.emulator.url + "/_emulator/faults", "method": "DELETE", "status_code": 204,
+        "validate_certs": False}}
+
+
+def _oneapi_args(tenant, **extra):
+    org = tenant.zia_org
+    args = {"zscaler_client_id": org["oneapi_client_id"], "zscaler_client_secret": org["oneapi_client_secret"],
+            "zscaler_token_url": tenant.emulator.url + "/zslogin/oauth2/v1/token",
+            "zia_api_url": tenant.emulator.url + ZIA, "token_cache": False}
+    args.update(extra)
+    return args
+
+
+def _path_statuses(outcome, pattern):
+    return [r["status"] for r in outcome.requests if re.search(pattern, r["path"])]
+
+
+def _assert_task_ok(outcome):
+    assert not outcome.result.get("failed"), (outcome.case["id"], outcome.msg, outcome.output[-2000:])
+
+
+# (row, service, method, path pattern, status): every kind of read the modules make.
+READ_KINDS = [
+    ("entra_oidc_discovery", "Entra (MSAL)", "GET", r"/entra/[^/]+/v2\.0/\.well-known/openid-configuration$", 502),
+    ("graph_get_one", "Graph", "GET", r"/graph/v1\.0/applications\(uniqueName=", 500),
+    ("graph_list", "Graph", "GET", r"/graph/v1\.0/servicePrincipals/[^/]+/appRoleAssignments$", 502),
+    ("graph_list_filtered", "Graph", "GET", r"/graph/v1\.0/oauth2PermissionGrants$", 504),
+    ("arm_get", "ARM", "GET", r"/arm/subscriptions/.+/roleAssignments/", 503),
+    ("zia_lite", "ZIA", "GET", ZIA + r"/casbTenant/lite$", 502),
+    ("zia_validation_status", "ZIA", "GET", ZIA + r"/casbTenant/validate/status/", 500),
+    ("zia_tags_policy", "ZIA", "GET", ZIA + r"/casbTenant/\d+/tags/policy$", 504),
+    ("zia_status", "ZIA", "GET", ZIA + r"/status$", 503),
+]
+
+
+def test_5xx_on_every_kind_of_read_is_retried_and_the_rerun_is_a_no_op(tenant, emulator, scenario):
+    args = connector(tenant, applications=("mip", "azure_blob_storage"))
+    ok(tenant.run_module(args))
+    emulator.seed_mip_account(tenant.zia_org["org_id"], tenantName="Fault Reads", enterpriseTenantId=tenant.tenant_id)
+    for _row, _service, method, path, status in READ_KINDS:
+        emulator.add_fault(method=method, path=path, status=status, times=1)
+    cases = [
+        # token_cache off: MSAL starts afresh and reads the tenant's OpenID configuration.
+        {"id": "connector_rerun", "module": "mipconnect.zia.azure_app_connector", "args": dict(args, token_cache=False)},
+        {"id": "account_info", "module": "mipconnect.zia.mip_account_info", "args": _oneapi_args(tenant, details=True)},
+        {"id": "activation_check", "module": "mipconnect.zia.zia_activation", "args": _oneapi_args(tenant),
+         "task": {"check_mode": True}},
+    ]
+    outcomes, output, _rc = run_batch(tenant, cases)
+    for outcome in outcomes.values():
+        _assert_task_ok(outcome)
+        assert outcome.result["changed"] is False and outcome.writes == [], (outcome.case["id"], outcome.writes)
+    assert outcomes["account_info"].result["count"] == 1
+    everything = [r for outcome in outcomes.values() for r in outcome.requests]
+    rows = []
+    for row, service, method, path, status in READ_KINDS:
+        seen = [r["status"] for r in everything if r["method"] == method and re.search(path, r["path"])]
+        assert seen[:2] == [status, 200], (row, seen)
+        rows.append({"name": row, "fault": "%s %s on %s" % (service, status, row.replace("_", " ")),
+                     "expectation": "retried after a backoff; the run is the no-op it should be",
+                     "outcome": "%d then 200; changed=false, 0 writes" % status})
+    assert emulator.faults.describe() == [], "a fault was never reached: %s" % emulator.faults.describe()
+    scenario["rows"] = rows
+
+
+def test_429_storms_are_bounded_by_the_total_wait_not_a_count(tenant, emulator, scenario):
+    lite = ZIA + r"/casbTenant/lite$"
+    emulator.add_fault(method="GET", path=lite, status=429, headers={"Retry-After": "0 seconds"}, times=4)
+    cases = [
+        # Four 429s against one retry: throttling does not count against max_retries.
+        {"id": "storm_past_max_retries", "module": "mipconnect.zia.mip_account_info",
+         "args": _oneapi_args(tenant, max_retries=1)},
+        _fault_task(tenant, "endless_storm_on", method="GET", path=lite, status=429, headers={"Retry-After": "1"},
+                    times=None),
+        {"id": "endless_storm", "module": "mipconnect.zia.mip_account_info",
+         "args": _oneapi_args(tenant, max_retry_wait=3)},
+        _clear_faults_task(tenant, "storm_over"),
+        {"id": "after_the_storm", "module": "mipconnect.zia.mip_account_info", "args": _oneapi_args(tenant)},
+    ]
+    outcomes, output, _rc = run_batch(tenant, cases)
+    past = outcomes["storm_past_max_retries"]
+    _assert_task_ok(past)
+    assert _path_statuses(past, lite) == [429, 429, 429, 429, 200]
+    endless = outcomes["endless_storm"]
+    assert endless.result.get("failed"), endless.result
+    assert "429" in endless.msg and "max_retry_wait" in endless.msg, endless.msg
+    tries = _path_statuses(endless, lite)
+    assert set(tries) == {429} and 2 <= len(tries) <= 4, tries  # waits of 1-1.5 s within 3 s
+    assert endless.writes == []
+    _assert_task_ok(outcomes["after_the_storm"])
+    scenario["rows"] = [
+        {"name": "storm_longer_than_max_retries", "fault": "ZIA 429 x4 (Retry-After: 0 seconds), max_retries 1",
+         "expectation": "waited out: 429s are bounded by max_retry_wait, not the count",
+         "outcome": "4x429 then 200"},
+        {"name": "endless_storm", "fault": "ZIA 429 on every read (Retry-After: 1), max_retry_wait 3",
+         "expectation": "stops within max_retry_wait with a sentence naming it; next run after the storm reads",
+         "outcome": "%d tries then a clear error; after the storm: read ok" % len(tries)},
+    ]
+
+
+def test_edit_lock_asking_for_a_day_fails_at_once_and_the_rerun_converges(tenant, emulator, scenario):
+    client_id, secret = _connector_for_zia(tenant)
+    emulator.add_fault(method="POST", path=ZIA + r"/casbTenant$", status=409, headers={"Retry-After": "86400"},
+                       body={"code": "EDIT_LOCK_NOT_AVAILABLE", "message": "Another admin holds the edit lock."})
+    account = dict(_oneapi_args(tenant), **account_args(tenant, client_id, secret))
+    cases = [{"id": run, "module": "mipconnect.zia.mip_account", "args": account}
+             for run in ("locked", "rerun", "again")]
+    outcomes, output, _rc = run_batch(tenant, cases, no_log=True, timeout=300)
+    locked = outcomes["locked"]
+    assert locked.result.get("failed"), locked.result
+    assert "EDIT_LOCK_NOT_AVAILABLE" in locked.msg and "max_retry_wait" in locked.msg, locked.msg
+    assert [(w["method"], w["status"]) for w in locked.writes] == [("POST", 409)]
+    _assert_task_ok(outcomes["rerun"])
+    assert outcomes["rerun"].result["changed"] is True
+    again = outcomes["again"]
+    _assert_task_ok(again)
+    assert again.result["changed"] is False and again.writes == [], again.writes
+    assert len(mip_accounts(tenant)) == 1
+    scenario.update(fault="ZIA 409 EDIT_LOCK_NOT_AVAILABLE with Retry-After: 86400 on the save",
+                    expectation="fails at once naming max_retry_wait (no sleep for a day); re-run: 1 account; "
+                                "then no change",
+                    outcome="failed at once; re-run saved 1 account; third run 0 writes")
+
+
+def test_servers_that_ignore_paging_are_not_read_forever(tenant, emulator, scenario):
+    org = tenant.zia_org["org_id"]
+    for number in range(100):
+        emulator.seed_mip_account(org, tenantName="Paged MIP %03d" % number)
+    lite = ZIA + r"/casbTenant/lite$"
+    emulator.add_fault(method="GET", path=lite, status=0, query={"page": 1}, skip=1, times=1)
+    labels_path = r"/graph/beta/security/informationProtection/sensitivityLabels$"
+    emulator.seed_labels(tenant.tenant_id, count=120)
+    emulator.add_fault(method="GET", path=labels_path, status=0, query={"$skiptoken": None}, skip=1, times=1)
+    reader = emulator.create_client(tenant.tenant_id, graph_roles=["InformationProtectionPolicy.Read.All"])
+    labels = {"id": "labels", "module": "mipconnect.zia.mip_labels_info",
+              "args": {"auth_client_id": reader["client_id"], "auth_client_secret": reader["client_secret"],
+                       "endpoint": "beta", "token_cache": False}}
+    accounts = {"id": "accounts", "module": "mipconnect.zia.mip_account_info", "args": _oneapi_args(tenant)}
+    cases = [dict(accounts, id="zia_page_ignored"), dict(accounts, id="zia_rerun"),
+             dict(labels, id="graph_skiptoken_ignored"), dict(labels, id="graph_rerun")]
+    outcomes, output, _rc = run_batch(tenant, cases)
+    zia_loop = outcomes["zia_page_ignored"]
+    assert zia_loop.result.get("failed"), zia_loop.result
+    assert "page 2 repeats an earlier page" in zia_loop.msg and "zia_api_url" in zia_loop.msg, zia_loop.msg
+    assert [r["query"] for r in zia_loop.requests if re.search(lite, r["path"])] == [
+        "page=1&pageSize=100", "page=2&pageSize=100"]
+    _assert_task_ok(outcomes["zia_rerun"])
+    assert outcomes["zia_rerun"].result["count"] == 100
+    graph_loop = outcomes["graph_skiptoken_ignored"]
+    assert graph_loop.result.get("failed"), graph_loop.result
+    assert "repeats an earlier page" in graph_loop.msg and "graph_url" in graph_loop.msg, graph_loop.msg
+    assert len(_path_statuses(graph_loop, labels_path)) == 2
+    _assert_task_ok(outcomes["graph_rerun"])
+    assert len(outcomes["graph_rerun"].result["labels"]) == 120
+    scenario["rows"] = [
+        {"name": "zia_page_ignored", "fault": "ZIA answers page 1 for page 2 of /casbTenant/lite (100 accounts)",
+         "expectation": "stops at the repeated page with a clear error; re-run reads every account",
+         "outcome": "stopped after 2 requests; re-run: 100 accounts"},
+        {"name": "graph_skiptoken_ignored", "fault": "Graph drops $skiptoken on the second labels page (120 labels)",
+         "expectation": "stops at the repeated page with a clear error; re-run reads every label",
+         "outcome": "stopped after 2 requests; re-run: 120 labels"},
+    ]
+
+
 # --- Replication delay --------------------------------------------------------------------------
 
 def test_graph_replication_delay_after_app_sp_and_grant_creation(tenant, emulator, scenario):
@@ -404,7 +590,9 @@ def test_zia_activation_stuck_past_the_timeout(tenant, emulator, scenario):
                     expectation="clear activation timeout error within wait_timeout")
     client_id, secret = _connector_for_zia(tenant)
     emulator.configure_zia(activation_seconds=600)
-    run = _run_with_task_timeout(tenant, account_args(tenant, client_id, secret, wait_timeout=5), 10)
+    # Ansible's task timeout is far above wait_timeout, so that a busy machine (token, validation and save
+    # before the wait) cannot fire it, and below the two minutes or more a module ignoring wait_timeout waits.
+    run = _run_with_task_timeout(tenant, account_args(tenant, client_id, secret, wait_timeout=5), 60)
     assert run["failed"]
     assert "activation" in run["msg"].lower(), run["msg"]
     assert "timed out" not in run["msg"], "Ansible's task timeout fired: the module ignored wait_timeout"
@@ -417,8 +605,8 @@ def _run_with_task_timeout(tenant, args, seconds):
     playbook = [{"name": "t", "hosts": "localhost", "gather_facts": False, "tasks": [
         {"name": "mip_account", "mipconnect.zia.mip_account": args, "register": "result", "ignore_errors": True,
          "no_log": True, "timeout": seconds},
-        {"name": "save", "ansible.builtin.copy": {"content": "{{ result | to_json }}", "dest": str(result_file),
-                                                  "mode": "0600"}, "no_log": True}]}]
+        {"name": "save", "save_result": {"content": "{{ result | to_json }}", "dest": str(result_file)},
+         "no_log": True}]}]
     path = tenant.tmp_path / "timeout.yml"
     path.write_text(yaml.safe_dump(playbook, sort_keys=False))
     subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c",
@@ -471,7 +659,7 @@ def _kill_at_step(emulator, command, env, method, path, cwd, skip=0):
     answers 503, so that step is NOT done; the moment it arrives, SIGKILL everything: the crash lands
     exactly between the previous step and this one. With ``skip``, the first ``skip`` such requests pass."""
     emulator.faults.add(method=method, path=path, status=503, delay=HOLD_SECONDS, times=1, skip=skip)
-    logged = len(emulator.requests())
+    logged = emulator.request_count()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True, cwd=cwd)
     deadline = time.monotonic() + 120
@@ -492,7 +680,7 @@ def _kill_at_step(emulator, command, env, method, path, cwd, skip=0):
     # The held request is answered (503, to nobody) and logged HOLD_SECONDS later: wait for it so it
     # does not show up in the request log of the next run.
     deadline = time.monotonic() + HOLD_SECONDS + 10
-    while not any(r["status"] == 503 and re.search(path, r["path"]) for r in emulator.requests()[logged:]):
+    while not any(r["status"] == 503 and re.search(path, r["path"]) for r in emulator.requests(logged)):
         assert time.monotonic() < deadline, "the held request never finished"
         time.sleep(0.1)
 
@@ -661,3 +849,117 @@ def test_crash_between_role_steps_then_rerun_converges(tenant, emulator, scenari
     assert again.writes == [], [(w["method"], w["path"]) for w in again.writes]
     scenario["outcome"] = "converged: 1 secret (%s), 1 validated account, re-run no writes" % (
         "rotated" if original and ours != original else "kept" if original else "new")
+
+
+# --- Concurrent runs on one tenant ----------------------------------------------------------------
+# Real ansible-playbook runs raced at random offsets (tests/benchmarks/stress_concurrency.py runs
+# hundreds). After each: ZIA's stored secret signs in, exactly one secret of ours, nothing left in
+# flight (no in-flight tag, no lease), one account; then an onboarding re-run writes nothing.
+
+def _race(tenant, plan, seed, max_offset=3.0):
+    import random
+
+    from concurrency_runs import run_at_offsets
+
+    rng = random.Random(seed)
+    runs = run_at_offsets(tenant, [(playbook, rng.uniform(0, max_offset)) for playbook in plan], account=ROLE_ACCOUNT)
+    failed = [run for run in runs if run.returncode != 0]
+    assert not failed, "\n\n".join(run.describe() + "\n" + run.output[-4000:] for run in failed)
+    return runs
+
+
+def _converged(tenant):
+    from concurrency_runs import broken_states, rerun_writes
+
+    assert broken_states(tenant, ROLE_ACCOUNT) == []
+    assert rerun_writes(tenant, ROLE_ACCOUNT) == []
+
+
+@pytest.mark.parametrize("plan,onboarded_first", [
+    pytest.param(("onboard_mip.yml", "onboard_mip.yml"), False, id="two_onboardings_from_nothing"),
+    pytest.param(("rotate_secret.yml", "onboard_mip.yml", "rotate_secret.yml"), True,
+                 id="two_rotations_and_an_onboarding"),
+])
+def test_concurrent_runs_on_one_tenant_converge(tenant, emulator, scenario, plan, onboarded_first):
+    scenario.update(fault="%d runs at random offsets (%s), replication delay 1 s"
+                    % (len(plan), "+".join(p.split("_")[0] for p in plan)),
+                    expectation="one at a time (lease); ZIA's secret signs in; 1 secret; re-run no writes")
+    emulator.configure(replication_delay=1)
+    if onboarded_first:
+        _race(tenant, ["onboard_mip.yml"], 0)
+    runs = _race(tenant, list(plan), len(plan))
+    _converged(tenant)
+    scenario["outcome"] = "converged: ZIA secret works, 1 secret, no lease left; re-run no writes (%s)" % (
+        ", ".join("%s +%.1fs" % (run.playbook.split("_")[0], run.offset) for run in runs))
+
+
+def test_onboarding_that_believes_the_account_is_missing_keeps_the_secret_zia_holds(tenant, emulator, scenario):
+    """The interleaving of two onboardings, made exact: run B read 'no account' before run A created it
+    (known_accounts: []). B must not add a secret it does not deliver, nor remove the one ZIA holds."""
+    from concurrency_runs import broken_states
+    from playbook_runs import run_playbook
+
+    scenario.update(fault="second onboarding with a stale 'account missing' view (known_accounts: [])",
+                    expectation="re-reads under the lease: no secret added or removed; ZIA's secret works")
+    run_playbook(tenant, "onboard_mip.yml", _onboard_vars(tenant)).assert_ok()
+    held = _role_state(tenant)[0]
+    stale = run_playbook(tenant, "onboard_mip.yml", dict(_onboard_vars(tenant), mip_onboarding_known_accounts=[]))
+    stale.assert_ok()
+    assert _role_state(tenant)[0] == held, "the secret ZIA holds was replaced or removed"
+    assert broken_states(tenant, ROLE_ACCOUNT) == []
+    secret_writes = [w for w in stale.writes if w["path"].endswith(("/addPassword", "/removePassword"))]
+    assert secret_writes == []
+    again = run_playbook(tenant, "onboard_mip.yml", _onboard_vars(tenant))
+    again.assert_ok()
+    assert again.writes == [], [(w["method"], w["path"]) for w in again.writes]
+    scenario["outcome"] = "no secret added or removed (%d lease writes); ZIA's secret works; re-run no writes" % len(
+        stale.writes)
+
+
+# --- Names as ZIA compares them ----------------------------------------------------------------------
+
+def test_onboarding_under_another_case_of_the_name_is_a_no_op(tenant, emulator, scenario):
+    from playbook_runs import run_playbook
+
+    scenario.update(fault="onboard 'Case MIP', then again as 'case mip'",
+                    expectation="same account; no secret added; re-run zero writes")
+    run_playbook(tenant, "onboard_mip.yml", dict(_onboard_vars(tenant), mip_onboarding_account_name="Case MIP")
+                 ).assert_ok()
+    again = run_playbook(tenant, "onboard_mip.yml", dict(_onboard_vars(tenant), mip_onboarding_account_name="case mip"))
+    again.assert_ok()
+    assert again.writes == [], [(w["method"], w["path"]) for w in again.writes]
+    assert [a["tenantName"] for a in mip_accounts(tenant)] == ["Case MIP"]
+    scenario["outcome"] = "matched 'Case MIP'; 0 writes"
+
+
+def test_a_name_with_surrounding_whitespace_is_stored_trimmed_and_rerun_is_a_no_op(tenant, emulator, scenario):
+    scenario.update(fault="mip_account name 'Trim MIP ' (ZIA stores names trimmed)",
+                    expectation="created once as 'Trim MIP'; re-run changed:false, zero writes")
+    client_id, secret = _connector_for_zia(tenant)
+    args = account_args(tenant, client_id, secret, name="Trim MIP ")
+    ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    again = ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    assert again.result["changed"] is False
+    assert [w for w in again.writes if w["service"] == "zia"] == []
+    assert [a["tenantName"] for a in mip_accounts(tenant)] == ["Trim MIP"]
+    labels = ok(tenant.run_module({"source": "zia", "account_name": "  trim  MIP", "return_labels": False},
+                                  module="mipconnect.zia.mip_labels_info", zia="oneapi"))
+    assert labels.result["changed"] is False
+    scenario["outcome"] = "1 account 'Trim MIP'; re-run 0 writes; labels found as '  trim  MIP'"
+
+
+def test_a_write_ZIA_refuses_reports_no_change(tenant, emulator, scenario):
+    scenario.update(fault="ZIA answers 409 DUPLICATE_ITEM to the create (a name ZIA merges)",
+                    expectation="fails, changed:false, nothing written; re-run converges")
+    client_id, secret = _connector_for_zia(tenant)
+    emulator.add_fault(method="POST", path=r"/zia/api/v1/casbTenant$", status=409, times=1,
+                       body={"code": "DUPLICATE_ITEM", "message": "A SaaS application tenant named 'Fault MIP' "
+                                                                  "already exists."})
+    args = account_args(tenant, client_id, secret)
+    first = tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi")
+    assert first.result["failed"] and first.result["changed"] is False, first.result
+    assert mip_accounts(tenant) == []
+    ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    again = ok(tenant.run_module(args, module="mipconnect.zia.mip_account", zia="oneapi"))
+    assert again.result["changed"] is False and [w for w in again.writes if w["service"] == "zia"] == []
+    scenario["outcome"] = "failed with changed:false; re-run created 1 account; then 0 writes"

@@ -31,6 +31,7 @@ LONG = "x" * 10000
 APP = "mipconnect.zia.azure_app_connector"
 CRED = "mipconnect.zia.connector_credentials_info"
 LABELS = "mipconnect.zia.mip_labels_info"
+EXPORT = "mipconnect.zia.mip_labels_export"
 ACCOUNT = "mipconnect.zia.mip_account"
 INFO = "mipconnect.zia.mip_account_info"
 
@@ -72,6 +73,7 @@ ENTRA_CASES = [
      "rotate_before_days", False),
     ("timeout_zero", APP, app(timeout=0), "timeout", False),
     ("max_retries_huge", APP, app(max_retries=1000), "max_retries", False),
+    ("max_retry_wait_negative", APP, app(max_retry_wait=-1), "max_retry_wait", False),
     # names
     ("display_name_empty", APP, app(display_name=""), "display_name", False),
     ("display_name_newline", APP, app(display_name="Zscaler\nConnector"), "display_name", False),
@@ -106,6 +108,9 @@ ENTRA_CASES = [
     ("no_unique_name_nor_app_id", APP, {"display_name": "X", "create_secret": False}, "unique_name", False),
     ("present_without_display_name", APP, {"unique_name": "x", "create_secret": False}, "display_name", False),
     ("unknown_option", APP, app(client_secret_value="x"), "client_secret_value", False),
+    ("lease_owner_not_an_owner", APP, app(lease_owner="two words;x"), "lease_owner", False),
+    ("lease_owner_bad", "mipconnect.zia.connector_lease", {"unique_name": "x", "owner": "a;b"}, "owner", False),
+    ("lease_too_short", "mipconnect.zia.connector_lease", {"unique_name": "x", "duration": 5}, "duration", False),
     # connector_credentials_info
     ("cred_tenant_not_guid", CRED, {"tenant_id": "x", "client_id": GUID, "client_secret": "not-the-real-secret"}, "tenant_id", False),
     ("cred_client_not_guid", CRED, {"tenant_id": "{tenant}", "client_id": "zscaler", "client_secret": "not-the-real-secret"},
@@ -117,7 +122,8 @@ ENTRA_CASES = [
                                         "applications": ["box"]}, "applications", False),
     # mip_labels_info (Graph side)
     ("labels_bad_regex", LABELS, {"name_pattern": "(["}, "name_pattern", False),
-    ("labels_csv_is_directory", LABELS, {"csv_path": "{tmp}/adir"}, "csv_path", False),
+    ("labels_csv_is_directory", EXPORT, {"csv_path": "{tmp}/adir"}, "csv_path", False),
+    ("labels_export_without_a_file", EXPORT, {}, "csv_path", False),
     ("labels_zia_without_account", LABELS, {"source": "zia"}, "account_name", False),
     ("labels_parent_10k", LABELS, {"parent": LONG}, "parent", False),
     ("labels_appliable_unknown", LABELS, {"appliable_to": ["paper"]}, "appliable_to", False),
@@ -321,7 +327,7 @@ GUID_OPTIONS = {"tenant_id", "client_id", "app_id", "auth_client_id", "subscript
 TEXT_OPTIONS = {"display_name": 120, "unique_name": 120, "secret_description": 100, "name": 255,
                 "name_contains": 255, "account_name": 255, "user_id": 255, "parent": 255}
 URL_OPTIONS = {"authority_url", "graph_url", "arm_url", "power_platform_url", "zia_api_url", "zscaler_token_url"}
-RANGES = {"secret_expires_in_days": (1, 730), "timeout": (1, 600), "max_retries": (0, 20),
+RANGES = {"secret_expires_in_days": (1, 730), "timeout": (1, 600), "max_retries": (0, 20), "max_retry_wait": (0, 3600),
           "replication_timeout": (0, 3600), "certificate_validity_days": (1, 3650),
           "remove_old_secrets_after": (0, 3650), "wait_timeout": (1, 7200), "validation_wait": (0, 3600),
           "page_size": (1, 999)}
@@ -384,7 +390,7 @@ def invalid_values(option, spec):
 
 
 MODULE_NAMES = ["azure_app_connector", "mip_account", "mip_account_info", "connector_credentials_info",
-                "mip_labels_info", "zia_activation"]
+                "mip_labels_info", "mip_labels_export", "zia_activation"]
 
 
 def _modules():
@@ -406,6 +412,8 @@ def _full_spec(name, module):
         "connector_credentials_info": (base.ENTRA_ENDPOINTS_ARGUMENT_SPEC,),
         "mip_labels_info": (base.ENTRA_AUTH_ARGUMENT_SPEC, base.ENTRA_ENDPOINTS_ARGUMENT_SPEC,
                             base.ZIA_AUTH_ARGUMENT_SPEC),
+        "mip_labels_export": (base.ENTRA_AUTH_ARGUMENT_SPEC, base.ENTRA_ENDPOINTS_ARGUMENT_SPEC,
+                              base.ZIA_AUTH_ARGUMENT_SPEC),
     }[name]
     spec = dict(base.CONNECTION_ARGUMENT_SPEC)
     for part in shared:
@@ -427,6 +435,7 @@ def _base_args(name, tenant, emulator):
         "connector_credentials_info": {"tenant_id": tenant.tenant_id, "client_id": GUID,
                                        "client_secret": "not-the-real-secret"},
         "mip_labels_info": {},
+        "mip_labels_export": {"csv_path": str(tenant.tmp_path / "labels.csv")},
     }[name]
 
 
@@ -437,8 +446,8 @@ NOT_ALONE = {"rotate_before_days", "certificate_renew_before_days"}
 def _hostile_strategy(name, spec):
     from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import ZIA_AUTH_ARGUMENT_SPEC
 
-    # mip_labels_info runs with source=graph here: its ZIA options are not used, so not read.
-    unused = set(ZIA_AUTH_ARGUMENT_SPEC) if name == "mip_labels_info" else set()
+    # The label modules run with source=graph here: their ZIA options are not used, so not read.
+    unused = set(ZIA_AUTH_ARGUMENT_SPEC) if name in ("mip_labels_info", "mip_labels_export") else set()
     pairs = []
     for option, entry in sorted(spec.items()):
         if option in NOT_ALONE or option in unused:
@@ -468,9 +477,9 @@ def test_property_generated_bad_values_are_refused_before_any_request(module_nam
         option, value = pair
         args = dict(base_args)
         args[option] = value
-        before = len(emulator.requests())
+        before = emulator.request_count()
         result, text = run_module_inprocess(module, args, env)
-        sent = [(r["method"], r["path"]) for r in emulator.requests()[before:]]
+        sent = [(r["method"], r["path"]) for r in emulator.requests(before)]
         seen.append(option)
         assert result.get("failed"), (option, value, result)
         assert names_option(option, result.get("msg")), (option, value, result.get("msg"))

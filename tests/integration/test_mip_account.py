@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from conftest import Tenant
+
 MIP = "mipconnect.zia.mip_account"
 INFO = "mipconnect.zia.mip_account_info"
 CHECK = "mipconnect.zia.connector_credentials_info"
@@ -13,9 +15,22 @@ ACTIVATION = "mipconnect.zia.zia_activation"
 ZIA_WRITES = ("POST", "PUT", "DELETE")
 
 
+@pytest.fixture(scope="module")
+def entra_with_connector(emulator, tmp_path_factory):
+    """One Entra tenant with a consented connector for the whole module: these tests are about the ZIA
+    account, never change the connector, and each still gets a ZIA organisation of its own."""
+    owner = Tenant(emulator, tmp_path_factory.mktemp("connector"))
+    return owner.info, owner.make_connector()
+
+
 @pytest.fixture
-def connector(tenant):
-    return tenant.make_connector()
+def tenant(emulator, tmp_path, entra_with_connector):
+    return Tenant(emulator, tmp_path, info=entra_with_connector[0])
+
+
+@pytest.fixture
+def connector(entra_with_connector):
+    return entra_with_connector[1]
 
 
 def account_args(tenant, connector, **extra):
@@ -183,11 +198,11 @@ def test_manual_path_when_the_write_contract_is_missing(tenant, emulator, connec
 def _seed_after_refused_write(emulator, org_id, method, **fields):
     """A person adding the account in the Admin Portal a second after the module's write was refused."""
     seeded = {}
-    start = len(emulator.requests())
+    start = emulator.request_count()
 
     def refused():
         return any(r["service"] == "zia" and r["method"] == method and r["status"] == 404
-                   and "/casbTenant" in r["path"] for r in emulator.requests()[start:])
+                   and "/casbTenant" in r["path"] for r in emulator.requests(start))
 
     def person():
         deadline = time.time() + 120
@@ -283,7 +298,7 @@ def test_manual_secret_rotation_with_wait_is_not_reported_done(tenant, emulator,
     assert connector[1] not in run.output
 
 
-def test_throttling_and_edit_lock_are_survived(tenant, emulator, connector):
+def test_throttling_and_edit_lock_are_survived(tenant, emulator, connector, zia_rate_limits):
     emulator.configure_zia(edit_lock_writes=1)
     emulator.add_fault(method="GET", path=r"^/zia/api/v1/casbTenant/lite", status=429,
                        headers={"Retry-After": "1s"}, times=1)
@@ -388,3 +403,30 @@ def test_many_accounts_saved_then_activated_once(tenant, connector, emulator):
     again = tenant.run_module({}, module=ACTIVATION, zia="oneapi")
     assert_ok(again)
     assert again.result["changed"] is False and zia_writes(again) == []
+
+
+@pytest.mark.parametrize("cloud, extra, probed, not_checked", [
+    # The beta label API that Zscaler's permission opens does not exist in US Government: v1.0 is probed when the
+    # connector holds its permission; otherwise the run says that labels could not be checked.
+    ("usgov", ["SensitivityLabels.Read.All"], "v1.0/security/dataSecurityAndGovernance/sensitivityLabels", None),
+    ("usgov_dod", [], None, "SensitivityLabels.Read.All"),
+    ("china", [], None, "has no sensitivity label API"),
+])
+def test_credentials_info_probes_only_what_the_cloud_has(tenant_in, cloud, extra, probed, not_checked):
+    tenant = tenant_in(cloud)
+    made = tenant.run_module({"display_name": "Zscaler MIP Connector", "unique_name": "zscaler-mip-" + cloud,
+                              "applications": ["mip"],
+                              "extra_permissions": [{"resource": "microsoft_graph", "permission": p} for p in extra]})
+    assert_ok(made)
+    run = tenant.run_module({"tenant_id": tenant.tenant_id, "client_id": made.result["client_id"],
+                             "client_secret": made.result["client_secret"], "validation_wait": 30}, module=CHECK)
+    assert_ok(run)
+    assert run.result["valid"] is True, run.result["reason"]
+    assert not [r for r in run.requests if r["path"].startswith("/graph/beta")]
+    if probed:
+        assert run.result["labels_probe"]["endpoint"] == probed and run.result["labels_probe"]["ok"] is True
+        assert run.result["not_checked"] == []
+    else:
+        assert run.result["labels_probe"] is None
+        assert len(run.result["not_checked"]) == 1 and not_checked in run.result["not_checked"][0]
+        assert "Not checked" in run.result["reason"]

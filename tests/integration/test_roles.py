@@ -75,6 +75,11 @@ def test_onboarding_plans_then_onboards_then_changes_nothing(tenant):
     assert second.recap()["localhost"]["changed"] == 0
     assert second.row(ACCOUNT)["changed"] is False
     assert second.row(ACCOUNT)["label_count"] == 8
+    # The no-op reads each ZIA answer once (the lookup's listing serves mip_account, the export's
+    # labels serve the count), and sends 10 requests in all, tokens included.
+    zia_reads = [r["path"] for r in second.requests if r["service"] == "zia"]
+    assert len(zia_reads) == len(set(zia_reads)) == 4, zia_reads
+    assert len(second.requests) <= 10, [(r["service"], r["method"], r["path"]) for r in second.requests]
 
     again = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant), check=True, diff=True)
     again.assert_ok()
@@ -110,7 +115,7 @@ def test_onboarding_rides_out_entra_replication(tenant):
     try:
         run = run_playbook(tenant, "onboard_mip.yml", onboard_vars(tenant, **FAST_ONBOARD))
     finally:
-        tenant.emulator.configure(replication_delay=0)
+        tenant.emulator.configure(replication_delay=tenant.emulator.default_replication_delay)
     run.assert_ok()
     # Entra answered "not yet" at least once (unknown app or secret, missing object) and the role waited.
     assert any(r["status"] >= 400 for r in run.requests if r["service"] in ("graph", "entra")), run.requests
@@ -200,9 +205,13 @@ def test_rotation_not_due_then_forced_then_interrupted_after_add_converges(tenan
 def test_rotation_interrupted_by_a_zia_failure_keeps_the_working_secret_and_converges(tenant):
     onboarded(tenant)
     original = key_ids(tenant)
-    tenant.emulator.add_fault(method="PUT", path=r"/zia/api/v1/casbTenant/\d+$", status=500, times=1)
-    failed = run_playbook(tenant, "rotate_secret.yml", rotation_vars(tenant, connector_secret_rotation_force=True))
+    # A PUT is retried after a 500 (max_retries): a failure that lasts is what interrupts the rotation.
+    tenant.emulator.add_fault(method="PUT", path=r"/zia/api/v1/casbTenant/\d+$", status=500, times=None)
+    failed = run_playbook(tenant, "rotate_secret.yml", rotation_vars(
+        tenant, connector_secret_rotation_force=True, mipconnect_connection={"max_retries": 1}))
+    tenant.emulator.clear_faults()
     assert failed.returncode != 0
+    assert [r["status"] for r in failed.requests if r["method"] == "PUT" and "/casbTenant/" in r["path"]] == [500, 500]
     # Nothing was removed: the old secret ZIA holds is still there and works.
     assert original[0] in key_ids(tenant) and len(key_ids(tenant)) == 2
     assert zia_secret_works(tenant)
@@ -351,7 +360,9 @@ def gitops_tenants(tenant, count):
     return entries
 
 
-def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tenant):
+def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tenant, zia_rate_limits):
+    """Parallel hosts share one ZIA organisation, so ZIA's rate limits are on: the forks' pacing is
+    per process and only the 429s tell them about each other."""
     tenants = gitops_tenants(tenant, 3)
     tenant_ids = {t["tenant_id"] for t in tenants}
 
@@ -460,3 +471,32 @@ def test_saas_connector_prepares_entra_and_prints_the_portal_steps(tenant):
     second.assert_ok()
     assert second.writes == []
     assert secret_file.read_text().strip() == secret
+
+
+def test_saas_connector_new_secret_rotates_instead_of_piling_up_secrets(tenant):
+    """new_secret adds, stores, then removes the earlier secrets: one of ours, the one in the file, every run."""
+    from helpers import token_with_secret
+
+    out = tenant.tmp_path / "saas"
+    variables = {"mipconnect_tenant_id": tenant.tenant_id, "saas_connector_output_dir": str(out),
+                 "saas_connector_applications": ["teams"]}
+    run_playbook(tenant, "saas_connector.yml", variables).assert_ok()
+    secret_file = out / "zscaler-saas-connector-client-secret.txt"
+    first = secret_file.read_text().strip()
+
+    plan = run_playbook(tenant, "saas_connector.yml", dict(variables, saas_connector_new_secret=True), check=True)
+    plan.assert_ok()
+    assert plan.writes == [] and secret_file.read_text().strip() == first
+
+    for _ in range(2):
+        previous = secret_file.read_text().strip()
+        run = run_playbook(tenant, "saas_connector.yml", dict(variables, saas_connector_new_secret=True))
+        run.assert_ok()
+        app = connector_app(tenant, "zscaler-saas-connector")
+        current = secret_file.read_text().strip()
+        assert current != previous and current not in run.output
+        assert len(our_secrets(app)) == 1, "the earlier secret was not removed: %d secrets" % len(our_secrets(app))
+        assert token_with_secret(tenant, app["appId"], current)
+        with pytest.raises(AssertionError):
+            token_with_secret(tenant, app["appId"], previous)
+        assert "the earlier one was removed" in run.output

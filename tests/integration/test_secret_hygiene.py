@@ -16,6 +16,11 @@ The playbooks and their roles (onboard_mip, rotate_secret forced, offboard
 plan, saas_connector) run at -vvvv with --diff the same way; there any
 Azure-style client secret (``xxx8Q~...``) or JWT anywhere is a hit, since
 the secrets they create are never shown to the test.
+
+Redirects: each request that carries a credential (OneAPI and Entra token
+requests, the legacy ZIA login, Graph and ZIA reads with a bearer token) is
+answered with a redirect to another host; a listener there must receive
+nothing, and a bare read redirected on the same host is still followed.
 """
 
 import json
@@ -94,7 +99,7 @@ def _cases(tenant, out, key_pem_path):
          "args": dict(connector_creds, applications=["mip", "sharepoint"], validation_wait=60)},
         {"id": "credentials_wrong", "module": "mipconnect.zia.connector_credentials_info",
          "args": dict(connector_creds, client_secret=WRONG_SECRET, fail_on_invalid=True)},
-        {"id": "labels_graph_export", "module": "mipconnect.zia.mip_labels_info",
+        {"id": "labels_graph_export", "module": "mipconnect.zia.mip_labels_export",
          "args": {"auth_client_id": "{{ r0.client_id }}", "auth_client_secret": "{{ r0.client_secret }}",
                   "csv_path": os.path.join(out, "labels.csv"), "json_path": os.path.join(out, "labels.json")}},
         {"id": "account_create", "module": "mipconnect.zia.mip_account", "args": account, "task": {"diff": True}},
@@ -110,7 +115,7 @@ def _cases(tenant, out, key_pem_path):
          "args": {"zscaler_client_id": private["client_id"], "zscaler_private_key": key_file,
                   "zscaler_token_url": emu.url + "/zslogin/oauth2/v1/token", "zia_api_url": emu.url + "/zia/api/v1",
                   "details": True}},
-        {"id": "labels_both", "module": "mipconnect.zia.mip_labels_info",
+        {"id": "labels_both", "module": "mipconnect.zia.mip_labels_export",
          "args": dict(_zia_oneapi(tenant), source="both", account_name="Canary MIP",
                       auth_client_id="{{ r0.client_id }}", auth_client_secret="{{ r0.client_secret }}",
                       json_path=os.path.join(out, "drift.json"))},
@@ -363,4 +368,179 @@ def test_playbook_saas_connector_leaks_nothing_but_its_0600_secret_file(tenant):
                 "saas_private_key": _pem_body(json.loads(key_file.read_text())["private_key"])}
     hits = _playbook_hygiene(tenant, [("saas_connector", run)], canaries,
                              exempt={str(secret_file), str(key_file)}, harness=("vars-",))
+    assert not hits, hits
+
+
+# Redirects -----------------------------------------------------------------------------------------
+
+class CaptureServer:
+    """Another host, on plain http, that a redirect points at: it records every request it gets."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _record(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                received.append({"method": self.command, "path": self.path, "headers": str(self.headers),
+                                 "body": body.decode("latin-1")})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _record
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _redirect_task(tenant, case_id, method, path, location, status=307):
+    return {"id": case_id, "module": "ansible.builtin.uri", "args": {
+        "url": tenant.emulator.url + "/_emulator/faults", "method": "POST", "body_format": "json",
+        "body": {"method": method, "path": path, "status": status, "headers": {"Location": location}, "times": 1},
+        "status_code": 201, "validate_certs": False}}
+
+
+def test_no_credential_follows_a_redirect_to_another_host(tenant, tmp_path):
+    """Every request that carries a credential, redirected by a 307/308/302 to another host (plain http,
+    or another name on https): none is followed, so no secret, password, key or token reaches it, and
+    each run fails with a sentence saying why. A bare read redirected on the same host is followed."""
+    emu = tenant.emulator
+    org = tenant.zia_org
+    capture = CaptureServer()
+    other_https = emu.url.replace("127.0.0.1", "localhost") + "/__redirected__"
+    zia_oneapi = dict(_zia_oneapi(tenant), token_cache=False)
+    connector = {"display_name": "Redirect Connector", "unique_name": "redirect-connector", "applications": ["mip"],
+                 "token_cache": False}
+    app = "mipconnect.zia.azure_app_connector"
+    discovery = r"/entra/[^/]+/v2\.0/\.well-known/openid-configuration$"
+    followed = "%s/entra/%s/v2.0/.well-known/openid-configuration?followed=1" % (emu.url, tenant.tenant_id)
+    cases = [
+        _redirect_task(tenant, "oneapi_token_redirected", "POST", r"/zslogin/oauth2/v1/token$",
+                       capture.url + "/steal/oneapi-token"),
+        {"id": "oneapi_token", "module": "mipconnect.zia.mip_account_info", "args": zia_oneapi},
+        _redirect_task(tenant, "legacy_login_redirected", "POST", r"/zia/api/v1/authenticatedSession$",
+                       other_https + "/legacy-login", status=308),
+        {"id": "legacy_login", "module": "mipconnect.zia.mip_account_info", "args": _zia_legacy(tenant)},
+        _redirect_task(tenant, "entra_token_redirected", "POST", r"/entra/[^/]+/oauth2/v2\.0/token$",
+                       capture.url + "/steal/entra-token"),
+        {"id": "entra_token", "module": app, "args": connector, "task": {"check_mode": True}},
+        _redirect_task(tenant, "graph_read_redirected", "GET", r"/graph/v1\.0/applications\(uniqueName=",
+                       capture.url + "/steal/graph", status=302),
+        {"id": "graph_read", "module": app, "args": connector, "task": {"check_mode": True}},
+        _redirect_task(tenant, "zia_read_redirected", "GET", r"/zia/api/v1/casbTenant/lite$",
+                       other_https + "/zia-read", status=302),
+        {"id": "zia_read", "module": "mipconnect.zia.mip_account_info", "args": zia_oneapi},
+        _redirect_task(tenant, "discovery_redirected", "GET", discovery, followed, status=302),
+        {"id": "bare_read_same_host", "module": app, "args": connector, "task": {"check_mode": True}},
+    ]
+    try:
+        outcomes, output, _rc = run_batch(tenant, cases, verbosity=4, diff=True)
+    finally:
+        capture.close()
+    refused = ["oneapi_token", "legacy_login", "entra_token", "graph_read", "zia_read"]
+    for case_id in refused:
+        outcome = outcomes[case_id]
+        assert outcome.result.get("failed"), (case_id, outcome.result)
+        assert "it was not followed" in outcome.msg and "credentials" in outcome.msg, (case_id, outcome.msg)
+        # The redirected request itself (the legacy login is a POST) is the only one of its kind.
+        assert [w for w in outcome.writes if not 300 <= w["status"] < 400] == [], (case_id, outcome.writes)
+    # The one redirect that may be followed was: a bare read, https, same host.
+    bare = outcomes["bare_read_same_host"]
+    assert not bare.result.get("failed"), bare.msg
+    assert [r["status"] for r in bare.requests if re.search(discovery, r["path"])] == [302, 200]
+    # Nothing reached the other hosts: the plain-http one, nor another name for the emulator.
+    assert capture.received == [], capture.received
+    assert [r for r in emu.requests() if r["path"].startswith("/__redirected__")] == []
+    canaries = {"oneapi_client_secret": org["oneapi_client_secret"], "zia_password": org["password"],
+                "zia_api_key": org["api_key"], "entra_admin_client_secret": tenant.info["admin_client_secret"]}
+    hits = canary_hits(canaries, output, "console output (-vvvv --diff)")
+    hits += [("console output", "a JWT")] if JWT_RE.search(output) else []
+    for case_id, outcome in outcomes.items():
+        hits += canary_hits(canaries, json.dumps(outcome.result), "registered result of %s" % case_id)
+    assert not hits, hits
+
+
+def test_a_token_with_a_line_break_is_reported_by_type_and_host_only(tenant):
+    """requests refuses a header value with CR/LF and quotes the whole header in its message; the
+    module must say what failed (type, host) without the token, at -vvvv too."""
+    canary = "eyJCanaryToken.Q7zX9pL2vK8mN4rT6yB1"
+    broken = canary + "\r\nX-Injected: CanaryHeader-Q7zX9pL2"
+    connector = {"display_name": "CRLF Connector", "unique_name": "crlf-connector", "applications": ["mip"]}
+    cases = [
+        {"id": "create", "module": "mipconnect.zia.azure_app_connector", "args": connector, "no_log": True},
+        {"id": "broken_token", "module": "mipconnect.zia.azure_app_connector",
+         "args": dict(connector, applications=["mip", "copilot"], power_platform_token=broken),
+         "task": {"check_mode": True}},
+    ]
+    outcomes, output, _rc = run_batch(tenant, cases, verbosity=4)
+    assert not outcomes["create"].result.get("failed"), outcomes["create"].msg
+    broken_run = outcomes["broken_token"]
+    assert broken_run.result.get("failed"), broken_run.result
+    host = tenant.emulator.url.split("://", 1)[1]
+    assert "InvalidHeader" in broken_run.msg and host in broken_run.msg, broken_run.msg
+    assert "Unexpected error" not in broken_run.msg
+    assert broken_run.result.get("exception") in (None, "(traceback unavailable)"), broken_run.result["exception"]
+    hits = canary_hits({"token": canary, "injected_header": "CanaryHeader-Q7zX9pL2"}, output, "console output")
+    hits += canary_hits({"token": canary}, json.dumps(broken_run.result), "registered result")
+    assert not hits, hits
+
+
+def test_gitops_example_dry_run_leaks_nothing(tenant):
+    """examples/gitops as its workflow runs it: the checker, then the plan (--check --diff) at -vvvv."""
+    import subprocess
+
+    import yaml
+
+    from conftest import REPO_ROOT
+
+    work = tenant.tmp_path / "gitops"
+    shutil.copytree(os.path.join(REPO_ROOT, "examples", "gitops"), str(work))
+    other = tenant.emulator.create_tenant()
+    tenants = {"mipconnect_tenants": [
+        {"name": "contoso", "tenant_id": tenant.tenant_id, "account_name": "Contoso MIP"},
+        {"name": "fabrikam", "tenant_id": other["tenant_id"], "account_name": "Fabrikam MIP",
+         "applications": ["mip", "teams"],
+         "entra_auth": {"auth_client_id": other["admin_client_id"], "auth_client_secret": other["admin_client_secret"]}},
+    ]}
+    (work / "tenants.yml").write_text(yaml.safe_dump(tenants))
+    env = tenant.env(zia="oneapi")
+    env.update({"ANSIBLE_CONFIG": str(work / "ansible.cfg"), "ANSIBLE_VERBOSITY": "4",
+                "ANSIBLE_LOCAL_TEMP": str(tenant.tmp_path / "ansible-local"), "TMPDIR": str(tenant.tmp_path)})
+    bin_dir = os.path.dirname(sys.executable)
+    check = subprocess.run([sys.executable, "check_tenants.py", "--collections-path", collections_path(),
+                            "tenants.yml"], cwd=str(work), env=env, capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stderr
+    before = len(tenant.emulator.requests())
+    plan = subprocess.run([os.path.join(bin_dir, "ansible-playbook"), "-i", "localhost,",
+                           "mipconnect.zia.reconcile", "-e", "@tenants.yml", "--check", "--diff"],
+                          cwd=str(work), env=env, capture_output=True, text=True, timeout=900)
+    output = check.stdout + check.stderr + plan.stdout + plan.stderr
+    assert plan.returncode == 0, output[-4000:]
+    assert "Plan (check mode: nothing was sent) for 2 tenant(s)" in output
+    requests = tenant.emulator.requests()[before:]
+    assert requests and not [r for r in requests if r["method"] in ("PATCH", "PUT", "DELETE")
+                             or (r["method"] == "POST" and not r["path"].endswith(("/token", "/authenticatedSession")))]
+    org = tenant.zia_org
+    canaries = {"entra_admin_client_secret": tenant.info["admin_client_secret"],
+                "tenant_entra_secret": other["admin_client_secret"],
+                "oneapi_client_secret": org["oneapi_client_secret"]}
+    hits = canary_hits(canaries, output, "gitops plan output (-vvvv --diff)") + _pattern_hits(output, "gitops plan")
+    hits += _request_log_hits(canaries, requests)
+    # tenants.yml holds the per-tenant secret by design (the test wrote it there).
+    hits += scan_tree(canaries, work, exempt={str(work / "tenants.yml")})
+    hits += scan_tree(canaries, tenant.tmp_path / "ansible-local")
     assert not hits, hits

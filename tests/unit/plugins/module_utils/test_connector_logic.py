@@ -119,11 +119,18 @@ def test_catalog_names_are_the_module_choices():
 
 
 class FakeGraph:
-    """Records every call; addPassword answers a secret started now."""
+    """Records every write; addPassword answers a secret started now; GET of the application answers its
+    tags as the last PATCH left them (``tags`` until then)."""
 
-    def __init__(self, fail_on=None):
+    def __init__(self, fail_on=None, tags=None):
         self.calls = []
         self.fail_on = fail_on
+        self.tags = tags
+        self.reads = []
+
+    def get(self, path, params=None, missing_ok=False):
+        self.reads.append(path)
+        return {"id": "obj", "tags": list(self.tags or [])}
 
     def _record(self, method, path, body):
         self.calls.append((method, path, body))
@@ -134,6 +141,8 @@ class FakeGraph:
 
     def patch(self, path, body, headers=None):
         self._record("PATCH", path, body)
+        if "tags" in body:
+            self.tags = list(body["tags"])
         return {}
 
     def post(self, path, body, headers=None):
@@ -156,6 +165,8 @@ def started(moment, key_id, description="z"):
 def marked_reconciler(secrets, tags, check_mode=False, graph=None, rotate="never"):
     rec = reconciler(rotate=rotate, check_mode=check_mode)
     rec.graph = graph or FakeGraph()
+    if rec.graph.tags is None:
+        rec.graph.tags = list(tags)
     rec.app = {"id": "obj", "passwordCredentials": list(secrets), "tags": list(tags)}
     return rec
 
@@ -266,3 +277,57 @@ def test_an_expired_certificate_kept_beside_its_successor_is_removed(tmp_path):
     assert [certs.thumbprint_of(k) for k in body["keyCredentials"]] == [current.thumbprint]
     assert any("removing expired %s" % old.thumbprint in c for c in rec.changes)
     assert rec.pending_steps == []
+
+
+# --- the connector's lease, checked on a fresh read before a secret is added or removed ------------
+
+def _lease_tag(owner, minutes=10):
+    from ansible_collections.mipconnect.zia.plugins.module_utils import lease
+
+    start = lease.now_utc()
+    return lease.Lease(owner, start, start + datetime.timedelta(minutes=minutes)).tag()
+
+
+def test_no_secret_is_added_while_another_run_holds_the_lease():
+    from ansible_collections.mipconnect.zia.plugins.module_utils.lease import LeaseHeld
+
+    rec = marked_reconciler([], [_lease_tag("other-run")])
+    with pytest.raises(LeaseHeld) as caught:
+        rec.ensure_secret()
+    assert "other-run" in str(caught.value)
+    assert rec.graph.calls == [] and rec.changes == []
+
+
+def test_a_run_whose_lease_was_taken_over_since_it_started_adds_and_removes_nothing():
+    from ansible_collections.mipconnect.zia.plugins.module_utils.lease import LeaseHeld
+
+    # The run read its own lease at its start; another run's lease is there now.
+    graph = FakeGraph(tags=[_lease_tag("other-run")])
+    rec = marked_reconciler([started(MARK - datetime.timedelta(days=1), "old"), started(MARK, "newer")],
+                            [_lease_tag("me")], graph=graph)
+    rec.spec.lease_owner = "me"
+    rec.spec.remove_old_secrets_after = 0
+    with pytest.raises(LeaseHeld) as caught:
+        rec.ensure_secret()
+    assert "no longer holds" in str(caught.value) and "other-run" in str(caught.value)
+    assert graph.calls == [] and rec.changes == []
+
+
+def test_the_holder_of_the_lease_removes_old_secrets_and_keeps_its_lease_tag():
+    graph = FakeGraph()
+    rec = marked_reconciler([started(MARK - datetime.timedelta(days=1), "old"), started(MARK, "newer")],
+                            ["keep-me", _lease_tag("me")], graph=graph)
+    rec.spec.lease_owner = "me"
+    rec.spec.remove_old_secrets_after = 0
+    rec.ensure_secret()
+    assert [(method, body) for method, _path, body in graph.calls] == [("POST", {"keyId": "old"})]
+    assert graph.reads == ["/applications/obj"]  # the lease was read again first
+
+
+def test_a_write_that_failed_is_not_reported_as_a_change():
+    rec = marked_reconciler([started(MARK - datetime.timedelta(days=1), "old"), started(MARK, "newer")], [],
+                            graph=FakeGraph(fail_on=1))
+    rec.spec.remove_old_secrets_after = 0
+    with pytest.raises(Exception):
+        rec.ensure_secret()
+    assert rec.changes == []

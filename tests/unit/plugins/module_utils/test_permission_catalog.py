@@ -14,51 +14,22 @@ import pytest
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
-# The guide's tables come in this order (its "API Permissions" list).
-TABLE_ORDER = ["copilot", "azure_blob_storage", "exchange", "mip", "onedrive", "sharepoint", "teams"]
-# How the guide names each resource API in its tables.
-GUIDE_RESOURCE_NAMES = {
-    "Microsoft Graph APIs": "microsoft_graph",
-    "Microsoft Graph": "microsoft_graph",
-    "Azure Storage": "azure_storage",
-    "Windows Azure Service Management": "azure_service_management",
-    "Microsoft Information Protection Sync Service": "mip_sync_service",
-    "Microsoft Rights Management Services": "rights_management",
-    "Office 365 Management APIs": "office365_management_apis",
-    "SharePoint API": "sharepoint_online",
-}
 
 
 def guide_tables():
-    """Parse the permission tables of the Zscaler guide into [(resource key, permission)] lists."""
-    with open(os.path.join(FIXTURES, "zscaler_custom_connector_guide.txt")) as handle:
-        lines = handle.read().splitlines()
-    tables, current, resource = [], None, None
-    for line in lines:
-        if line.startswith("| Microsoft API"):
-            current, resource = [], None
-            tables.append(current)
-            continue
-        if current is None or not line.startswith("|") or line.startswith("| ---"):
-            if current is not None and not line.startswith("|"):
-                current = None
-            continue
-        cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) == 3:
-            resource, permission = GUIDE_RESOURCE_NAMES[cells[0]], cells[1]
-        else:
-            permission = cells[0]
-        current.append((resource, permission))
-    return tables
+    """{application: [(resource key, permission)]} as Zscaler's connector guide lists them."""
+    with open(os.path.join(FIXTURES, "zscaler_connector_permissions.json")) as handle:
+        applications = json.load(handle)["applications"]
+    return dict((name, [tuple(pair) for pair in pairs]) for name, pairs in applications.items())
 
 
-def test_guide_has_seven_tables():
-    assert len(guide_tables()) == 7
+def test_guide_covers_every_application_of_the_catalog():
+    assert sorted(guide_tables()) == sorted(catalog.APPLICATIONS)
 
 
-@pytest.mark.parametrize("index, application", list(enumerate(TABLE_ORDER)))
-def test_catalog_matches_the_guide_table(index, application):
-    expected = guide_tables()[index]
+@pytest.mark.parametrize("application", sorted(catalog.APPLICATIONS))
+def test_catalog_matches_the_guide_table(application):
+    expected = guide_tables()[application]
     actual = [(resource, value) for resource, value, _actions in catalog.APPLICATIONS[application]]
     assert actual == expected
 

@@ -15,6 +15,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import 
     MipAccountSpec,
     describe,
     label_retrieval_of,
+    raw_of,
 )
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia import RateLimiter, ZiaClient
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia_mip_contract import ManualStepsRequired
@@ -367,3 +368,158 @@ def test_turning_label_retrieval_off_on_a_scanned_recorded_entry_is_a_change():
     result = reconciler(zia, label_retrieval=False, wait_for="none", activate=False).present()
     assert result["changed"] is True
     assert zia.writes == [("PUT", "/casbTenant/22964781")]
+
+
+# --- names as ZIA compares them, changes only once written, secret_validated -----------------------
+
+@pytest.mark.parametrize("given", ["Trim MIP ", "  trim   mip", "TRIM\tMIP"])
+def test_a_name_ZIA_stores_trimmed_is_found_again_and_nothing_is_written(given):
+    zia = FakeZia([account(name="Trim MIP")], contract=True)
+    result = reconciler(zia, name=given, wait_for="none", client_secret=None).present()
+    assert result["account"]["id"] == 7
+    assert result["changed"] is False and zia.writes == []
+
+
+class DuplicateOnCreate(FakeZia):
+    """ZIA refuses the create: an account of that name exists (made since we looked, or merged by ZIA)."""
+
+    def call(self, method, path, json=None, **_kwargs):
+        if method == "POST" and path.endswith("/casbTenant"):
+            self.writes.append((method, path))
+            raise ApiError("Zscaler Internet Access", 409, code="DUPLICATE_ITEM",
+                           message="A SaaS application tenant named '%s' already exists." % json["tenantName"])
+        return FakeZia.call(self, method, path, json=json)
+
+
+def test_a_refused_create_reports_no_change():
+    zia = DuplicateOnCreate([], contract=True)
+    with pytest.raises(ApiError) as caught:
+        reconciler(zia, wait_for="none").present()
+    assert caught.value.partial_result["changed"] is False
+    assert caught.value.partial_result["changes"] == []
+
+
+def test_a_create_lost_to_another_run_carries_on_as_an_update():
+    zia = DuplicateOnCreate([], contract=True)
+
+    def another_run_created_it(fake, polls):
+        if polls == 2:  # after our lookup, before our create was refused
+            fake.accounts[7] = account(label_retrieval=False)
+
+    zia.on_poll = another_run_created_it
+    result = reconciler(zia, wait_for="none", label_retrieval=True).present()
+    assert result["account"]["id"] == 7
+    assert any("created by someone else" in warning for warning in result["warnings"])
+
+
+def test_secret_validated_only_by_a_validation_after_this_run_stored_it():
+    stale = FakeZia([account(validated_at=900)], contract=True)  # validated before the run stored the secret
+    result = reconciler(stale, update_secret="always", wait_for="none").present()
+    assert result["changed"] is True
+    assert result["secret_validated"] is False
+    fresh = FakeZia([account(validated_at=1000)], contract=True)  # validated when the store happened
+    assert reconciler(fresh, update_secret="always", wait_for="none").present()["secret_validated"] is True
+    untouched = FakeZia([account(validated_at=1000)], contract=True)
+    assert reconciler(untouched, wait_for="none").present()["secret_validated"] is False  # nothing was stored
+
+
+# --- what the play already read ------------------------------------------------------------
+
+
+class CountingZia(FakeZia):
+    """FakeZia that counts every read, by kind."""
+
+    def __init__(self, accounts, **kwargs):
+        super(CountingZia, self).__init__(accounts, **kwargs)
+        self.reads = []
+
+    def mip_accounts(self):
+        self.reads.append("list")
+        return super(CountingZia, self).mip_accounts()
+
+    def validation_status(self, tenant_id):
+        self.reads.append("validation")
+        return super(CountingZia, self).validation_status(tenant_id)
+
+    def label_policy(self, tenant_id):
+        self.reads.append("labels")
+        return super(CountingZia, self).label_policy(tenant_id)
+
+    def activation_status(self):
+        self.reads.append("status")
+        return super(CountingZia, self).activation_status()
+
+
+def listed(*raws):
+    """Accounts as mip_account_info returns them."""
+    return [describe(raw) for raw in raws]
+
+
+def test_a_noop_with_the_play_listing_reads_no_answer_it_already_has():
+    scanned = dict(account(), tagsScanInfo={"tag_latest_success_scan_time": 900})
+    zia = CountingZia([scanned], contract=True)
+    result = reconciler(zia, client_secret=None, wait_for="labels_retrieved", known_accounts=listed(scanned),
+                        label_count=False).present()
+    assert result["changed"] is False and zia.writes == []
+    # No listing (the play has it), no labels (the play's export reads them): the client id and
+    # whether changes are staged are in no answer the play has.
+    assert zia.reads == ["validation", "status"]
+    assert result["account"]["label_count"] is None and result["account"]["id"] == 7
+
+
+def test_without_the_play_listing_the_module_lists_and_counts_labels():
+    zia = CountingZia([account()], contract=True)
+    result = reconciler(zia, client_secret=None, wait_for="none").present()
+    assert zia.reads == ["list", "validation", "status", "labels"]
+    assert result["account"]["label_count"] == 1
+
+
+def test_an_account_missing_from_the_play_listing_is_looked_up_again_before_creating():
+    # Someone made the account after the play listed the organisation: no duplicate is created.
+    zia = CountingZia([account()], contract=True)
+    result = reconciler(zia, client_secret=None, wait_for="none", known_accounts=[]).present()
+    assert zia.reads[:2] == ["list", "validation"]
+    assert result["changed"] is False and zia.writes == []
+
+
+def test_the_play_listing_decides_updates_as_a_fresh_one_would():
+    raw = account(label_retrieval=False, validated_at=1234567890)
+    zia = CountingZia([raw], contract=True)
+    result = reconciler(zia, client_secret=None, wait_for="none", label_retrieval=True,
+                        known_accounts=listed(raw)).present()
+    assert zia.writes == [("PUT", "/casbTenant/7")]  # by the id the listing gave, without listing again
+    assert "list" not in zia.reads
+    assert "turn label retrieval on" in result["changes"][0]
+
+
+def test_raw_of_keeps_what_describe_says():
+    raw = dict(account(label_retrieval=None, validated_at=1700000000),
+               tagsScanInfo={"tag_latest_success_scan_time": 1700000100})
+    raw.pop("labelRetrieval")
+    described = describe(raw)
+    assert describe(raw_of(described)) == described
+
+
+class CreatingZia(CountingZia):
+    """CountingZia whose write contract also creates accounts."""
+
+    def call(self, method, path, json=None, **_kwargs):
+        if method == "POST" and path == "/casbTenant":
+            self.writes.append((method, path))
+            raw = account(tenant_id=99, name=json["tenantName"], validated_at=1000, label_retrieval=True)
+            self.accounts[99] = raw
+            return dict(raw)
+        return super(CreatingZia, self).call(method, path, json=json, **_kwargs)
+
+
+def test_an_account_created_without_activation_is_not_asked_for_labels_it_cannot_have():
+    zia = CreatingZia([], contract=True)
+    result = reconciler(zia, wait_for="none", activate=False, known_accounts=[]).present()
+    assert zia.writes == [("POST", "/casbTenant")]
+    assert "labels" not in zia.reads and result["account"]["label_count"] == 0
+
+
+def test_an_account_created_and_activated_is_counted():
+    zia = CreatingZia([], contract=True)
+    result = reconciler(zia, wait_for="none", activate=True).present()
+    assert "labels" in zia.reads and result["account"]["label_count"] == 1
