@@ -19,7 +19,7 @@ from openapi_core.exceptions import OpenAPIError
 from werkzeug.routing import Map, Rule, Submount
 
 from . import clouds, labels
-from .catalog import DATA_DIR, GRAPH_APP_ID
+from .catalog import DATA_DIR
 from .directory import Directory, not_found
 from .errors import ServiceError
 from .state import utc_now

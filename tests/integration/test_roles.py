@@ -488,7 +488,7 @@ def test_saas_connector_new_secret_rotates_instead_of_piling_up_secrets(tenant):
     plan.assert_ok()
     assert plan.writes == [] and secret_file.read_text().strip() == first
 
-    for _ in range(2):
+    for _unused in range(2):
         previous = secret_file.read_text().strip()
         run = run_playbook(tenant, "saas_connector.yml", dict(variables, saas_connector_new_secret=True))
         run.assert_ok()
