@@ -1,11 +1,14 @@
 # mipconnect.zia developer entry points. Quick start: `make demo`, `make test`.
 #
-#   make test      venv + install, then every suite (sanity, units, lint, pytest)
+#   make test      venv + install, then every suite (sanity, units, lint, pytest,
+#                  integration, molecule)
 #                  with the wall time of each; exits non-zero if any failed
 #   make sanity    ansible-test sanity on the built collection (no ignore files)
 #   make units     ansible-test units (tests/unit) on the built collection
 #   make lint      ansible-lint, production profile (.ansible-lint)
 #   make pytest    pytest: tests/emulator_tests and tests/integration (-n 4, work stealing)
+#   make integration  ansible-test integration (tests/integration/targets)
+#                  against the local emulator, started and stopped around it
 #   make molecule  molecule scenarios of the roles (localhost, against the emulator)
 #   make install   build the collection and install it under build/collections
 #   make demo      run playbooks/demo.yml against the local emulator
@@ -46,11 +49,12 @@ UNITS_ARGS ?=
 LINT_ARGS ?=
 PYTEST_ARGS ?=
 MOLECULE_ARGS ?=
+INTEGRATION_ARGS ?=
 
 # Tools (ansible-test, ansible-galaxy, ansible-playbook, ...) come from .venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test venv lock audit ee install sanity units lint pytest molecule demo clean
+.PHONY: help test venv lock audit ee install sanity units lint pytest integration molecule demo clean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -113,6 +117,9 @@ lint: install
 
 pytest: install
 	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" scripts/run_pytest.sh -n "$(PYTEST_WORKERS)" --dist "$(PYTEST_DIST)" $(PYTEST_ARGS)
+
+integration: install
+	scripts/run_integration.sh "$(COLLECTION_DIR)" $(INTEGRATION_ARGS)
 
 molecule: install
 	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" scripts/run_molecule.sh $(MOLECULE_ARGS)

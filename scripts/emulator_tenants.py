@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Set up emulated tenants and one ZIA org in a running emulator, for the demo and the benchmarks.
 
 Reads the emulator's info file ({"url", "ca_file"}), creates the tenants and
@@ -15,8 +15,12 @@ With --assumed-write-contract the emulated ZIA also answers the write contract t
 collection assumes (docs/assumptions.md); without it, ZIA answers as documented and
 recorded only, and adding an MIP account is left to a person.
 
+With --integration-config PATH it also writes the first tenant as the
+integration_config.yml that `ansible-test integration` passes to the targets
+in tests/integration/targets as extra vars.
+
 Usage: emulator_tenants.py --info build/emulator.json --out-dir build/demo [--count N] [--names A,B]
-       [--assumed-write-contract]
+                           [--assumed-write-contract] [--integration-config PATH]
 """
 
 import argparse
@@ -65,6 +69,7 @@ def main(argv=None):
     parser.add_argument("--names", help="comma-separated tenant names (default: Contoso, Fabrikam, ...)")
     parser.add_argument("--assumed-write-contract", action="store_true",
                         help="let the emulated ZIA answer the write contract the collection assumes")
+    parser.add_argument("--integration-config", help="also write the first tenant as ansible-test's integration_config.yml")
     args = parser.parse_args(argv)
 
     with open(args.info) as handle:
@@ -93,8 +98,8 @@ def main(argv=None):
             "mipconnect_entra_auth": {"auth_client_id": t["admin_client_id"],
                                       "auth_client_secret": t["admin_client_secret"]},
         }
-    inventory = {"mip_tenants": {"hosts": hosts, "vars": {"ansible_connection": "local",
-                                                            "ansible_python_interpreter": sys.executable}}}
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory = {"mip_tenants": {"hosts": hosts, "vars": local}}
     write(os.path.join(args.out_dir, "inventory.yml"), inventory)
     gitops = {"mipconnect_tenants": [
         {"name": t["host"], "tenant_id": t["tenant_id"], "account_name": t["account_name"], "state": "present",
@@ -108,8 +113,28 @@ def main(argv=None):
             handle.write("export %s=%s\n" % (key, shlex.quote(value)))
     write(os.path.join(args.out_dir, "setup.json"), {"emulator": info, "zia_org": org["org_id"], "env": env,
                                                      "tenants": tenants})
+    if args.integration_config:
+        write(args.integration_config, integration_config(tenants[0], env))
     print("emulator: %d tenant(s) (%s) and ZIA org %s; inventory, env.sh and tenants.yml in %s"
           % (len(tenants), ", ".join(names), org["org_id"], args.out_dir))
+
+
+def integration_config(tenant, env):
+    """The variables tests/integration/targets read (tests/integration/README.md lists them)."""
+    return {
+        "mipconnect_test_tenant_id": tenant["tenant_id"],
+        "mipconnect_test_auth_client_id": tenant["admin_client_id"],
+        "mipconnect_test_auth_client_secret": tenant["admin_client_secret"],
+        "mipconnect_test_zscaler_client_id": env["ZSCALER_CLIENT_ID"],
+        "mipconnect_test_zscaler_client_secret": env["ZSCALER_CLIENT_SECRET"],
+        "mipconnect_test_ca_bundle": env["MIPCONNECT_CA_BUNDLE"],
+        "mipconnect_test_authority_url": env["AZURE_AUTHORITY_HOST"],
+        "mipconnect_test_graph_url": env["MIPCONNECT_GRAPH_URL"],
+        "mipconnect_test_arm_url": env["MIPCONNECT_ARM_URL"],
+        "mipconnect_test_power_platform_url": env["MIPCONNECT_POWER_PLATFORM_URL"],
+        "mipconnect_test_zia_api_url": env["MIPCONNECT_ZIA_API_URL"],
+        "mipconnect_test_zscaler_token_url": env["MIPCONNECT_ZSCALER_TOKEN_URL"],
+    }
 
 
 def write(path, data):

@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 make_cmd=${1:-make}
-suites=(sanity units lint pytest molecule)
+suites=(sanity units lint pytest integration molecule)
 
 names=()
 times=()

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """How long the emulator takes to seed sensitivity labels (moved out of the test suites: no wall-clock
 assertion belongs there). Prints min / median / max seconds for seeding N labels with one sub-label each.
 

@@ -52,6 +52,8 @@ def base_env(emu, tenant, client=None, zia_org=None, rss_file=None):
     if rss_file:
         # Every module process runs under a wrapper that records its peak RSS.
         env["ANSIBLE_PYTHON_INTERPRETER"] = MAXRSS_WRAPPER
+        # The wrapper's `#!/usr/bin/env python` must find a python even where only python3 is installed.
+        env["PATH"] = BIN + os.pathsep + env.get("PATH", "")
         env["MIPCONNECT_BENCH_PYTHON"] = sys.executable
         env["MIPCONNECT_BENCH_RSS_FILE"] = rss_file
     return env
@@ -65,7 +67,7 @@ def adhoc(module, args, env, check=False):
         command.append("--check")
     env = dict(env, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="oneline")
     started = time.perf_counter()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
     elapsed = time.perf_counter() - started
     out = proc.stdout.strip()
     marker = out.find("{")

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Python interpreter wrapper for benchmarks: runs the real interpreter and
 appends the child's peak resident set size (KiB) to MIPCONNECT_BENCH_RSS_FILE."""
 import os

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Concurrent onboardings and rotations of one tenant, at length: hundreds of rounds against the emulator.
 
 Each round takes a fresh Entra tenant and ZIA organisation and starts two or three real ansible-playbook
@@ -43,7 +42,7 @@ def plan_round(rng):
     count = rng.choice((2, 3))
     if rng.random() < 0.5:
         return [], ["onboard_mip.yml"] * count
-    return ["onboard_mip.yml"], [rng.choice(PLAYBOOK_CHOICES) for _ in range(count)]
+    return ["onboard_mip.yml"], [rng.choice(PLAYBOOK_CHOICES) for _unused in range(count)]
 
 
 def one_round(emu, seed, args):
@@ -116,7 +115,7 @@ def main():
                 for problem in report["broken"]:
                     print("  BROKEN: %s" % problem[:400], flush=True)
 
-    threads = [threading.Thread(target=worker) for _ in range(max(1, args.parallel))]
+    threads = [threading.Thread(target=worker) for _unused in range(max(1, args.parallel))]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -128,8 +128,8 @@ def _hash_secret(salt, secret):
 
 
 def _new_secret_text():
-    body = "".join(secrets.choice(SECRET_ALPHABET) for _ in range(34))
-    prefix = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(3))
+    body = "".join(secrets.choice(SECRET_ALPHABET) for _unused in range(34))
+    prefix = "".join(secrets.choice(string.ascii_letters + string.digits) for _unused in range(3))
     return f"{prefix}8Q~{body}"
 
 
@@ -400,7 +400,7 @@ class Directory:
 
     def _check_key_proof(self, app, proof):
         """Graph's proof of possession: a JWT signed by one of the app's current certificates."""
-        for _, certificate in self.certificates(app):
+        for _unused, certificate in self.certificates(app):
             try:
                 claims = jwt.decode(
                     proof or "",

@@ -168,7 +168,7 @@ class EntraService:
         app, client = self._client(directory, request.form.get("client_id"))
         authenticated_by = self._authenticate_client(request, directory, app, tenant)
         resource = self._requested_resource(request.form.get("scope", ""))
-        token, _ = self._issue(
+        token, _unused = self._issue(
             directory, app, client, authenticated_by, resource, request.host_url.rstrip("/")
         )
         body = {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599}

@@ -19,7 +19,7 @@ from openapi_core.exceptions import OpenAPIError
 from werkzeug.routing import Map, Rule, Submount
 
 from . import clouds, labels
-from .catalog import DATA_DIR, GRAPH_APP_ID
+from .catalog import DATA_DIR
 from .directory import Directory, not_found
 from .errors import ServiceError
 from .state import utc_now
@@ -241,7 +241,7 @@ def _encode_skiptoken(offset):
 
 def _decode_skiptoken(token):
     try:
-        kind, _, offset = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        kind, _sep, offset = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
         if kind == "offset" and offset.isdigit():
             return int(offset)
     except (binascii.Error, UnicodeDecodeError, ValueError):

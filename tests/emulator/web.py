@@ -37,7 +37,7 @@ def read_json(request, invalid_code="BadRequest"):
 
 def bearer_token(request):
     """The token of an 'Authorization: Bearer ...' header, or None."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()

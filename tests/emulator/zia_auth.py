@@ -115,11 +115,11 @@ class OneApiTokenService:
 
 
 def _basic_credentials(request):
-    scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+    scheme, _sep, encoded = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "basic":
         return None, None
     try:
-        client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
+        client_id, _sep, secret = base64.b64decode(encoded).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         raise _invalid_client("The Basic authorization header is malformed.") from None
     return client_id, secret

@@ -49,7 +49,7 @@ class RateLimiter:
         with self._lock:
             now = self._clock()
             hits = self._hits.setdefault((org_id, kind), deque())
-            longest = max(window for _, window in windows)
+            longest = max(window for _unused, window in windows)
             while hits and hits[0] <= now - longest:
                 hits.popleft()
             wait, broken = 0.0, None

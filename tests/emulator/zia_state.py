@@ -212,7 +212,7 @@ class ZiaCloud:
             oneapi_client_secret=secrets.token_urlsafe(30),
             username=f"admin@emu{org_id}.zscalerbeta.net",
             password=secrets.token_urlsafe(12) + "!9a",
-            api_key="".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(12)),
+            api_key="".join(secrets.choice(string.ascii_letters + string.digits) for _unused in range(12)),
         )
         self.orgs[org_id] = org
         self._add_other_saas_tenant(org)

@@ -141,7 +141,7 @@ def test_writes_need_owner_or_user_access_administrator(emulator, api, tenant):
 
 
 def test_token_audience_and_api_version(arm, api, tenant):
-    _, token, principal, subscription = arm
+    _unused, token, principal, subscription = arm
     graph_token = api.admin_token(tenant)
     wrong = api.call(
         "GET",

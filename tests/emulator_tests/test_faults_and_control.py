@@ -23,7 +23,7 @@ def test_fault_with_own_body_method_filter_and_repeats(emulator, admin_graph):
     api, token = admin_graph
     emulator.add_fault(method="POST", path="/applications$", status=503, body={"custom": True}, times=2)
     assert api.graph("GET", "/applications", token).status_code == 200
-    for _ in range(2):
+    for _unused in range(2):
         failed = api.graph("POST", "/applications", token, json={"displayName": "x"})
         assert (failed.status_code, failed.json()) == (503, {"custom": True})
     assert api.graph("POST", "/applications", token, json={"displayName": "x"}).status_code == 201

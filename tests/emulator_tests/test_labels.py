@@ -64,7 +64,7 @@ def test_new_tenant_has_the_default_taxonomy(emulator, tenant):
 
 
 def test_beta_list_is_flat_with_parent(api, tenant, reader):
-    labels, _ = _walk(api, BETA_LABELS, reader)
+    labels, _unused = _walk(api, BETA_LABELS, reader)
     by_name = {}
     for label in labels:
         by_name.setdefault(label["name"], []).append(label)
@@ -103,17 +103,17 @@ def test_v1_list_keeps_to_the_v1_schema(api, tenant, reader):
     # Beta's fields are not v1.0's: the emulator must not hand them to a v1.0 client.
     assert not {"color", "contentFormats", "isActive", "isAppliable", "sensitivity", "tooltip"} & allowed
     for params in ({}, {"$expand": "sublabels"}):
-        labels, _ = _walk(api, V1_LABELS, reader, **params)
+        labels, _unused = _walk(api, V1_LABELS, reader, **params)
         shaped = labels + [sub for label in labels for sub in label.get("sublabels", [])]
         for label in shaped:
             assert set(label) <= allowed, set(label) - allowed
 
 
 def test_v1_list_nests_sublabels_only_when_expanded(api, tenant, reader):
-    plain, _ = _walk(api, V1_LABELS, reader)
+    plain, _unused = _walk(api, V1_LABELS, reader)
     assert [label["name"] for label in plain] == ["Public", "General", "Confidential", "Highly Confidential"]
     assert all("sublabels" not in label for label in plain)
-    labels, _ = _walk(api, V1_LABELS, reader, **{"$expand": "sublabels"})
+    labels, _unused = _walk(api, V1_LABELS, reader, **{"$expand": "sublabels"})
     assert [label["name"] for label in labels] == ["Public", "General", "Confidential", "Highly Confidential"]
     highly = labels[3]
     assert [s["name"] for s in highly["sublabels"]] == ["All Employees", "Specified People"]
@@ -231,14 +231,14 @@ def test_control_api_add_rename_delete_over_https(emulator, api, tenant, reader)
     )
     renamed = control("POST", f"/{child['id']}/rename", json={"name": "Project Y"})
     assert renamed.json()["name"] == "Project Y"
-    labels, _ = _walk(api, BETA_LABELS, reader)
+    labels, _unused = _walk(api, BETA_LABELS, reader)
     assert {"Secret", "Project Y"} <= {label["name"] for label in labels}
     assert control("DELETE", f"/{parent_id}").json() == {"deleted": 2}
     assert control("DELETE", f"/{parent_id}").status_code == 404
     listed = control("GET").json()["labels"]
     assert len(listed) == 8 and "Secret" not in {label["name"] for label in listed}
     assert control("POST", json={"count": 3}).json() == {"count": 3}
-    labels, _ = _walk(api, BETA_LABELS, reader)
+    labels, _unused = _walk(api, BETA_LABELS, reader)
     assert [label["name"] for label in labels] == ["Label 00001", "Label 00002", "Label 00003"]
 
 

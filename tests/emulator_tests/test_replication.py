@@ -92,7 +92,8 @@ def test_new_principal_is_not_a_valid_reference_yet(emulator, delayed, tenant):
     arm = api.admin_token(tenant, scope="https://management.azure.com/.default")
     scope = f"/arm/subscriptions/{tenant['subscription_id']}"
     properties = {
-        "roleDefinitionId": f"/subscriptions/{tenant['subscription_id']}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+        "roleDefinitionId": f"/subscriptions/{tenant['subscription_id']}/providers/Microsoft.Authorization"
+                            "/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe",
         "principalId": sp["id"],
     }
     path = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{uuid.uuid4()}"

@@ -235,7 +235,7 @@ def test_session_dies_after_idle_timeout(emulator, quick):
     emulator.configure_zia(session_timeout=0.4)
     client = Zia(emulator, emulator.create_zia_org())
     assert client.login().status_code == 200
-    for _ in range(3):  # activity keeps it alive past the timeout
+    for _unused in range(3):  # activity keeps it alive past the timeout
         time.sleep(0.2)
         assert client.call("GET", "/status").status_code == 200
     time.sleep(0.5)
@@ -366,7 +366,7 @@ def test_zscaler_defined_accounts_change_only_what_needs_no_sign_in(emulator, zi
         zia.org["org_id"], tenantName="ZS", enterpriseTenantId=connector["tenant_id"]
     )
     path = f"/casbTenant/{seeded['tenantId']}"
-    body = {k: v for k, v in account(connector, "ZS", connectorType="ZSCALER_DEFINED").items()}
+    body = dict(account(connector, "ZS", connectorType="ZSCALER_DEFINED"))
     del body["tenantAuthorizationInfo"]
     assert zia.ok("PUT", path, json={**body, "labelRetrieval": True})["labelRetrieval"] is True
     for refused in (
@@ -499,7 +499,7 @@ def test_rate_limited_writes_and_deletes(emulator, connector, assumed):
 
 def test_edit_lock_and_maintenance(emulator, zia, connector, assumed):
     emulator.configure_zia(edit_lock_writes=2)
-    for _ in range(2):
+    for _unused in range(2):
         locked = zia.call("POST", "/casbTenant", json=account(connector))
         assert (locked.status_code, locked.json()["code"]) == (409, "EDIT_LOCK_NOT_AVAILABLE")
     assert zia.call("POST", "/casbTenant", json=account(connector)).status_code == 200

@@ -73,6 +73,6 @@ def run_playbook(tenant, playbook, extra_vars=None, check=False, diff=False, tag
     full_env = tenant.env(zia=zia)
     full_env.update(env or {})
     before = tenant.emulator.request_count()
-    proc = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout, cwd=str(tmp))
+    proc = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=timeout, cwd=str(tmp), check=False)
     summary = json.loads(summary_file.read_text()) if summary_file.exists() else []
     return Run(proc.returncode, proc.stdout + proc.stderr, tenant.emulator.requests(before), summary)

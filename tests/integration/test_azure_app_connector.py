@@ -270,7 +270,9 @@ def test_token_cache_can_be_turned_off(tenant):
     assert_ok(tenant.run_module(args))
     cached = tenant.run_module(args)
     uncached = tenant.run_module(dict(args, token_cache=False))
-    token_calls = lambda run: [r for r in run.requests if r["path"].endswith("/oauth2/v2.0/token")]  # noqa: E731
+
+    def token_calls(run):
+        return [r for r in run.requests if r["path"].endswith("/oauth2/v2.0/token")]
     assert token_calls(cached) == []
     assert len(token_calls(uncached)) == 1
 

@@ -296,7 +296,7 @@ def _interleaved():
     """Alternate the two batches so xdist's round-robin start gives each worker a different batch."""
     order = []
     for index in range(max(len(APP_CASES), len(OTHER_CASES))):
-        order += [c for c in (APP_CASES[index:index + 1] + OTHER_CASES[index:index + 1])]
+        order += APP_CASES[index:index + 1] + OTHER_CASES[index:index + 1]
     return order
 
 
@@ -380,7 +380,7 @@ def invalid_values(option, spec):
     if option in TEXT_OPTIONS:
         limit = TEXT_OPTIONS[option]
         with_control = st.tuples(st.text(max_size=20), st.sampled_from(_CONTROL), st.text(max_size=20)).map(
-            lambda parts: "".join(parts))
+            "".join)
         blank = st.text(alphabet=" ", max_size=5)
         too_long = st.integers(min_value=limit + 1, max_value=limit + 5000).map(lambda n: "n" * n)
         return st.one_of(with_control, blank, too_long)

@@ -149,7 +149,7 @@ def test_update_inactive_then_delete(tenant, connector):
 
 
 def test_duplicate_names_are_an_error_naming_both(tenant, emulator, connector):
-    for _ in range(2):
+    for _unused in range(2):
         emulator.seed_mip_account(tenant.zia_org["org_id"], tenantName="Twins", enterpriseTenantId=tenant.tenant_id,
                                   connectorType="ZSCALER_DEFINED")
     run = tenant.run_module({"name": "Twins", "connector": "zscaler_defined"}, module=MIP, zia="oneapi")

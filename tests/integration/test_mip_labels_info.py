@@ -49,7 +49,9 @@ def test_both_endpoints_give_the_same_labels(tenant):
     v1 = run_labels(tenant, {"endpoint": "v1.0"}, client)
     assert_ok(beta)
     assert_ok(v1)
-    key = lambda label: (label["id"], label["name"], label["parent_id"], label["priority"])  # noqa: E731
+
+    def key(label):
+        return (label["id"], label["name"], label["parent_id"], label["priority"])
     assert sorted(map(key, beta.result["labels"])) == sorted(map(key, v1.result["labels"]))
 
 
@@ -107,8 +109,8 @@ def test_auto_falls_back_when_the_chosen_endpoint_refuses(tenant, status):
     run = run_labels(tenant, {}, client)
     assert_ok(run)
     assert run.result["endpoint"] == "v1.0"
-    assert [(t["endpoint"], t["status"]) for t in run.result["endpoints_tried"]] == [("beta", status),
-                                                                                    ("v1.0", 200)]
+    tried = [(t["endpoint"], t["status"]) for t in run.result["endpoints_tried"]]
+    assert tried == [("beta", status), ("v1.0", 200)]
     assert run.result["count"] == len(tenant.emulator.labels(tenant.tenant_id))
     assert all(label["source"] == "graph_v1.0" for label in run.result["labels"])
 
@@ -230,7 +232,9 @@ def test_active_and_appliable_filters_exclude_what_they_should(tenant):
     tenant.emulator.add_labels(tenant.tenant_id, [
         {"name": "Project child", "parentId": added[4]["id"], "contentFormats": ["file", "email"]}])
     client = reader(tenant, "InformationProtectionPolicy.Read.All")
-    names = lambda run: {label["name"] for label in run.result["labels"]}  # noqa: E731
+
+    def names(run):
+        return {label["name"] for label in run.result["labels"]}
 
     active = run_labels(tenant, {"active_only": True}, client)
     assert_ok(active)
