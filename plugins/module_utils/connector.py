@@ -391,7 +391,7 @@ class ConnectorReconciler:
             except ApiError as err:
                 if not unique_name_taken(err) or self.deleted_application() is None:
                     raise
-                self.changes.pop()
+                # The refused create was never recorded (_change records a write once it went through).
                 self.restore_application()
                 return self.ensure_application(perms)
             self.fresh = True

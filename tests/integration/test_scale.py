@@ -62,14 +62,14 @@ def _run_forks(emulator, org, temp_dir, shared, forks=4, writes_each=1):
     return emulator.zia_state(org["org_id"])["requests"]
 
 
-def test_forks_of_one_organisation_send_nothing_zia_refuses(emulator, tmp_path):
+def test_forks_of_one_organisation_send_nothing_zia_refuses(emulator, tmp_path, zia_rate_limits):
     org = emulator.create_zia_org()
     counted = _run_forks(emulator, org, str(tmp_path), shared=True)
     assert counted.get("429", 0) == 0, counted
     assert counted["WRITE"] == 4 and counted["GET"] == 8
 
 
-def test_forks_pacing_each_alone_are_refused(emulator, tmp_path):
+def test_forks_pacing_each_alone_are_refused(emulator, tmp_path, zia_rate_limits):
     # The same forks, each with its own limiter (as before): together they exceed ZIA's limits.
     # This is what the shared limiter prevents; it shows the test above can fail.
     org = emulator.create_zia_org()
@@ -120,7 +120,8 @@ def slice_data_dir(base, number, organisations, emulator, collections):
     return data
 
 
-def test_sliced_msp_run_keeps_each_organisation_in_one_slice_within_its_limits(emulator, tmp_path, monkeypatch):
+def test_sliced_msp_run_keeps_each_organisation_in_one_slice_within_its_limits(emulator, tmp_path, monkeypatch,
+                                                                              zia_rate_limits):
     orgs = dict((name, organisation(emulator, name, 2)) for name in ("org-a", "org-b"))
     collections = collection_on_path()
     slices = 2
