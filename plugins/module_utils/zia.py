@@ -221,6 +221,20 @@ def _settle(state, kind, marker, now):
     state[kind] = entries
 
 
+def _owner_alive(marker):
+    """Whether the process that took this place (its pid leads the marker) still runs on this host;
+    the windows file lives in this host's temp dir, so its pids are ours to look up."""
+    try:
+        os.kill(int(str(marker).split("-", 1)[0]), 0)
+    except ValueError:
+        return True  # not a marker we wrote: leave it to IN_FLIGHT_SECONDS
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # EPERM: alive, another user's
+    return True
+
+
 def _current(entries, kind, now):
     """The entries that still matter: in the longest window, not from the future (a clock that
     restarted with the machine), and no request in flight for longer than any answer takes."""
@@ -231,6 +245,10 @@ def _current(entries, kind, now):
             continue
         if in_flight is not None and now - sent > IN_FLIGHT_SECONDS:
             continue
+        if in_flight is not None and not _owner_alive(in_flight):
+            # Killed mid-request: ZIA may have got it, so it still counts, dated when it was sent;
+            # left "in flight" it would count as "now" and stall every other run for IN_FLIGHT_SECONDS.
+            in_flight = None
         if in_flight is None and sent <= now - longest:
             continue
         kept.append([sent, in_flight])

@@ -160,6 +160,24 @@ def test_entries_from_the_future_and_stale_flights_are_forgotten(tmp_path):
     assert clock.sleeps == []
 
 
+def test_a_flight_of_a_killed_process_counts_from_when_it_was_sent(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid now belongs to no process
+    clock = Clock()
+    (survivor,) = forks(clock, tmp_path, count=1)
+    send(survivor)
+    path = os.path.join(str(tmp_path), os.listdir(str(tmp_path))[0])
+    # The killed run took its place for a POST 0.5 s ago and never got (or recorded) the answer.
+    with open(path, "w") as handle:
+        json.dump({"WRITE": [[clock.now - 0.5, "%d-0a1b2c3d-1" % dead.pid]]}, handle)
+    send(survivor, "PUT", "/casbTenant/1")
+    # ZIA may have got it: the next write waits out the rest of its second, not IN_FLIGHT_SECONDS.
+    assert clock.sleeps == [0.5]
+
+
 def test_shared_limiter_is_keyed_by_the_identity_never_the_secret():
     class Auth:
         api_url = "https://api.zsapi.net/zia/api/v1"
