@@ -167,6 +167,22 @@ options:
         O(secret_expires_in_days).
     type: int
     default: 30
+  rotation_force:
+    description:
+      - Report the client secret as due for rotation in RV(secret_rotation) even when it is not expiring.
+      - Adds no secret by itself (O(rotate) does); the connector_secret_rotation role passes its
+        C(connector_secret_rotation_force) here and rotates when RV(secret_rotation.due) is true.
+    type: bool
+    default: false
+  secret_shared_with:
+    description:
+      - Names of other ZIA MIP accounts of this Entra tenant (M(mipconnect.zia.mip_account_info) with
+        C(tenant_id) and C(exclude_name) lists them). Any of them may hold one of the secrets with
+        O(secret_description), so while there are any, more than one such secret is not reported as an unfinished
+        rotation in RV(secret_rotation).
+    type: list
+    elements: str
+    default: []
   remove_old_secrets_after:
     description:
       - Remove this module's older secrets once the newest one has existed for this many days.
@@ -421,6 +437,29 @@ portal_steps:
   returned: state=present and the consent URL is for SaaS application tenants (O(consent_for=saas_tenant))
   type: list
   elements: str
+secret_rotation:
+  description:
+    - Whether the client secrets with O(secret_description) are due for rotation, as this run leaves them (in
+      check mode, as it would leave them). The connector_secret_rotation role rotates when RV(secret_rotation.due)
+      is true. More than one such secret counts as a rotation that did not finish (its older secrets were not
+      removed yet) unless O(secret_shared_with) names an account that may hold one.
+  returned: state=present
+  type: dict
+  sample: {"due": true, "reason": "the secret expires 2027-01-12T09:29:58Z", "expires": "2027-01-12T09:29:58Z"}
+  contains:
+    due:
+      description: Whether a rotation is due.
+      type: bool
+    reason:
+      description:
+        - Why, in words; the first that applies of C(the connector does not exist),
+          C(an earlier rotation did not finish (N secrets)), C(the connector has no secret of ours), C(forced)
+          (O(rotation_force)), C(a client secret's expiry cannot be read (...)), C(the secret expires <time>)
+          (the newest expiry is less than O(rotate_before_days) days away); else C(not due).
+      type: str
+    expires:
+      description: The newest expiry of those secrets (UTC, to the second); null when none has one.
+      type: str
 changes:
   description: What was changed (or, in check mode, what would be), one sentence per change.
   returned: always
@@ -431,6 +470,7 @@ changes:
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import certificate as certs
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils import secret_rotation
 from ansible_collections.mipconnect.zia.plugins.module_utils.connector import ConnectorReconciler, ConnectorSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import PowerPlatformClient
@@ -471,6 +511,8 @@ ARGUMENT_SPEC = dict(
     subscription_id=dict(type="str", fallback=(env_fallback, ["AZURE_SUBSCRIPTION_ID"])),
     power_platform_token=dict(type="str", no_log=True),
     lease_owner=dict(type="str"),
+    rotation_force=dict(type="bool", default=False),
+    secret_shared_with=dict(type="list", elements="str", default=[], no_log=False),
 )
 
 
@@ -594,9 +636,21 @@ def main():
             endpoints, tokens.tenant_id, spec, module.check_mode,
             replication_timeout=module.params["replication_timeout"],
             secret_output_allowed=module.ansible.no_log)
-        return reconciler.present() if module.params["state"] == "present" else reconciler.absent()
+        if module.params["state"] == "absent":
+            return reconciler.absent()
+        result = reconciler.present()
+        result["secret_rotation"] = secret_rotation_of(result, module.params, reconciler.now)
+        return result
 
     module.run(work)
+
+
+def secret_rotation_of(result, params, now):
+    """The rotation decision on the secrets with our description, as the run leaves them."""
+    ours = [s for s in result["secrets"] if s.get("description") == params["secret_description"]]
+    return secret_rotation.decide([s.get("expires") for s in ours], now, params["rotate_before_days"],
+                                  force=params["rotation_force"], sibling_accounts=len(params["secret_shared_with"]),
+                                  connector_exists=bool(result.get("client_id")))
 
 
 if __name__ == "__main__":

@@ -140,11 +140,16 @@ def test_rotation_adds_then_removes_only_when_asked(tenant):
     args = connector_args(tenant, ["mip"])
     first = tenant.run_module(args)
     assert_ok(first)
+    assert first.result["secret_rotation"] == {"due": False, "reason": "not due",
+                                               "expires": first.result["secrets"][0]["expires"]}
 
     rotated = tenant.run_module(dict(args, rotate="always"))
     assert_ok(rotated)
     assert rotated.result["client_secret"] != first.result["client_secret"]
     assert len(rotated.result["secrets"]) == 2
+    # The old one is not removed yet: to the rotation role, a rotation that did not finish.
+    assert rotated.result["secret_rotation"]["reason"] == "an earlier rotation did not finish (2 secrets)"
+    assert rotated.result["secret_rotation"]["due"] is True
     # The old secret still works until it is removed.
     assert token_with_secret(tenant, first.result["client_id"], first.result["client_secret"])
 
@@ -162,11 +167,16 @@ def test_rotation_adds_then_removes_only_when_asked(tenant):
 
 def test_when_expiring_rotates_a_short_lived_secret(tenant):
     args = connector_args(tenant, ["mip"], secret_expires_in_days=10)
-    assert_ok(tenant.run_module(args))
+    made = tenant.run_module(args)
+    assert_ok(made)
+    expires = made.result["secrets"][0]["expires"]
+    assert made.result["secret_rotation"] == {"due": True, "reason": "the secret expires %s" % expires,
+                                              "expires": expires}
     rotated = tenant.run_module(dict(args, rotate="when_expiring", rotate_before_days=9,
                                      secret_expires_in_days=730))
     assert_ok(rotated)
     assert rotated.result["changed"] is False  # 10 days left > 9
+    assert rotated.result["secret_rotation"]["due"] is False
     rotated = tenant.run_module(dict(args, rotate="when_expiring", rotate_before_days=30,
                                      secret_expires_in_days=730))
     assert_ok(rotated)

@@ -1,12 +1,7 @@
 """The roles and playbooks, run by ansible-playbook against the emulator."""
 
 import csv
-import datetime
-import json
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 
@@ -278,56 +273,6 @@ def test_rotation_interrupted_by_a_zia_failure_keeps_the_working_secret_and_conv
     retried.assert_ok()
     assert len(key_ids(tenant)) == 1 and original[0] not in key_ids(tenant)
     assert zia_secret_works(tenant)
-
-
-DECIDE_PLAY = """
-- hosts: localhost
-  connection: local
-  gather_facts: false
-  vars:
-    _connector_secret_rotation_probe:
-      client_id: 3f2a9c1e-0b6d-4f7e-9a51-2c8d7e6f5a40
-      secrets: "{{ probe_secrets }}"
-  tasks:
-    - ansible.builtin.include_role:
-        name: mipconnect.zia.connector_secret_rotation
-        tasks_from: decide.yml
-    - ansible.builtin.copy:
-        content: "{{ {'reason': _connector_secret_rotation_reason} | to_json }}"
-        dest: "{{ result_file }}"
-        mode: "0600"
-"""
-
-
-def graph_time(days, fraction):
-    moment = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(days=days)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
-
-
-@pytest.mark.parametrize("fraction", ["", ".123", ".1234567"])
-def test_rotation_reads_graph_expiry_times_with_fractional_seconds(tmp_path, fraction):
-    """Graph's endDateTime comes to the second or with up to seven digits of fractions; the emulator writes seconds."""
-    playbook = tmp_path / "decide.yml"
-    playbook.write_text(DECIDE_PLAY)
-    ours = "Zscaler connector (mipconnect.zia)"
-
-    def reason(*secrets):
-        result_file = tmp_path / "reason.json"
-        variables = tmp_path / "vars.json"
-        variables.write_text(json.dumps({"result_file": str(result_file), "probe_secrets": list(secrets),
-                                         "ansible_python_interpreter": sys.executable}))
-        proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
-                               str(playbook), "-e", "@" + str(variables)], capture_output=True, text=True, timeout=120, check=False)
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-        return json.loads(result_file.read_text())["reason"]
-
-    due = graph_time(10, fraction)
-    assert reason({"description": ours, "expires": due}) == "the secret expires %sZ" % due[:19]
-    assert reason({"description": ours, "expires": graph_time(300, fraction)}) == ""
-    # A secret with another description is never looked at.
-    soon = graph_time(5, fraction)
-    assert reason({"description": "someone else's", "expires": graph_time(1, "")},
-                  {"description": ours, "expires": soon}) == "the secret expires %sZ" % soon[:19]
 
 
 # Offboarding and export -------------------------------------------------------
