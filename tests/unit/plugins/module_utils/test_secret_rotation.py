@@ -23,8 +23,8 @@ def graph_time(days, fraction="", zone="Z"):
 def test_graph_expiry_times_to_the_second_or_with_up_to_seven_digits_of_fractions(fraction):
     due = decide([graph_time(10, fraction)], NOW, 30)
     assert due == {"due": True, "reason": "the secret expires 2026-12-11T12:00:00Z", "expires": "2026-12-11T12:00:00Z"}
-    assert decide([graph_time(300, fraction)], NOW, 30) == {"due": False, "reason": "not due",
-                                                             "expires": "2027-09-27T12:00:00Z"}
+    not_due = decide([graph_time(300, fraction)], NOW, 30)
+    assert not_due == {"due": False, "reason": "not due", "expires": "2027-09-27T12:00:00Z"}
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -63,14 +63,14 @@ def test_no_secret_of_ours_is_due():
 
 
 def test_forced_rotates_a_secret_that_is_not_expiring():
-    assert decide([graph_time(700)], NOW, 30, force=True) == {"due": True, "reason": "forced",
-                                                               "expires": "2028-10-31T12:00:00Z"}
+    forced = decide([graph_time(700)], NOW, 30, force=True)
+    assert forced == {"due": True, "reason": "forced", "expires": "2028-10-31T12:00:00Z"}
     assert decide([graph_time(700)], NOW, 30, force=False)["due"] is False
 
 
 def test_a_missing_connector_comes_first():
-    assert decide([], NOW, 30, connector_exists=False) == {"due": True, "reason": "the connector does not exist",
-                                                             "expires": None}
+    missing = decide([], NOW, 30, connector_exists=False)
+    assert missing == {"due": True, "reason": "the connector does not exist", "expires": None}
     assert decide([graph_time(1), graph_time(2)], NOW, 30, force=True, connector_exists=False)["reason"] == (
         "the connector does not exist")
 
