@@ -311,6 +311,22 @@ EXAMPLES = r"""
   register: rotation
   no_log: true
 
+- name: Ask whether the client secret is due for rotation (reads only)
+  mipconnect.zia.azure_app_connector:
+    tenant_id: "{{ entra_tenant_id }}"
+    auth_client_id: "{{ entra_admin_client_id }}"
+    auth_client_secret: "{{ entra_admin_client_secret }}"
+    display_name: Zscaler MIP Connector
+    unique_name: zscaler-mip-connector
+    rotate_before_days: 45
+  check_mode: true
+  register: connector
+
+- name: Say why
+  ansible.builtin.debug:
+    msg: "Rotate: {{ connector.secret_rotation.reason }} (newest secret expires {{ connector.secret_rotation.expires }})"
+  when: connector.secret_rotation.due
+
 - name: Remove the connector
   mipconnect.zia.azure_app_connector:
     tenant_id: "{{ entra_tenant_id }}"
