@@ -14,6 +14,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
+
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
+
 
 class ChangeRecorder:
     """The changes of one run (sentences a person reads), and whether the run only plans them."""
@@ -52,3 +56,34 @@ class ChangeRecorder:
         result = {"changed": self.changed, "changes": list(self.changes)}
         result.update(extra)
         return result
+
+
+class RecordedRun:
+    """A reconciler whose writes go through its ``recorder`` (a ChangeRecorder)."""
+
+    recorder = None
+
+    @property
+    def check_mode(self):
+        return self.recorder.check_mode
+
+    @property
+    def changes(self):
+        return self.recorder.changes
+
+    def partial_result(self):
+        """What this run did before it failed."""
+        return self.recorder.partial_result()
+
+
+def failing_with_partial_result(step):
+    """Decorate a RecordedRun's step: an error it raises carries the run's ``partial_result()``."""
+
+    @functools.wraps(step)
+    def run(self, *args, **kwargs):
+        try:
+            return step(self, *args, **kwargs)
+        except MipConnectError as err:
+            raise err.with_partial_result(self.partial_result())
+
+    return run

@@ -26,20 +26,15 @@ from ansible_collections.mipconnect.zia.plugins.module_utils._connector.role_ass
 from ansible_collections.mipconnect.zia.plugins.module_utils._connector.secrets import SecretSteps
 from ansible_collections.mipconnect.zia.plugins.module_utils._connector.sharepoint_certificate import CertificateSteps
 from ansible_collections.mipconnect.zia.plugins.module_utils._connector.view import ConnectorView
-from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.changes import failing_with_partial_result
 
 
 class ConnectorReconciler(ApplicationSteps, GrantSteps, CertificateSteps, RoleAssignmentSteps, PowerPlatformSteps,
                           SecretSteps, ConnectorView):
     """Reads the connector's current state and makes it match a ConnectorSpec."""
 
+    @failing_with_partial_result
     def present(self):
-        try:
-            return self._present()
-        except MipConnectError as err:
-            raise err.with_partial_result(self.recorder.partial_result())
-
-    def _present(self):
         spec = self.spec
         perms = desired_permissions(spec.applications, spec.extra_permissions)
         if any(perm.id is None for perm in perms):
@@ -68,13 +63,8 @@ class ConnectorReconciler(ApplicationSteps, GrantSteps, CertificateSteps, RoleAs
             self.before["admin_consent"] = sorted(grants["granted_before"])
         return self._result(perms, grants, secrets, certificate, roles, power_platform)
 
+    @failing_with_partial_result
     def absent(self):
-        try:
-            return self._absent()
-        except MipConnectError as err:
-            raise err.with_partial_result(self.recorder.partial_result())
-
-    def _absent(self):
         self.app = self.find_application()
         self.before = self.view()
         if self.app is None:

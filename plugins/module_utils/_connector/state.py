@@ -35,12 +35,12 @@ __metaclass__ = type
 import datetime
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import lease
-from ansible_collections.mipconnect.zia.plugins.module_utils.changes import ChangeRecorder
+from ansible_collections.mipconnect.zia.plugins.module_utils.changes import ChangeRecorder, RecordedRun
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import is_replication_lag
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import retry_while_replicating
 
 
-class ConnectorState:
+class ConnectorState(RecordedRun):
     """The shared state of one run, and the one way its steps write."""
 
     def __init__(self, graph, arm, power_platform, endpoints, tenant_id, spec, check_mode,
@@ -70,14 +70,6 @@ class ConnectorState:
         self.resources = None
         self._lease_checked = False  # before the first write
         self._secret_lease_checked = False  # before the first secret write, on a fresh read
-
-    @property
-    def check_mode(self):
-        return self.recorder.check_mode
-
-    @property
-    def changes(self):
-        return self.recorder.changes
 
     def _change(self, description, write, outcome=None):
         """Record a change; carry it out unless in check mode. Returns write()'s result or None.

@@ -26,19 +26,14 @@ from ansible_collections.mipconnect.zia.plugins.module_utils._mip_account.status
 )
 from ansible_collections.mipconnect.zia.plugins.module_utils._mip_account.waiting import AccountWaits
 from ansible_collections.mipconnect.zia.plugins.module_utils._mip_account.writes import AccountWrites
-from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.changes import failing_with_partial_result
 
 
 class MipAccountReconciler(AccountWrites, AccountWaits):
     """Reads the MIP account and makes it match a MipAccountSpec."""
 
+    @failing_with_partial_result
     def present(self):
-        try:
-            return self._present()
-        except MipConnectError as err:
-            raise err.with_partial_result(self.partial_result())
-
-    def _present(self):
         spec = self.spec
         raw = self.find()
         if raw is None and spec.known_accounts is not None:
@@ -104,13 +99,8 @@ class MipAccountReconciler(AccountWrites, AccountWaits):
         return (status == VALIDATION_SUCCESS and validated_since(validation, self.sent_at)
                 and client_id in (None, self.spec.client_id))
 
+    @failing_with_partial_result
     def absent(self):
-        try:
-            return self._absent()
-        except MipConnectError as err:
-            raise err.with_partial_result(self.partial_result())
-
-    def _absent(self):
         raw = self.find()
         if raw is None:
             activation = self._activate()  # a deletion saved by an interrupted run may await activation

@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mipconnect.zia contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The desired state of an MIP account, built once from the module's options.
+"""The desired state of an MIP account (``MipAccountSpec``), made from the module's options.
+
+The options' defaults are written once, in ``DEFAULTS``; the mip_account module's argument
+spec reads them from there.
 
 Internal to the mipconnect.zia collection: modules and tests import
 ``module_utils.mip_account``, not this file; names here may change without notice.
-
-``DEFAULTS`` holds each option's default once: the module's argument spec takes its
-defaults from it, and a ``MipAccountSpec`` built without an option gets the same.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,11 +17,7 @@ __metaclass__ = type
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
 from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
-    require_guid,
-    require_range,
-    require_text,
-)
+from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import require_guid, require_range, require_text
 
 DEFAULTS = {
     "connector": "custom",

@@ -30,11 +30,11 @@ import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils._mip_account.status import REDACTED, describe, raw_of
-from ansible_collections.mipconnect.zia.plugins.module_utils.changes import ChangeRecorder
+from ansible_collections.mipconnect.zia.plugins.module_utils.changes import ChangeRecorder, RecordedRun
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
 
 
-class MipAccountState:
+class MipAccountState(RecordedRun):
     """The shared state of one run."""
 
     def __init__(self, zia, spec, check_mode, validator=None, sleep=time.sleep, clock=time.monotonic,
@@ -54,14 +54,6 @@ class MipAccountState:
         self._revalidation_asked = False
         self.assumed_contract_writes = []
         self.validation = None
-
-    @property
-    def check_mode(self):
-        return self.recorder.check_mode
-
-    @property
-    def changes(self):
-        return self.recorder.changes
 
     def partial_result(self):
         """What this run did before it failed, and our validation (no secret in it) when there was one."""
