@@ -25,7 +25,7 @@ class FakeGraph:
     def get(self, path, params=None, missing_ok=False):
         return self.answers.get(path)
 
-    def list(self, path):
+    def list(self, path, params=None):
         return list(self.lists.get(path, []))
 
     def _write(self, method, path, body=None):
