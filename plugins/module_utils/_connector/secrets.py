@@ -87,6 +87,8 @@ class SecretSteps(ConnectorState):
             if spec.remove_old_secrets_after is not None:
                 self._remove_old_secrets(ours)
             if added is not None:
+                # Clearing the marker finishes the recorded "add client secret" change (as setting it
+                # began it, in _add_password): no change of its own, and never in check mode.
                 tags = self._tags_without_marker()
                 self._replicated(lambda: self.graph.patch("/applications/%s" % self.app["id"], {"tags": tags}))
                 self.app["tags"] = tags
