@@ -63,15 +63,15 @@ def expires_within(moment, now, days):
     return moment - now < datetime.timedelta(days=days)
 
 
-def decide(expiries, now, rotate_before_days, force=False, sibling_accounts=0, connector_exists=True):
-    """Whether our client secrets are due for rotation.
+def expiring(expiries, now, days):
+    """Whether no secret stays valid for ``days`` more days: the rule of azure_app_connector's
+    ``rotate: when_expiring`` and of the expiry reason below. An unreadable expiry counts as
+    expired; a secret without one never expires."""
+    readable, unreadable = _read(expiries)
+    return bool(unreadable) or (bool(readable) and expires_within(max(readable), now, days))
 
-    ``expiries``: the endDateTime of each of our secrets (those with our description),
-    as Graph gives it (None when a secret has none). ``now``: an aware datetime.
-    ``sibling_accounts``: how many other ZIA MIP accounts of the tenant may hold one of
-    the secrets; while there are any, several secrets are no unfinished rotation.
-    Returns ``{"due": bool, "reason": str, "expires": the newest expiry or None}``.
-    """
+
+def _read(expiries):
     readable, unreadable = [], []
     for value in expiries:
         try:
@@ -81,6 +81,19 @@ def decide(expiries, now, rotate_before_days, force=False, sibling_accounts=0, c
             continue
         if moment is not None:
             readable.append(moment)
+    return readable, unreadable
+
+
+def decide(expiries, now, rotate_before_days, force=False, sibling_accounts=0, connector_exists=True):
+    """Whether our client secrets are due for rotation.
+
+    ``expiries``: the endDateTime of each of our secrets (those with our description),
+    as Graph gives it (None when a secret has none). ``now``: an aware datetime.
+    ``sibling_accounts``: how many other ZIA MIP accounts of the tenant may hold one of
+    the secrets; while there are any, several secrets are no unfinished rotation.
+    Returns ``{"due": bool, "reason": str, "expires": the newest expiry or None}``.
+    """
+    readable, unreadable = _read(expiries)
     newest = max(readable) if readable else None
     expires = format_time(newest) if newest is not None else None
     reason = _reason(len(expiries), newest, unreadable, now, rotate_before_days, force, sibling_accounts,

@@ -14,6 +14,7 @@ __metaclass__ = type
 import datetime
 
 from ansible_collections.mipconnect.zia.plugins.module_utils._connector.state import ConnectorState
+from ansible_collections.mipconnect.zia.plugins.module_utils import secret_rotation
 from ansible_collections.mipconnect.zia.plugins.module_utils._connector.times import iso, parse_time
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 
@@ -167,8 +168,8 @@ class SecretSteps(ConnectorState):
             return True
         if spec.rotate == "never":
             return not ours
-        threshold = self.now + datetime.timedelta(days=spec.rotate_before_days)
-        return not any((parse_time(c.get("endDateTime")) or self.now) > threshold for c in ours)
+        return not ours or secret_rotation.expiring([c.get("endDateTime") for c in ours], self.now,
+                                                    spec.rotate_before_days)
 
     def _remove_old_secrets(self, ours):
         """Remove our secrets other than the newest, once the newest has served long enough.

@@ -68,6 +68,9 @@ def secret(days_left, description="z"):
     ("when_expiring", [secret(10)], True),
     ("when_expiring", [secret(10), secret(400)], False),
     ("when_expiring", [secret(31)], False),
+    # Read as the rotation decision reads them (module_utils.secret_rotation): with an offset, too.
+    ("when_expiring", [dict(secret(10), endDateTime=secret(10)["endDateTime"][:-1] + "+00:00")], True),
+    ("when_expiring", [dict(secret(400), endDateTime=secret(400)["endDateTime"][:-1] + ".1234567Z")], False),
     ("always", [secret(700)], True),
 ])
 def test_secret_policy(rotate, secrets, expected):

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.mipconnect.zia.plugins.module_utils.secret_rotation import decide, parse_expiry
+from ansible_collections.mipconnect.zia.plugins.module_utils.secret_rotation import decide, expiring, parse_expiry
 
 NOW = datetime.datetime(2026, 12, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
 
@@ -95,3 +95,12 @@ def test_an_unreadable_expiry_is_treated_as_expired_and_named():
     mixed = decide(["2027-13-45", graph_time(700)], NOW, 30, sibling_accounts=1)
     assert mixed["due"] is True and mixed["expires"] == "2028-10-31T12:00:00Z"
     assert decide(["next tuesday"], NOW, 30, force=True)["reason"] == "forced"
+
+
+def test_expiring_is_azure_app_connectors_when_expiring_rule():
+    assert expiring([graph_time(10)], NOW, 30) is True
+    assert expiring([graph_time(10), graph_time(400, ".1234567")], NOW, 30) is False  # the newest counts
+    assert expiring([graph_time(31)], NOW, 30) is False
+    assert expiring([], NOW, 30) is False
+    assert expiring([None], NOW, 30) is False
+    assert expiring(["next tuesday", graph_time(400)], NOW, 30) is True
