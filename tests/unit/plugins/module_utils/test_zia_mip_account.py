@@ -10,7 +10,7 @@ import pytest
 from ansible_collections.mipconnect.zia.plugins.module_utils import labels, zia_auth
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia import RateLimiter, ZiaClient
-from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import Clock
+from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import Clock, NoAuth
 
 
 def test_post_and_put_share_one_write_window():
@@ -62,19 +62,6 @@ class PagedHttp:
             return Response(404, {"code": "RESOURCE_NOT_FOUND", "message": "no"})
         page, size = params["page"], params["pageSize"]
         return Response(200, self.items[(page - 1) * size:page * size])
-
-
-class NoAuth:
-    api_url = "https://zia.example/api/v1"
-
-    def apply(self, headers):
-        pass
-
-    def refresh(self):
-        pass
-
-    def logout(self):
-        pass
 
 
 def test_policy_tags_reads_every_page_and_leaves_out_deleted_tags():
