@@ -105,3 +105,8 @@ def test_the_steps_are_numbered_in_the_message():
     assert "1. Open %s and click Add MIP Account." % contract.PORTAL_MENU in str(err)
     assert "%d. Activate the change." % len(steps) in str(err)
     assert "set Label Retrieval to On and the status to Active" in steps[6]
+
+
+def test_the_edit_steps_capitalise_each_change_as_a_sentence():
+    steps = contract.edit_account_steps("Contoso MIP", ["turn label retrieval on", "set the status to Active"])
+    assert steps[1:3] == ["Turn label retrieval on.", "Set the status to Active."]
