@@ -27,7 +27,7 @@ import time
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.jws import sign_rs256
 from ansible_collections.mipconnect.zia.plugins.module_utils.token_cache import TokenCache
-from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from
+from ansible_collections.mipconnect.zia.plugins.module_utils.service_client import api_error_from
 
 ONEAPI_AUDIENCE = "https://api.zscaler.com"
 # OneAPI clouds as Zscaler's SDKs spell them (ZSCALER_CLOUD, any case): the token host

@@ -433,7 +433,6 @@ from ansible_collections.mipconnect.zia.plugins.module_utils import certificate 
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.connector import ConnectorReconciler, ConnectorSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.graph import PowerPlatformClient
 from ansible_collections.mipconnect.zia.plugins.module_utils.lease import OWNER_RE
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     MipConnectModule,
@@ -585,13 +584,10 @@ def main():
 
     def work():
         spec = build_spec(module.params)
-        endpoints = module.entra_endpoints()
-        tokens = module.entra_token_provider(endpoints)
-        power_platform = PowerPlatformClient(module.http(), endpoints.power_platform_url,
-                                             lambda: spec.power_platform_token)
+        clients = module.clients
         reconciler = ConnectorReconciler(
-            module.graph_client(endpoints, tokens), module.arm_client(endpoints, tokens), power_platform,
-            endpoints, tokens.tenant_id, spec, module.check_mode,
+            clients.graph(), clients.arm(), clients.power_platform(spec.power_platform_token),
+            clients.entra_endpoints(), clients.entra_tokens().tenant_id, spec, module.check_mode,
             replication_timeout=module.params["replication_timeout"],
             secret_output_allowed=module.ansible.no_log)
         return reconciler.present() if module.params["state"] == "present" else reconciler.absent()

@@ -168,7 +168,7 @@ def main():
         require_range("validation_wait", p["validation_wait"], 0, 3600)
         if not p["client_secret"].strip():
             raise InputError("client_secret", "is empty.")
-        result = validate_connector(module.http(), module.entra_endpoints(), tenant_id, client_id,
+        result = validate_connector(module.clients.http(), module.clients.entra_endpoints(), tenant_id, client_id,
                                     p["client_secret"], applications=p["applications"],
                                     probe_labels=p["probe_labels"], wait=p["validation_wait"])
         if p["fail_on_invalid"] and not result["valid"]:

@@ -187,9 +187,7 @@ def main():
         owner = p["owner"] or leases.new_owner()
         if not leases.OWNER_RE.match(owner):
             raise InputError("owner", "may hold only letters, digits and . _ @ / + - (at most 120 characters).")
-        endpoints = module.entra_endpoints()
-        tokens = module.entra_token_provider(endpoints)
-        app = ConnectorApplication(module.graph_client(endpoints, tokens), unique_name, display_name,
+        app = ConnectorApplication(module.clients.graph(), unique_name, display_name,
                                    p["replication_timeout"])
         result = {"owner": owner, "held": False, "waited": 0.0, "client_id": None, "changes": []}
         if p["state"] == "released" or module.check_mode:

@@ -431,7 +431,7 @@ diff:
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
 from ansible_collections.mipconnect.zia.plugins.module_utils import names
-from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
+from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import connector_validator
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import MipAccountReconciler, MipAccountSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
@@ -503,14 +503,10 @@ def main():
     module = MipConnectModule(ARGUMENT_SPEC, shared_specs=(ZIA_AUTH_ARGUMENT_SPEC, ENTRA_ENDPOINTS_ARGUMENT_SPEC))
 
     def work():
-        endpoints = module.entra_endpoints()
+        endpoints = module.clients.entra_endpoints()
         spec = build_spec(module.params, endpoints)
-
-        def validator(client_id, client_secret, tenant_id):
-            return validate_connector(module.http(), endpoints, tenant_id, client_id, client_secret,
-                                      wait=spec.validation_wait)
-
-        reconciler = MipAccountReconciler(module.zia_client(), spec, module.check_mode, validator=validator)
+        validator = connector_validator(module.clients.http(), endpoints, wait=spec.validation_wait)
+        reconciler = MipAccountReconciler(module.clients.zia(), spec, module.check_mode, validator=validator)
         return reconciler.present() if module.params["state"] == "present" else reconciler.absent()
 
     module.run(work, session_end_path=("activation",))

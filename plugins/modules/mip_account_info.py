@@ -213,7 +213,7 @@ def main():
         name_contains = require_text("name_contains", p["name_contains"], 255)
         exclude_name = require_text("exclude_name", p["exclude_name"], 255)
         tenant_id = require_guid("tenant_id", p["tenant_id"])
-        zia = module.zia_client()
+        zia = module.clients.zia()
         accounts = []
         for raw in zia.mip_accounts():
             if not matches(raw, name, name_contains, tenant_id, None, exclude_name):

@@ -115,7 +115,7 @@ def main():
 
     def work():
         timeout = require_range("wait_timeout", module.params["wait_timeout"], 1, 3600)
-        result = module.zia_client().activate_staged(check_mode=module.check_mode, timeout=timeout)
+        result = module.clients.zia().activate_staged(check_mode=module.check_mode, timeout=timeout)
         result["changed"] = result["status_before"] == "PENDING"
         planned = "ACTIVE" if result["changed"] else result["status_before"]
         result["diff"] = {"before": {"status": result["status_before"]}, "after": {"status": planned}}

@@ -18,7 +18,8 @@ from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import 
     portal_word,
     raw_of,
 )
-from ansible_collections.mipconnect.zia.plugins.module_utils.zia import RateLimiter, ZiaClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia import ZiaClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia_rate_limits import RateLimiter
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia_mip_contract import ManualStepsRequired
 
 TENANT = "0a6e7c3d-1f8b-4c2e-9d7a-5b3f2e1c0d9e"
