@@ -24,11 +24,8 @@ description:
   - Idempotent; in check mode only reads are sent and the result predicts every change.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.entra_auth
@@ -41,12 +38,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the application, its permissions, consent, secrets (metadata only) and certificates before and after.
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   state:
     description:

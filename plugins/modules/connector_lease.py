@@ -27,16 +27,19 @@ description:
 author:
   - mipconnect.zia contributors (@mipconnect)
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.entra_auth
   - mipconnect.zia.entra_endpoints
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Reads the lease and reports whether another run holds it; writes nothing.
+    details: Reads the lease and reports whether another run holds it; writes nothing.
   diff_mode:
     support: none
-    description: The lease is not part of the connector's state; C(changes) says what was written.
+    details: The lease is not part of the connector's state; C(changes) says what was written.
 options:
   state:
     description: V(held) takes the lease (or renews this owner's); V(released) gives it back.

@@ -23,11 +23,8 @@ description:
     lists the writes that went through the contract.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
@@ -40,12 +37,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the account before and after; the client secret is always redacted.
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   name:
     description:

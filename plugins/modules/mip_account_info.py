@@ -18,28 +18,13 @@ description:
     labels that ZIA's policy rules use.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
+  - mipconnect.zia.attributes.info_module
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
   - mipconnect.zia.connection
-attributes:
-  check_mode:
-    support: full
-    details: Only reads; runs the same in check mode.
-  diff_mode:
-    support: N/A
-    details: This action does not modify state.
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   name:
     description:

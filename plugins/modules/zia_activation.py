@@ -25,11 +25,8 @@ description:
   - Activation publishes every staged change of the organisation, also those other admins saved.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
@@ -41,12 +38,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the activation status before and after.
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   wait_timeout:
     description: Seconds to wait for ZIA to report C(ACTIVE) after activating.
