@@ -181,7 +181,7 @@ class ZiaClient:
 
     def _session_ended(self, how):
         """A legacy session ended: ZIA activated what this client saved in it."""
-        if self.staged and self.auth.mode == "legacy":
+        if self.staged and self.auth.activates_on_session_end:
             self.session_end_activations.append(how)
             self.staged = False
 

@@ -136,3 +136,18 @@ def test_zia_urls_must_be_https(option):
     with pytest.raises(InputError) as caught:
         clients.zia()
     assert caught.value.option == option
+
+
+@pytest.mark.parametrize("legacy, ended", [(True, ["logout"]), (False, [])])
+def test_only_a_legacy_session_s_end_activates_what_the_run_saved(monkeypatch, legacy, ended):
+    fake = FakeServices()
+    monkeypatch.setattr(clients_module, "http_client", lambda params, warn: fake)
+    values = zia_params()
+    if legacy:
+        values.update(zscaler_client_id=None, zia_username="admin@example.com", zia_password="pw",
+                      zia_api_key="abcdefghijkl", zia_api_url="https://zia.example/api/v1")
+    else:
+        fake.script.append(Answer(200, {"access_token": "zs-token", "expires_in": 3600}))
+    clients = clients_module.Clients(values)
+    clients.zia().call("POST", "/casbTenant", json={})
+    assert clients.close() == ended
