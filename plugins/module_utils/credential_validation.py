@@ -18,9 +18,9 @@ __metaclass__ = type
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.clients import graph_client
 from ansible_collections.mipconnect.zia.plugins.module_utils.entra_auth import EntraTokenProvider, token_claims
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, TokenError
-from ansible_collections.mipconnect.zia.plugins.module_utils.clients import graph_client
 from ansible_collections.mipconnect.zia.plugins.module_utils.labels import BETA_PATH, V1_PATH, choose_endpoint
 
 LABELS_PROBE_PATHS = {"beta": BETA_PATH, "v1.0": V1_PATH}
