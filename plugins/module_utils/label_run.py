@@ -19,8 +19,8 @@ import re
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
 from ansible_collections.mipconnect.zia.plugins.module_utils import labels as label_utils
 from ansible_collections.mipconnect.zia.plugins.module_utils import names
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_range, require_text
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import require_range, require_text
 
 LABEL_SELECTION_ARGUMENT_SPEC = dict(
     source=dict(type="str", default="graph", choices=["both", "graph", "zia"]),

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mipconnect.zia contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every module shares: argument specs, input checks, clients, error reporting.
+"""What every module shares: argument specs, clients, error reporting.
 
 A module declares its own options, builds a ``MipConnectModule`` and hands
 ``run`` a function that returns the result dict. Errors raised anywhere below
@@ -19,14 +19,6 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, transport, zia
-# The checks modules import from here; they live in checks.py, which needs no ansible-core.
-from ansible_collections.mipconnect.zia.plugins.module_utils.checks import (  # noqa: F401 pylint: disable=unused-import
-    is_guid,
-    require_guid,
-    require_https_url,
-    require_range,
-    require_text,
-)
 from ansible_collections.mipconnect.zia.plugins.module_utils.clients import Clients
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
 
@@ -124,8 +116,8 @@ class MipConnectModule:
     def run(self, work, session_end_path=None):
         """Call ``work()`` and exit with its result, or fail with a sentence.
 
-        ``work`` may attach ``partial_result`` to an error: what was already
-        changed before the failure, so a person knows where the run stopped.
+        An error's ``partial_result`` (what was already changed before the failure,
+        so a person knows where the run stopped) becomes part of the failed result.
 
         ZIA activates what a legacy session saved when the session ends, which the
         result must say: ``session_end_path`` names the dict of the result that gets
@@ -141,7 +133,7 @@ class MipConnectModule:
         try:
             result = work()
         except MipConnectError as err:
-            partial = dict(getattr(err, "partial_result", None) or {})
+            partial = dict(err.partial_result or {})
             self._report_session_end(partial, self._close(), session_end_path, failed=True)
             self.ansible.fail_json(msg=str(err), error=err.as_dict(), **partial)
         except Exception as err:  # pylint: disable=broad-except

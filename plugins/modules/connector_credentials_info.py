@@ -123,13 +123,12 @@ not_checked:
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_guid, require_range
 from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ENTRA_ENDPOINTS_ARGUMENT_SPEC,
     MipConnectModule,
-    require_guid,
-    require_range,
 )
 
 ARGUMENT_SPEC = dict(
@@ -157,9 +156,8 @@ def main():
                                     p["client_secret"], applications=p["applications"],
                                     probe_labels=p["probe_labels"], wait=p["validation_wait"])
         if p["fail_on_invalid"] and not result["valid"]:
-            err = MipConnectError("The connector's credentials are not valid: %s" % result["reason"])
-            err.partial_result = dict(result, changed=False)
-            raise err
+            raise MipConnectError("The connector's credentials are not valid: %s" % result["reason"],
+                                  partial_result=dict(result, changed=False))
         return dict(result, changed=False)
 
     module.run(work)

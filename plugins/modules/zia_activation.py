@@ -90,11 +90,8 @@ seconds:
   sample: 2.1
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
-    ZIA_AUTH_ARGUMENT_SPEC,
-    MipConnectModule,
-    require_range,
-)
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_range
+from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import ZIA_AUTH_ARGUMENT_SPEC, MipConnectModule
 
 ARGUMENT_SPEC = dict(
     wait_timeout=dict(type="int", default=300),

@@ -13,7 +13,7 @@ from ansible_collections.mipconnect.zia.plugins.module_utils import clients as c
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia_auth import OneApiAuth
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia_rate_limits import SharedWindows
-from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fake_services import (
+from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import (
     AUTHORITY,
     CLIENT,
     TENANT,

@@ -8,7 +8,7 @@ __metaclass__ = type
 from ansible_collections.mipconnect.zia.plugins.module_utils import credential_validation as cv
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.entra_auth import EntraEndpoints
-from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fake_services import (
+from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import (
     AUTHORITY,
     CLIENT,
     TENANT,

@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, TokenError
-from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fake_services import (
+from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import (
     AUTHORITY,
     CLIENT,
     TENANT,

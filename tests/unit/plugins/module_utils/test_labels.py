@@ -13,7 +13,7 @@ import pytest
 from ansible_collections.mipconnect.zia.plugins.module_utils import clients as clients_module
 from ansible_collections.mipconnect.zia.plugins.module_utils import labels
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, MipConnectError
-from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fake_services import (
+from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import (
     AUTHORITY,
     CLIENT,
     TENANT,
