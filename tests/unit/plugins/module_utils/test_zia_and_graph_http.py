@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import service_client, transport
+from ansible_collections.mipconnect.zia.plugins.module_utils import service_client
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia import ZiaClient
 from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import Answer, Clock, NoAuth, ScriptedHttp
