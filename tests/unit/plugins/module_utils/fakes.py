@@ -5,6 +5,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import json
+
 import requests
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import transport
@@ -35,6 +38,14 @@ class Answer:
         if self._body is None:
             raise ValueError("no body")
         return self._body
+
+    @property
+    def text(self):
+        """What MSAL reads of a response."""
+        return json.dumps(self._body) if self._body is not None else ""
+
+    def raise_for_status(self):
+        """MSAL may call it; it reads the error from the body itself."""
 
 
 class ScriptedHttp:
@@ -75,3 +86,52 @@ class NoAuth:
 
     def logout(self):
         pass
+
+
+# Entra (OpenID metadata, token endpoint) and a scripted JSON service behind it.
+
+AUTHORITY = "https://login.example"
+TENANT = "11111111-1111-1111-1111-111111111111"
+CLIENT = "22222222-2222-2222-2222-222222222222"
+
+
+def jwt(claims):
+    """An unsigned token with these claims: the clients only read them."""
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode("utf-8")).decode("ascii").rstrip("=")
+    return "header.%s.signature" % payload
+
+
+class FakeServices:
+    """Entra (OpenID metadata, token endpoint) plus a scripted JSON service."""
+
+    def __init__(self, roles=None, token_error=None, script=()):
+        self.roles = roles or {}  # resource (scope without /.default) -> roles its tokens carry
+        self.token_error = token_error  # an OAuth error body the token endpoint answers instead
+        self.script = list(script)
+        self.tokens_issued = []  # (scope, client_secret) per token request
+        self.calls = []  # (method, url, bearer token) per service request
+        self.closed = False
+
+    def request(self, method, url, headers=None, params=None, json=None, data=None, service=None, idempotent=None):
+        base = "%s/%s" % (AUTHORITY, TENANT)
+        if url.endswith("/.well-known/openid-configuration"):
+            return Answer(200, {"token_endpoint": base + "/oauth2/v2.0/token",
+                                "authorization_endpoint": base + "/oauth2/v2.0/authorize",
+                                "issuer": base + "/v2.0"})
+        if url == base + "/oauth2/v2.0/token":
+            return self._token(data or {})
+        bearer = (headers or {}).get("Authorization", "")
+        self.calls.append((method, url, bearer[len("Bearer "):]))
+        return self.script.pop(0) if self.script else Answer(200, {"value": []})
+
+    def _token(self, form):
+        if self.token_error:
+            return Answer(400, self.token_error)
+        scope = form.get("scope", "").split(" ")[0]
+        self.tokens_issued.append((scope, form.get("client_secret")))
+        resource = scope[:-len("/.default")]
+        claims = {"roles": self.roles.get(resource, []), "n": len(self.tokens_issued)}
+        return Answer(200, {"token_type": "Bearer", "expires_in": 3600, "access_token": jwt(claims)})
+
+    def close(self):
+        self.closed = True

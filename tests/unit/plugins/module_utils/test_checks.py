@@ -63,3 +63,39 @@ def test_urls_and_ranges():
     with pytest.raises(InputError) as caught:
         require_range("secret_expires_in_days", 731, 1, 730)
     assert "between 1 and 730" in str(caught.value)
+
+
+def test_a_wrong_guid_names_the_option_and_never_echoes_control_characters():
+    with pytest.raises(InputError) as caught:
+        require_guid("tenant_id", "contoso\n" + "x" * 100)
+    assert caught.value.option == "tenant_id"
+    text = str(caught.value)
+    assert "\n" not in text and "Overview page" in text
+    assert "'contoso?%s...'" % ("x" * 52) in text  # cut at 60 characters
+
+
+@pytest.mark.parametrize("value, localhost, ok", [
+    ("https://graph.example", False, True),
+    ("https://", False, False),
+    ("http://graph.example", False, False),
+    ("http://localhost:8080/cb", True, True),
+    ("http://127.0.0.1/cb", True, True),
+    ("http://localhost.evil.example/cb", True, False),
+    ("http://localhost/cb", False, False),
+])
+def test_only_https_urls_pass_and_plain_http_only_to_this_machine_when_allowed(value, localhost, ok):
+    if ok:
+        assert require_https_url("redirect_uris", value, allow_localhost_http=localhost) == value
+    else:
+        with pytest.raises(InputError) as caught:
+            require_https_url("redirect_uris", value, allow_localhost_http=localhost)
+        assert "must be an https:// URL" in str(caught.value)
+
+
+def test_a_range_includes_its_bounds():
+    assert require_range("timeout", 1, 1, 600) == 1
+    assert require_range("timeout", 600, 1, 600) == 600
+    assert require_range("timeout", None, 1, 600) is None
+    with pytest.raises(InputError) as caught:
+        require_range("timeout", 0, 1, 600)
+    assert str(caught.value).endswith("is 0; it must be between 1 and 600.")

@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import graph as graph_utils
-from ansible_collections.mipconnect.zia.plugins.module_utils import transport
+from ansible_collections.mipconnect.zia.plugins.module_utils import service_client
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import ArmClient, GraphClient, PowerPlatformClient
 from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import Answer, RecordingHttp, ScriptedHttp
@@ -35,7 +35,7 @@ def graph(answer):
 def test_a_graph_server_that_ignores_the_skip_token_is_not_read_forever():
     link = "https://graph.example/v1.0/oauth2PermissionGrants?$skiptoken=abc"
     client, http = graph(lambda *request: Answer(200, {"value": [{"id": "g1"}], "@odata.nextLink": link}))
-    with pytest.raises(transport.PagingError) as caught:
+    with pytest.raises(service_client.PagingError) as caught:
         list(client.list("/oauth2PermissionGrants"))
     assert len(http.calls) == 2 and "repeats an earlier page" in str(caught.value)
 

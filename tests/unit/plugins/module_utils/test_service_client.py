@@ -7,7 +7,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import transport
+from ansible_collections.mipconnect.zia.plugins.module_utils import service_client
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
 from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import Answer, RecordingHttp
 
@@ -30,7 +30,7 @@ class Tokens:
 def test_a_refused_token_is_dropped_and_the_request_sent_once_more():
     http = RecordingHttp(Answer(401, {"error": {"code": "InvalidAuthenticationToken"}}), Answer(200, {"ok": True}))
     tokens = Tokens()
-    client = transport.ServiceClient(http, "https://svc", tokens.token, token_refused=tokens.refuse)
+    client = service_client.ServiceClient(http, "https://svc", tokens.token, token_refused=tokens.refuse)
     assert client.call("POST", "/things", json={"a": 1}) == {"ok": True}
     assert http.tokens == ["Bearer token-1", "Bearer token-2"]
     assert tokens.refused == 1
@@ -40,7 +40,7 @@ def test_a_second_401_is_an_error_and_not_retried_again():
     http = RecordingHttp(Answer(401, {"error": {"code": "InvalidAuthenticationToken", "message": "expired"}}),
                          Answer(401, {"error": {"code": "InvalidAuthenticationToken", "message": "expired"}}))
     tokens = Tokens()
-    client = transport.ServiceClient(http, "https://svc", tokens.token, token_refused=tokens.refuse)
+    client = service_client.ServiceClient(http, "https://svc", tokens.token, token_refused=tokens.refuse)
     with pytest.raises(ApiError) as caught:
         client.call("GET", "/things")
     assert caught.value.status == 401
@@ -49,7 +49,7 @@ def test_a_second_401_is_an_error_and_not_retried_again():
 
 def test_without_token_refused_a_401_fails_at_once():
     http = RecordingHttp(Answer(401, {"error": {"code": "InvalidAuthenticationToken"}}))
-    client = transport.ServiceClient(http, "https://svc", lambda: "t")
+    client = service_client.ServiceClient(http, "https://svc", lambda: "t")
     with pytest.raises(ApiError):
         client.call("GET", "/things")
     assert len(http.tokens) == 1

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import transport
+from ansible_collections.mipconnect.zia.plugins.module_utils import service_client
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia import ZiaClient
 from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import Answer, Clock, NoAuth, ScriptedHttp
@@ -76,7 +76,7 @@ def test_a_redirect_is_not_taken_for_success_by_the_zia_client():
 def test_a_zia_server_that_ignores_the_page_number_is_not_read_forever():
     first_page = [{"tenantId": i, "saasApplication": "MIP"} for i in range(100)]
     client, http, clock = zia(lambda method, url, params: Answer(200, first_page))
-    with pytest.raises(transport.PagingError) as caught:
+    with pytest.raises(service_client.PagingError) as caught:
         client.mip_accounts()
     assert [call[2]["page"] for call in http.calls] == [1, 2]
     assert "/casbTenant/lite" in str(caught.value) and "page 2 repeats" in str(caught.value)
@@ -84,14 +84,14 @@ def test_a_zia_server_that_ignores_the_page_number_is_not_read_forever():
 
 
 def test_zia_paging_stops_after_max_pages(monkeypatch):
-    monkeypatch.setattr(transport, "MAX_PAGES", 4)
+    monkeypatch.setattr(service_client, "MAX_PAGES", 4)
 
     def endless(method, url, params):
         start = (params["page"] - 1) * params["pageSize"]
         return Answer(200, [{"tagId": start + i} for i in range(params["pageSize"])])
 
     client, http, clock = zia(endless)
-    with pytest.raises(transport.PagingError) as caught:
+    with pytest.raises(service_client.PagingError) as caught:
         client.policy_tags(42)
     assert len(http.calls) == 5 and "after 4 pages" in str(caught.value)
 
@@ -119,7 +119,7 @@ def test_turning_certificate_checks_off_gives_a_warning(validate_certs, warned):
     with patch_module_args({"validate_certs": validate_certs}):
         module = MipConnectModule({}, shared_specs=())
     before = len([w for w in warnings.get_warning_messages() if "validate_certs is false" in w])
-    http = module.http()
+    http = module.clients.http()
     after = [w for w in warnings.get_warning_messages() if "validate_certs is false" in w]
     assert (len(after) > before) is warned
     assert http.settings.verify is (True if validate_certs else False)

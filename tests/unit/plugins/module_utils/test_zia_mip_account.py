@@ -9,7 +9,8 @@ import pytest
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import labels, zia_auth
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.zia import RateLimiter, ZiaClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia import ZiaClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia_rate_limits import RateLimiter
 from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import Clock, NoAuth
 
 
