@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: azure_app_connector
 short_description: Register and prepare a Zscaler custom connector in Microsoft Entra ID
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Brings the Microsoft Entra ID side of a Zscaler custom connector to the state Zscaler's guide
     "Authorizing a Custom Zscaler Connector for Microsoft Applications" describes, for any of

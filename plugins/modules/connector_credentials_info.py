@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: connector_credentials_info
 short_description: Check that a Zscaler connector's client id and secret work, with every permission consented
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Does what the ZIA Admin Portal's Validate button does, and says more. Gets an app-only token per resource API
     with the connector's credentials, compares the permissions in it with those Zscaler needs for the given

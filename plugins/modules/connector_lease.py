@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: connector_lease
 short_description: Take or give back the lease that lets one run at a time change a connector's client secrets
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Runs that add, store or remove a Zscaler connector's client secrets (onboarding, rotation) must not
     interleave on one tenant, or one run removes the secret another run just stored in ZIA. This module

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: mip_labels_info
 short_description: Read MIP sensitivity labels from Microsoft and from ZIA and report drift
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads a tenant's sensitivity labels straight from Microsoft Graph, or the labels ZIA's policy rules use for an
     MIP account (ZIA's C(/casbTenant/{id}/tags/policy), the only label list ZIA's API documents; it is not every
