@@ -6,6 +6,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
+import json
+from unittest import mock
+
 import pytest
 import requests
 
@@ -187,14 +191,30 @@ def test_graph_empty_pages_with_new_links_are_followed_to_the_end():
 
 # --- validate_certs: false is said out loud ----------------------------------------------------------------
 
+@contextlib.contextmanager
+def module_args(args):
+    """Hand AnsibleModule its arguments on every ansible-core the collection supports."""
+    try:
+        from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19 and later
+    except ImportError:  # before 2.19 AnsibleModule reads them from basic._ANSIBLE_ARGS
+        from ansible.module_utils import basic
+
+        serialized = json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, _ansible_remote_tmp="/tmp",
+                                                            _ansible_keep_remote_files=False)})
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", serialized.encode("utf-8")):
+            yield
+        return
+    with patch_module_args(args):
+        yield
+
+
 @pytest.mark.parametrize("validate_certs, warned", [(False, True), (True, False)])
 def test_turning_certificate_checks_off_gives_a_warning(validate_certs, warned):
     from ansible.module_utils.common import warnings
-    from ansible.module_utils.testing import patch_module_args
 
     from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import MipConnectModule
 
-    with patch_module_args({"validate_certs": validate_certs}):
+    with module_args({"validate_certs": validate_certs}):
         module = MipConnectModule({}, shared_specs=())
     before = len([w for w in warnings.get_warning_messages() if "validate_certs is false" in w])
     http = module.http()
