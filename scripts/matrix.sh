@@ -142,7 +142,7 @@ onboarding_twice() {
                 exit 1
             fi
             recap=$(sed -n '/^PLAY RECAP/,$p' "$log")
-            echo "$run run: $(echo "$recap" | grep -E 'ok=' | sed 's/  */ /g')"
+            echo "$run run: $(echo "$recap" | grep -E 'ok=' | sed 's/  */ /g' | paste -sd ';')"
         done
         if echo "$recap" | grep -E 'ok=' | grep -qvE ' changed=0 '; then
             echo "matrix: the second onboarding run changed something (not idempotent); see $log" >&2
