@@ -199,8 +199,8 @@ def module_args(args):
     except ImportError:  # before 2.19 AnsibleModule reads them from basic._ANSIBLE_ARGS
         from ansible.module_utils import basic
 
-        serialized = json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, _ansible_remote_tmp="/tmp",
-                                                            _ansible_keep_remote_files=False)})
+        internal = {"_ansible_remote_tmp": "/tmp", "_ansible_keep_remote_files": False}
+        serialized = json.dumps({"ANSIBLE_MODULE_ARGS": dict(args, **internal)})
         with mock.patch.object(basic, "_ANSIBLE_ARGS", serialized.encode("utf-8")):
             yield
         return
