@@ -17,12 +17,23 @@ import re
 
 
 class MipConnectError(Exception):
-    """Base class: a failure with a message fit to show a person."""
+    """Base class: a failure with a message fit to show a person.
 
-    def __init__(self, message, hint=None):
+    ``partial_result`` is what the run had already done when it failed (a dict the
+    module's result is made of, without secrets), so a person knows where it stopped."""
+
+    partial_result = None
+
+    def __init__(self, message, hint=None, partial_result=None):
         super(MipConnectError, self).__init__(message)
         self.message = message
         self.hint = hint
+        self.partial_result = partial_result
+
+    def with_partial_result(self, partial_result):
+        """This error, carrying ``partial_result``; for an error raised below the code that knows it."""
+        self.partial_result = partial_result
+        return self
 
     def __str__(self):
         if self.hint:

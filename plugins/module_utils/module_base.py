@@ -246,8 +246,8 @@ class MipConnectModule:
     def run(self, work, session_end_path=None):
         """Call ``work()`` and exit with its result, or fail with a sentence.
 
-        ``work`` may attach ``partial_result`` to an error: what was already
-        changed before the failure, so a person knows where the run stopped.
+        An error's ``partial_result`` (what was already changed before the failure,
+        so a person knows where the run stopped) becomes part of the failed result.
 
         ZIA activates what a legacy session saved when the session ends, which the
         result must say: ``session_end_path`` names the dict of the result that gets
@@ -263,7 +263,7 @@ class MipConnectModule:
         try:
             result = work()
         except MipConnectError as err:
-            partial = dict(getattr(err, "partial_result", None) or {})
+            partial = dict(err.partial_result or {})
             self._report_session_end(partial, self._close(), session_end_path, failed=True)
             self.ansible.fail_json(msg=str(err), error=err.as_dict(), **partial)
         except Exception as err:  # pylint: disable=broad-except

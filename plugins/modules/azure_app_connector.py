@@ -429,151 +429,41 @@ changes:
   sample: ["create application 'Zscaler MIP Connector' (uniqueName zscaler-mip)", "create service principal for the application"]
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import certificate as certs
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
-from ansible_collections.mipconnect.zia.plugins.module_utils.connector import ConnectorReconciler, ConnectorSpec
-from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
+from ansible_collections.mipconnect.zia.plugins.module_utils.connector import DEFAULTS, ConnectorReconciler, ConnectorSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import PowerPlatformClient
-from ansible_collections.mipconnect.zia.plugins.module_utils.lease import OWNER_RE
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
-    MipConnectModule,
-    env_fallback,
-    require_guid,
-    require_https_url,
-    require_range,
-    require_text,
-)
+from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import MipConnectModule, env_fallback
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present", choices=["absent", "present"]),
-    permanently_delete=dict(type="bool", default=False),
+    permanently_delete=dict(type="bool", default=DEFAULTS["permanently_delete"]),
     display_name=dict(type="str"),
     unique_name=dict(type="str"),
     app_id=dict(type="str"),
-    sign_in_audience=dict(type="str", default="AzureADMultipleOrgs", choices=["AzureADMultipleOrgs", "AzureADMyOrg"]),
-    redirect_uris=dict(type="list", elements="str", default=["https://console.zscaler.com"]),
-    applications=dict(type="list", elements="str", default=["mip"], choices=catalog.APPLICATION_NAMES),
-    # Elements are checked by check_extra_permissions: ansible-core's own dict
+    sign_in_audience=dict(type="str", default=DEFAULTS["sign_in_audience"],
+                          choices=["AzureADMultipleOrgs", "AzureADMyOrg"]),
+    redirect_uris=dict(type="list", elements="str", default=list(DEFAULTS["redirect_uris"])),
+    applications=dict(type="list", elements="str", default=list(DEFAULTS["applications"]),
+                      choices=catalog.APPLICATION_NAMES),
+    # Elements are checked by ConnectorSpec.from_params: ansible-core's own dict
     # conversion error does not name the option.
-    extra_permissions=dict(type="list", elements="raw", default=[]),
-    purge_permissions=dict(type="bool", default=False),
-    grant_admin_consent=dict(type="bool", default=True),
+    extra_permissions=dict(type="list", elements="raw", default=list(DEFAULTS["extra_permissions"])),
+    purge_permissions=dict(type="bool", default=DEFAULTS["purge_permissions"]),
+    grant_admin_consent=dict(type="bool", default=DEFAULTS["grant_admin_consent"]),
     consent_for=dict(type="str", choices=["mip_account", "saas_tenant"]),
-    create_secret=dict(type="bool", default=True),
-    secret_description=dict(type="str", default="Zscaler connector (mipconnect.zia)", no_log=False),
-    secret_expires_in_days=dict(type="int", default=730, no_log=False),
-    rotate=dict(type="str", default="never", choices=["always", "never", "when_expiring"]),
-    rotate_before_days=dict(type="int", default=30),
+    create_secret=dict(type="bool", default=DEFAULTS["create_secret"]),
+    secret_description=dict(type="str", default=DEFAULTS["secret_description"], no_log=False),
+    secret_expires_in_days=dict(type="int", default=DEFAULTS["secret_expires_in_days"], no_log=False),
+    rotate=dict(type="str", default=DEFAULTS["rotate"], choices=["always", "never", "when_expiring"]),
+    rotate_before_days=dict(type="int", default=DEFAULTS["rotate_before_days"]),
     remove_old_secrets_after=dict(type="int", no_log=False),
     private_key_json_path=dict(type="path"),
-    certificate_validity_days=dict(type="int", default=1461),
-    certificate_renew_before_days=dict(type="int", default=30),
+    certificate_validity_days=dict(type="int", default=DEFAULTS["certificate_validity_days"]),
+    certificate_renew_before_days=dict(type="int", default=DEFAULTS["certificate_renew_before_days"]),
     subscription_id=dict(type="str", fallback=(env_fallback, ["AZURE_SUBSCRIPTION_ID"])),
     power_platform_token=dict(type="str", no_log=True),
     lease_owner=dict(type="str"),
 )
-
-
-def build_spec(params):
-    """Check every option that can be checked without Microsoft, and build the desired state."""
-    p = params
-    applications = sorted(set(p["applications"]))
-    if p["state"] == "present" and not applications and not p["extra_permissions"]:
-        raise InputError("applications", "is empty and so is extra_permissions: name at least one application.")
-    p["extra_permissions"] = check_extra_permissions(p["extra_permissions"])
-    for uri in p["redirect_uris"]:
-        require_https_url("redirect_uris", uri, allow_localhost_http=True)
-    if not p["redirect_uris"]:
-        raise InputError("redirect_uris", "needs at least one URI; Zscaler's is https://console.zscaler.com.")
-    require_range("secret_expires_in_days", p["secret_expires_in_days"], 1, 730)
-    if p["rotate"] == "when_expiring":
-        require_range("rotate_before_days", p["rotate_before_days"], 1, max(1, p["secret_expires_in_days"] - 1))
-    require_range("remove_old_secrets_after", p["remove_old_secrets_after"], 0, 3650)
-    require_range("certificate_validity_days", p["certificate_validity_days"], 1, 3650)
-    require_range("certificate_renew_before_days", p["certificate_renew_before_days"], 0,
-                  p["certificate_validity_days"] - 1)
-    if p["state"] == "present":
-        _check_application_needs(p, applications)
-    consent_for = p["consent_for"] or ("mip_account" if "mip" in applications else "saas_tenant")
-    return ConnectorSpec(
-        display_name=require_text("display_name", p["display_name"], 120),
-        unique_name=require_text("unique_name", p["unique_name"], 120),
-        app_id=require_guid("app_id", p["app_id"]),
-        sign_in_audience=p["sign_in_audience"],
-        redirect_uris=p["redirect_uris"],
-        applications=applications,
-        extra_permissions=p["extra_permissions"],
-        purge_permissions=p["purge_permissions"],
-        grant_admin_consent=p["grant_admin_consent"],
-        consent_state=catalog.CONSENT_STATE_MIP if consent_for == "mip_account" else catalog.CONSENT_STATE_SAAS,
-        create_secret=p["create_secret"],
-        secret_description=require_text("secret_description", p["secret_description"], 100),
-        secret_expires_in_days=p["secret_expires_in_days"],
-        rotate=p["rotate"],
-        rotate_before_days=p["rotate_before_days"],
-        remove_old_secrets_after=p["remove_old_secrets_after"],
-        private_key_json_path=p["private_key_json_path"],
-        certificate_validity_days=p["certificate_validity_days"],
-        certificate_renew_before_days=p["certificate_renew_before_days"],
-        subscription_id=require_guid("subscription_id", p["subscription_id"]),
-        power_platform_token=p["power_platform_token"],
-        permanently_delete=p["permanently_delete"],
-        lease_owner=_check_lease_owner(p["lease_owner"]),
-    )
-
-
-def _check_lease_owner(owner):
-    if owner is not None and not OWNER_RE.match(owner):
-        raise InputError("lease_owner", "is not an owner mipconnect.zia.connector_lease returns (letters, digits and "
-                                        ". _ @ / + -, at most 120 characters); pass its 'owner' result.")
-    return owner
-
-
-def check_extra_permissions(entries):
-    """Each entry must be {resource, permission, type?}; return them normalised."""
-    checked = []
-    for index, entry in enumerate(entries):
-        option = "extra_permissions[%d]" % index
-        if not isinstance(entry, dict):
-            raise InputError(option, "must be a dictionary like {resource: microsoft_graph, permission: "
-                                     "User.Read.All, type: Role}, not %r." % (entry,))
-        unknown = sorted(set(entry) - set(("resource", "permission", "type")))
-        if unknown:
-            raise InputError(option, "has unknown keys %s; the keys are resource, permission and type."
-                             % ", ".join(unknown))
-        for key in ("resource", "permission"):
-            if not isinstance(entry.get(key), str):
-                raise InputError("%s.%s" % (option, key), "is required and must be a string.")
-        resource = entry["resource"]
-        if resource not in catalog.RESOURCES:
-            resource = require_guid("%s.resource" % option, resource)
-        kind = entry.get("type", "Role")
-        if kind not in ("Role", "Scope"):
-            raise InputError("%s.type" % option, "must be Role (application permission) or Scope (delegated).")
-        checked.append({"resource": resource, "permission": require_text("%s.permission" % option,
-                                                                         entry["permission"], 200),
-                        "type": kind})
-    return checked
-
-
-def _check_application_needs(p, applications):
-    import os
-
-    if "sharepoint" in applications:
-        path = p["private_key_json_path"]
-        if not path:
-            raise InputError("private_key_json_path", "is required for sharepoint: give the path where the "
-                                                      "private-key JSON file for the ZIA Admin Portal is kept.")
-        directory = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
-            raise InputError("private_key_json_path", "directory %s does not exist or is not writable." % directory)
-        if os.path.isdir(path):
-            raise InputError("private_key_json_path", "%s is a directory; give the path of the JSON file." % path)
-        # A file that is not ours (owner, mode, symbolic link, content) fails here, before any remote call.
-        certs.load_json_file(path)
-    if "azure_blob_storage" in applications and not p["subscription_id"]:
-        raise InputError("subscription_id", "is required for azure_blob_storage: the storage roles are assigned "
-                                            "at the subscription's scope.")
 
 
 def main():
@@ -584,7 +474,7 @@ def main():
     )
 
     def work():
-        spec = build_spec(module.params)
+        spec = ConnectorSpec.from_params(module.params)
         endpoints = module.entra_endpoints()
         tokens = module.entra_token_provider(endpoints)
         power_platform = PowerPlatformClient(module.http(), endpoints.power_platform_url,

@@ -172,9 +172,8 @@ def main():
                                     p["client_secret"], applications=p["applications"],
                                     probe_labels=p["probe_labels"], wait=p["validation_wait"])
         if p["fail_on_invalid"] and not result["valid"]:
-            err = MipConnectError("The connector's credentials are not valid: %s" % result["reason"])
-            err.partial_result = dict(result, changed=False)
-            raise err
+            raise MipConnectError("The connector's credentials are not valid: %s" % result["reason"],
+                                  partial_result=dict(result, changed=False))
         return dict(result, changed=False)
 
     module.run(work)

@@ -429,74 +429,37 @@ diff:
       type: dict
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import consent
-from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
-from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import MipAccountReconciler, MipAccountSpec
+from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import (
+    DEFAULTS,
+    MipAccountReconciler,
+    MipAccountSpec,
+)
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ENTRA_ENDPOINTS_ARGUMENT_SPEC,
     ZIA_AUTH_ARGUMENT_SPEC,
     MipConnectModule,
-    require_guid,
-    require_range,
-    require_text,
 )
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
     state=dict(type="str", default="present", choices=["absent", "present"]),
-    connector=dict(type="str", default="custom", choices=["custom", "zscaler_defined"]),
+    connector=dict(type="str", default=DEFAULTS["connector"], choices=["custom", "zscaler_defined"]),
     tenant_id=dict(type="str"),
     client_id=dict(type="str"),
     client_secret=dict(type="str", no_log=True),
-    update_secret=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
-    validate=dict(type="bool", default=True),
-    validation_wait=dict(type="int", default=0),
+    update_secret=dict(type="str", default=DEFAULTS["update_secret"], choices=["always", "on_create"], no_log=False),
+    validate=dict(type="bool", default=DEFAULTS["validate"]),
+    validation_wait=dict(type="int", default=DEFAULTS["validation_wait"]),
     label_retrieval=dict(type="bool"),
     status=dict(type="str", choices=["active", "inactive"]),
-    reauthorize=dict(type="bool", default=False),
-    activate=dict(type="bool", default=True),
-    wait_for=dict(type="str", default="none", choices=["active", "labels_retrieved", "none", "validated"]),
-    wait_timeout=dict(type="int", default=600),
+    reauthorize=dict(type="bool", default=DEFAULTS["reauthorize"]),
+    activate=dict(type="bool", default=DEFAULTS["activate"]),
+    wait_for=dict(type="str", default=DEFAULTS["wait_for"], choices=["active", "labels_retrieved", "none", "validated"]),
+    wait_timeout=dict(type="int", default=DEFAULTS["wait_timeout"]),
     known_accounts=dict(type="list", elements="dict"),
-    policy_tag_count=dict(type="bool", default=True),
+    policy_tag_count=dict(type="bool", default=DEFAULTS["policy_tag_count"]),
 )
-
-
-def build_spec(params, endpoints):
-    p = params
-    if p["connector"] == "zscaler_defined" and (p["client_id"] or p["client_secret"]):
-        raise InputError("client_id", "a Zscaler-defined connector has no client id or secret of yours; "
-                                      "remove them or use connector: custom.")
-    if p["client_secret"] is not None and not p["client_secret"].strip():
-        raise InputError("client_secret", "is empty.")
-    require_range("wait_timeout", p["wait_timeout"], 1, 7200)
-    require_range("validation_wait", p["validation_wait"], 0, 3600)
-    client_id = require_guid("client_id", p["client_id"])
-    for account in p["known_accounts"] or []:
-        if not isinstance(account.get("name"), str) or not isinstance(account.get("id"), int):
-            raise InputError("known_accounts", "every entry needs the name and id mipconnect.zia.mip_account_info "
-                                               "returns; pass its accounts as they are.")
-    return MipAccountSpec(
-        name=names.shown(require_text("name", p["name"], 255)),
-        connector=p["connector"],
-        tenant_id=require_guid("tenant_id", p["tenant_id"]),
-        client_id=client_id,
-        client_secret=p["client_secret"],
-        update_secret=p["update_secret"],
-        validate=p["validate"],
-        validation_wait=p["validation_wait"],
-        label_retrieval=p["label_retrieval"],
-        status=p["status"],
-        reauthorize=p["reauthorize"],
-        activate=p["activate"],
-        wait_for=p["wait_for"],
-        wait_timeout=p["wait_timeout"],
-        known_accounts=p["known_accounts"],
-        policy_tag_count=p["policy_tag_count"],
-        consent_url=consent.admin_consent_url(endpoints.authority_host, client_id or "<client id>"),
-    )
 
 
 def main():
@@ -504,7 +467,7 @@ def main():
 
     def work():
         endpoints = module.entra_endpoints()
-        spec = build_spec(module.params, endpoints)
+        spec = MipAccountSpec.from_params(module.params, endpoints)
 
         def validator(client_id, client_secret, tenant_id):
             return validate_connector(module.http(), endpoints, tenant_id, client_id, client_secret,

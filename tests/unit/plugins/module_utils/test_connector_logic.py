@@ -9,6 +9,7 @@ import datetime
 import pytest
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import connector
+from ansible_collections.mipconnect.zia.plugins.module_utils._connector.times import iso, parse_time
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
@@ -150,7 +151,7 @@ class FakeGraph:
         if path.endswith("/addPassword"):
             return {"keyId": "new-key", "displayName": body["passwordCredential"]["displayName"],
                     "endDateTime": body["passwordCredential"]["endDateTime"], "secretText": "s3cret",
-                    "startDateTime": connector._iso(NOW)}
+                    "startDateTime": iso(NOW)}
         return {}
 
 
@@ -158,8 +159,8 @@ MARK = NOW - datetime.timedelta(minutes=5)
 
 
 def started(moment, key_id, description="z"):
-    return {"keyId": key_id, "displayName": description, "startDateTime": connector._iso(moment),
-            "endDateTime": connector._iso(moment + datetime.timedelta(days=700))}
+    return {"keyId": key_id, "displayName": description, "startDateTime": iso(moment),
+            "endDateTime": iso(moment + datetime.timedelta(days=700))}
 
 
 def marked_reconciler(secrets, tags, check_mode=False, graph=None, rotate="never"):
@@ -172,7 +173,7 @@ def marked_reconciler(secrets, tags, check_mode=False, graph=None, rotate="never
 
 
 def in_flight(moment):
-    return connector.SECRET_IN_FLIGHT_TAG + connector._iso(moment)
+    return connector.SECRET_IN_FLIGHT_TAG + iso(moment)
 
 
 def test_no_marker_and_a_secret_of_ours_means_no_write():
@@ -196,7 +197,7 @@ def test_an_undelivered_secret_is_removed_and_a_new_one_returned_between_two_tag
     # The new secret starts at the marker's time: a re-run recognises it whatever Entra's clock says.
     sent = rec.graph.calls[3][2]["passwordCredential"]
     assert marked[1] == connector.SECRET_IN_FLIGHT_TAG + sent["startDateTime"]
-    assert connector._parse_time(sent["startDateTime"]) == NOW - datetime.timedelta(seconds=60)
+    assert parse_time(sent["startDateTime"]) == NOW - datetime.timedelta(seconds=60)
     assert cleared == ["keep-me"]
     assert rec.new_secret == "s3cret"
     assert [c["keyId"] for c in rec.app["passwordCredentials"]] == ["old", "new-key"]

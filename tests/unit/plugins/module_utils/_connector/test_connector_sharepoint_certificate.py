@@ -1,0 +1,34 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible_collections.mipconnect.zia.plugins.module_utils._connector.sharepoint_certificate import CERTIFICATE_DISPLAY_NAME
+from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils._connector.fakes_connector import FakeGraph, reconciler
+
+
+def test_check_mode_plans_the_certificate_without_writing_its_file_or_uploading(tmp_path):
+    path = str(tmp_path / "key.json")
+    graph = FakeGraph()
+    rec = reconciler(graph, check_mode=True, applications=["sharepoint"], private_key_json_path=path)
+    rec.app = {"id": "obj", "keyCredentials": []}
+    result = rec.ensure_certificate()
+    assert not os.path.exists(path) and graph.writes == []
+    assert [c.split(" ")[0] for c in rec.changes] == ["create", "upload"]
+    assert result["private_key_json_path"] == path
+    assert [k["displayName"] for k in rec.app["keyCredentials"]] == [CERTIFICATE_DISPLAY_NAME]
+
+
+def test_a_certificate_from_elsewhere_is_not_replaced(tmp_path):
+    rec = reconciler(FakeGraph(), check_mode=True, applications=["sharepoint"],
+                     private_key_json_path=str(tmp_path / "key.json"))
+    rec.app = {"id": "obj", "keyCredentials": [{"displayName": "by hand", "customKeyIdentifier": "AB"}]}
+    try:
+        rec.ensure_certificate()
+    except Exception as err:  # pylint: disable=broad-except
+        assert "did not upload" in str(err) and "private_key_json_path" in str(err)
+    else:
+        raise AssertionError("a foreign certificate was replaced")
