@@ -19,7 +19,7 @@
 #                  run it, with the rule that the version is 1.0.0 or later
 #   make docs      the docs site (antsibull-docs + Sphinx) in build/docs/build/html
 #   make venv      create .venv and install requirements, pinned by the lock file
-#                  (requirements/constraints-ansible-core-*.txt; stamp-guarded)
+#                  (requirements/constraints-ansible-core-2.19.txt; stamp-guarded)
 #   make lock      refresh the lock files: the newest releases the requirement files allow
 #   make audit     pip-audit over the lock files (own venv under build/); needs pypi.org
 #   make ee        build the execution environment (ansible-builder on PATH)
