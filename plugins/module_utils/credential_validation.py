@@ -18,9 +18,9 @@ __metaclass__ = type
 import time
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.clients import graph_client
 from ansible_collections.mipconnect.zia.plugins.module_utils.entra_auth import EntraTokenProvider, token_claims
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, TokenError
-from ansible_collections.mipconnect.zia.plugins.module_utils.graph import GraphClient
 from ansible_collections.mipconnect.zia.plugins.module_utils.labels import BETA_PATH, V1_PATH, choose_endpoint
 
 LABELS_PROBE_PATHS = {"beta": BETA_PATH, "v1.0": V1_PATH}
@@ -72,6 +72,14 @@ def validate_connector(http, endpoints, tenant_id, client_id, client_secret, app
         attempt += 1
 
 
+def connector_validator(http, endpoints, wait=0):
+    """``validate_connector`` for one run's HTTP layer and cloud, called as MipAccountReconciler
+    calls it: ``validator(client_id, client_secret, tenant_id)``."""
+    def validator(client_id, client_secret, tenant_id):
+        return validate_connector(http, endpoints, tenant_id, client_id, client_secret, wait=wait)
+    return validator
+
+
 def _validate_once(http, endpoints, tenant_id, client_id, client_secret, applications, probe_labels):
     tokens = EntraTokenProvider(http, endpoints, tenant_id, client_id, client_secret=client_secret)
     result = {"valid": False, "reason": None, "aadsts": None, "missing_permissions": {}, "granted_roles": {},
@@ -105,7 +113,7 @@ def _validate_once(http, endpoints, tenant_id, client_id, client_secret, applica
         if endpoint is None:
             result["not_checked"].append(_unprobed_labels(endpoints))
         else:
-            result["labels_probe"] = _probe_labels(http, endpoints, graph_token, endpoint)
+            result["labels_probe"] = _probe_labels(http, endpoints, tokens, endpoint)
             if not result["labels_probe"]["ok"]:
                 result["reason"] = "The sensitivity labels endpoint refused the connector: %s" % \
                     result["labels_probe"]["error"]
@@ -127,8 +135,8 @@ def _unprobed_labels(endpoints):
             "SensitivityLabels.Read.All, so no labels request was made." % endpoints.cloud_name)
 
 
-def _probe_labels(http, endpoints, graph_token, endpoint):
-    graph = GraphClient(http, endpoints.graph_url, lambda: graph_token, version=endpoint)
+def _probe_labels(http, endpoints, tokens, endpoint):
+    graph = graph_client(http, endpoints, tokens, version=endpoint)
     path = LABELS_PROBE_PATHS[endpoint]
     try:
         page = graph.get(path, params={"$top": "1"})

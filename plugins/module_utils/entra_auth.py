@@ -4,7 +4,9 @@
 """Microsoft Entra ID authentication: app-only tokens through MSAL.
 
 One ``EntraTokenProvider`` per (tenant, client): it holds MSAL's in-memory
-cache, so a module run asks Entra once per resource.
+cache, so a module run asks Entra once per resource. ``build_entra_auth``
+chooses the credential (client secret or certificate) from the task's
+options, as ``zia_auth.build_zia_auth`` does for ZIA.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,6 +24,7 @@ except ImportError as exc:  # pragma: no cover - reported by the module base cla
     HAS_MSAL = False
     MSAL_IMPORT_ERROR = exc
 
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_guid, require_https_url
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import (
     InputError,
     token_error_from_response,
@@ -107,10 +110,45 @@ class EntraEndpoints:
         # Token audiences stay those of the cloud even when URLs are overridden.
         self.graph_resource = known["graph_resource"]
         self.arm_resource = known["arm_resource"]
-        self.overridden = bool(authority_url)
 
     def authority(self, tenant_id):
         return "%s/%s" % (self.authority_host, tenant_id)
+
+
+def build_entra_endpoints(params):
+    """The endpoints of the cloud the options name, with the URLs they override."""
+    return EntraEndpoints(
+        cloud=params.get("cloud") or "public",
+        authority_url=require_https_url("authority_url", params.get("authority_url")),
+        graph_url=require_https_url("graph_url", params.get("graph_url")),
+        arm_url=require_https_url("arm_url", params.get("arm_url")),
+        power_platform_url=require_https_url("power_platform_url", params.get("power_platform_url")),
+    )
+
+
+def build_entra_auth(http, endpoints, params):
+    """The token provider for the identity the auth options give: by client secret or by
+    certificate, never both. Every problem is an InputError, raised before any request."""
+    for option, variable in (("tenant_id", "AZURE_TENANT_ID or AZURE_TENANT"), ("auth_client_id", "AZURE_CLIENT_ID")):
+        if not params.get(option):
+            raise InputError(option, "is required to sign in to Microsoft Entra ID (or set %s)." % variable)
+    tenant_id = require_guid("tenant_id", params["tenant_id"])
+    client_id = require_guid("auth_client_id", params["auth_client_id"])
+    secret = params.get("auth_client_secret")
+    certificate_path = params.get("auth_certificate_path")
+    # Checked here rather than with mutually_exclusive, which would also see an
+    # auth_client_secret given as "" in the task.
+    if secret and certificate_path:
+        raise InputError("auth_client_secret", "give either auth_client_secret or auth_certificate_path, not both.")
+    if not secret and not certificate_path:
+        raise InputError("auth_client_secret", "no credential for %s: set auth_client_secret (or AZURE_CLIENT_SECRET "
+                                               "or AZURE_SECRET) or auth_certificate_path (or "
+                                               "AZURE_CLIENT_CERTIFICATE_PATH)." % client_id)
+    certificate = None
+    if certificate_path:
+        certificate = load_certificate_credential(certificate_path, params.get("auth_certificate_password"))
+    return EntraTokenProvider(http, endpoints, tenant_id, client_id, client_secret=secret or None,
+                              certificate=certificate, shared_cache=params.get("token_cache", True))
 
 
 def load_certificate_credential(path, password=None):

@@ -13,7 +13,7 @@ except ImportError:  # pragma: no cover - Python 2 controllers are not supported
     from urllib import quote
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
-from ansible_collections.mipconnect.zia.plugins.module_utils.transport import PageGuard, ServiceClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.service_client import PageGuard, ServiceClient
 
 ARM_ROLE_API_VERSION = "2022-04-01"
 POWER_PLATFORM_API_VERSION = "2020-10-01"

@@ -19,8 +19,8 @@ import re
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
 from ansible_collections.mipconnect.zia.plugins.module_utils import labels as label_utils
 from ansible_collections.mipconnect.zia.plugins.module_utils import names
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_range, require_text
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import require_range, require_text
 
 LABEL_SELECTION_ARGUMENT_SPEC = dict(
     source=dict(type="str", default="graph", choices=["both", "graph", "zia"]),
@@ -84,12 +84,13 @@ class LabelRun:
         self.sink(record)
 
     def graph_records(self):
-        endpoints = self.module.entra_endpoints()
-        tokens = self.module.entra_token_provider(endpoints)
+        clients = self.module.clients
+        endpoints = clients.entra_endpoints()
+        tokens = clients.entra_tokens()
         if self.account is None:
             self.account = tokens.tenant_id
         self.source = label_utils.GraphLabelSource(
-            self.module.http(), endpoints.graph_url, lambda: tokens.token(endpoints.graph_resource),
+            dict((version, clients.graph(version)) for version in label_utils.ALL_ENDPOINTS), clients.graph_token,
             endpoint=self.p["endpoint"], user_id=self.p["user_id"], page_size=self.p["page_size"],
             available=endpoints.label_apis, cloud_name=endpoints.cloud_name,
             consent_url=consent.admin_consent_url(endpoints.authority_host, tokens.client_id))
@@ -97,7 +98,7 @@ class LabelRun:
 
     def zia_records(self, include_deleted=False):
         """The labels ZIA's policy rules use; tags marked deleted only when asked (for drift)."""
-        zia = self.module.zia_client()
+        zia = self.module.clients.zia()
         if self.p["account_id"] is not None:
             return self._zia_records_by_id(zia, self.p["account_id"], include_deleted)
         matches = names.named(zia.mip_accounts(), self.p["account_name"])

@@ -134,14 +134,12 @@ def user_labels_path(endpoint, user_id):
 class GraphLabelSource:
     """Labels of a tenant straight from Microsoft Graph."""
 
-    def __init__(self, http, graph_url, token_source, endpoint="auto", user_id=None, consent_url=None,
+    def __init__(self, graph_clients, token_source, endpoint="auto", user_id=None, consent_url=None,
                  page_size=PAGE_SIZE, available=ALL_ENDPOINTS, cloud_name="the global cloud"):
-        from ansible_collections.mipconnect.zia.plugins.module_utils.graph import GraphClient
-
-        self._clients = {
-            "beta": GraphClient(http, graph_url, token_source, version="beta"),
-            "v1.0": GraphClient(http, graph_url, token_source, version="v1.0"),
-        }
+        """``graph_clients``: a GraphClient per label API version ("beta", "v1.0"), as
+        ``clients.Clients.graph`` builds them; ``token_source()``: their Graph token, whose
+        roles choose the endpoint for ``auto``."""
+        self._clients = graph_clients
         self._token_source = token_source
         self.requested = endpoint
         self.user_id = user_id

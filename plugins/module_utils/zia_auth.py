@@ -27,7 +27,7 @@ import time
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.jws import sign_rs256
 from ansible_collections.mipconnect.zia.plugins.module_utils.token_cache import TokenCache
-from ansible_collections.mipconnect.zia.plugins.module_utils.transport import api_error_from
+from ansible_collections.mipconnect.zia.plugins.module_utils.service_client import api_error_from
 
 ONEAPI_AUDIENCE = "https://api.zscaler.com"
 # OneAPI clouds as Zscaler's SDKs spell them (ZSCALER_CLOUD, any case): the token host
@@ -71,7 +71,8 @@ def obfuscate_api_key(api_key, timestamp_ms):
 class OneApiAuth:
     """Bearer tokens from ZIdentity (client secret or private-key JWT)."""
 
-    mode = "oneapi"
+    # ZIA keeps what a OneAPI client saved until an activation asks for it.
+    activates_on_session_end = False
 
     def __init__(self, http, token_url, api_url, client_id, client_secret=None, private_key=None, cache=None):
         self._http = http
@@ -138,7 +139,7 @@ class LegacySessionAuth:
     activation.
     """
 
-    mode = "legacy"
+    activates_on_session_end = True
 
     def __init__(self, http, api_url, username, password, api_key):
         self._http = http

@@ -139,7 +139,7 @@ def add_zscaler_defined_account_steps(name):
 
 def edit_account_steps(name, changes):
     return ["Open %s and click the Edit icon of MIP account '%s'." % (PORTAL_MENU, name)] + \
-        ["%s." % change[0].upper() + change[1:] for change in changes] + ["Click Save, then activate the change."]
+        ["%s%s." % (change[0].upper(), change[1:]) for change in changes] + ["Click Save, then activate the change."]
 
 
 def delete_account_steps(name):

@@ -24,11 +24,8 @@ description:
   - Idempotent; in check mode only reads are sent and the result predicts every change.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.entra_auth
@@ -41,12 +38,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the application, its permissions, consent, secrets (metadata only) and certificates before and after.
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   state:
     description:
@@ -431,7 +422,6 @@ changes:
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.connector import DEFAULTS, ConnectorReconciler, ConnectorSpec
-from ansible_collections.mipconnect.zia.plugins.module_utils.graph import PowerPlatformClient
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import MipConnectModule, env_fallback
 
 ARGUMENT_SPEC = dict(
@@ -475,13 +465,10 @@ def main():
 
     def work():
         spec = ConnectorSpec.from_params(module.params)
-        endpoints = module.entra_endpoints()
-        tokens = module.entra_token_provider(endpoints)
-        power_platform = PowerPlatformClient(module.http(), endpoints.power_platform_url,
-                                             lambda: spec.power_platform_token)
+        clients = module.clients
         reconciler = ConnectorReconciler(
-            module.graph_client(endpoints, tokens), module.arm_client(endpoints, tokens), power_platform,
-            endpoints, tokens.tenant_id, spec, module.check_mode,
+            clients.graph(), clients.arm(), clients.power_platform(spec.power_platform_token),
+            clients.entra_endpoints(), clients.entra_tokens().tenant_id, spec, module.check_mode,
             replication_timeout=module.params["replication_timeout"],
             secret_output_allowed=module.ansible.no_log)
         return reconciler.present() if module.params["state"] == "present" else reconciler.absent()

@@ -20,28 +20,13 @@ description:
   - Never changes anything.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
+  - mipconnect.zia.attributes.info_module
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.entra_endpoints
   - mipconnect.zia.connection
-attributes:
-  check_mode:
-    support: full
-    details: Only reads; runs the same in check mode.
-  diff_mode:
-    support: N/A
-    details: This action does not modify state.
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   tenant_id:
     description: Directory (tenant) ID of the tenant the connector is consented in.
@@ -138,13 +123,12 @@ not_checked:
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_guid, require_range
 from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ENTRA_ENDPOINTS_ARGUMENT_SPEC,
     MipConnectModule,
-    require_guid,
-    require_range,
 )
 
 ARGUMENT_SPEC = dict(
@@ -168,7 +152,7 @@ def main():
         require_range("validation_wait", p["validation_wait"], 0, 3600)
         if not p["client_secret"].strip():
             raise InputError("client_secret", "is empty.")
-        result = validate_connector(module.http(), module.entra_endpoints(), tenant_id, client_id,
+        result = validate_connector(module.clients.http(), module.clients.entra_endpoints(), tenant_id, client_id,
                                     p["client_secret"], applications=p["applications"],
                                     probe_labels=p["probe_labels"], wait=p["validation_wait"])
         if p["fail_on_invalid"] and not result["valid"]:

@@ -27,16 +27,19 @@ description:
 author:
   - mipconnect.zia contributors (@mipconnect)
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.entra_auth
   - mipconnect.zia.entra_endpoints
   - mipconnect.zia.connection
 attributes:
   check_mode:
     support: full
-    description: Reads the lease and reports whether another run holds it; writes nothing.
+    details: Reads the lease and reports whether another run holds it; writes nothing.
   diff_mode:
     support: none
-    description: The lease is not part of the connector's state; C(changes) says what was written.
+    details: The lease is not part of the connector's state; C(changes) says what was written.
 options:
   state:
     description: V(held) takes the lease (or renews this owner's); V(released) gives it back.
@@ -120,13 +123,10 @@ changes:
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import lease as leases
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_range, require_text
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.module_utils.graph import is_replication_lag, odata_quote
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
-    MipConnectModule,
-    require_range,
-    require_text,
-)
+from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import MipConnectModule
 from ansible_collections.mipconnect.zia.plugins.module_utils.transport import retry_while_replicating
 
 ARGUMENT_SPEC = dict(
@@ -187,9 +187,7 @@ def main():
         owner = p["owner"] or leases.new_owner()
         if not leases.OWNER_RE.match(owner):
             raise InputError("owner", "may hold only letters, digits and . _ @ / + - (at most 120 characters).")
-        endpoints = module.entra_endpoints()
-        tokens = module.entra_token_provider(endpoints)
-        app = ConnectorApplication(module.graph_client(endpoints, tokens), unique_name, display_name,
+        app = ConnectorApplication(module.clients.graph(), unique_name, display_name,
                                    p["replication_timeout"])
         result = {"owner": owner, "held": False, "waited": 0.0, "client_id": None, "changes": []}
         if p["state"] == "released" or module.check_mode:

@@ -23,11 +23,8 @@ description:
     lists the writes that went through the contract.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
@@ -40,12 +37,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the account before and after; the client secret is always redacted.
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   name:
     description:
@@ -429,7 +420,7 @@ diff:
       type: dict
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
+from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import connector_validator
 from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import (
     DEFAULTS,
     MipAccountReconciler,
@@ -466,14 +457,10 @@ def main():
     module = MipConnectModule(ARGUMENT_SPEC, shared_specs=(ZIA_AUTH_ARGUMENT_SPEC, ENTRA_ENDPOINTS_ARGUMENT_SPEC))
 
     def work():
-        endpoints = module.entra_endpoints()
+        endpoints = module.clients.entra_endpoints()
         spec = MipAccountSpec.from_params(module.params, endpoints)
-
-        def validator(client_id, client_secret, tenant_id):
-            return validate_connector(module.http(), endpoints, tenant_id, client_id, client_secret,
-                                      wait=spec.validation_wait)
-
-        reconciler = MipAccountReconciler(module.zia_client(), spec, module.check_mode, validator=validator)
+        validator = connector_validator(module.clients.http(), endpoints, wait=spec.validation_wait)
+        reconciler = MipAccountReconciler(module.clients.zia(), spec, module.check_mode, validator=validator)
         return reconciler.present() if module.params["state"] == "present" else reconciler.absent()
 
     module.run(work, session_end_path=("activation",))

@@ -18,28 +18,13 @@ description:
     labels that ZIA's policy rules use.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
+  - mipconnect.zia.attributes.info_module
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
   - mipconnect.zia.connection
-attributes:
-  check_mode:
-    support: full
-    details: Only reads; runs the same in check mode.
-  diff_mode:
-    support: N/A
-    details: This action does not modify state.
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   name:
     description:
@@ -172,13 +157,9 @@ count:
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import names
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_guid, require_text
 from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import describe, portal_status, portal_word
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
-    ZIA_AUTH_ARGUMENT_SPEC,
-    MipConnectModule,
-    require_guid,
-    require_text,
-)
+from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import ZIA_AUTH_ARGUMENT_SPEC, MipConnectModule
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str"),
@@ -213,7 +194,7 @@ def main():
         name_contains = require_text("name_contains", p["name_contains"], 255)
         exclude_name = require_text("exclude_name", p["exclude_name"], 255)
         tenant_id = require_guid("tenant_id", p["tenant_id"])
-        zia = module.zia_client()
+        zia = module.clients.zia()
         accounts = []
         for raw in zia.mip_accounts():
             if not matches(raw, name, name_contains, tenant_id, None, exclude_name):

@@ -23,11 +23,8 @@ description:
   - An unchanged file is left alone and reported C(changed=false). Files are written atomically with mode 0640.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.label_selection
@@ -42,12 +39,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows each file's SHA-256 and mode before and after (not the content, which can be large).
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   csv_path:
     description:

@@ -23,11 +23,9 @@ description:
   - Labels are streamed page by page; with O(return_labels=false) memory does not grow with the number of labels.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
+  - mipconnect.zia.attributes.info_module
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.label_selection
@@ -35,19 +33,6 @@ extends_documentation_fragment:
   - mipconnect.zia.entra_endpoints
   - mipconnect.zia.zia_auth
   - mipconnect.zia.connection
-attributes:
-  check_mode:
-    support: full
-    details: Only reads; runs the same in check mode.
-  diff_mode:
-    support: N/A
-    details: This action does not modify state.
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   return_labels:
     description: Return the labels in RV(labels). Turn off for very large tenants when only the count or drift matters.

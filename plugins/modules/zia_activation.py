@@ -25,11 +25,8 @@ description:
   - Activation publishes every staged change of the organisation, also those other admins saved.
 author:
   - mipconnect.zia contributors (@mipconnect)
-requirements:
-  - msal
-  - requests
-  - cryptography
 extends_documentation_fragment:
+  - mipconnect.zia.attributes
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
   - mipconnect.zia.zia_auth
@@ -41,12 +38,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the activation status before and after.
-  platform:
-    platforms: posix
-  action_group:
-    support: full
-    membership:
-      - mipconnect.zia.all
 options:
   wait_timeout:
     description: Seconds to wait for ZIA to report C(ACTIVE) after activating.
@@ -99,11 +90,8 @@ seconds:
   sample: 2.1
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
-    ZIA_AUTH_ARGUMENT_SPEC,
-    MipConnectModule,
-    require_range,
-)
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_range
+from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import ZIA_AUTH_ARGUMENT_SPEC, MipConnectModule
 
 ARGUMENT_SPEC = dict(
     wait_timeout=dict(type="int", default=300),
@@ -115,7 +103,7 @@ def main():
 
     def work():
         timeout = require_range("wait_timeout", module.params["wait_timeout"], 1, 3600)
-        result = module.zia_client().activate_staged(check_mode=module.check_mode, timeout=timeout)
+        result = module.clients.zia().activate_staged(check_mode=module.check_mode, timeout=timeout)
         result["changed"] = result["status_before"] == "PENDING"
         planned = "ACTIVE" if result["changed"] else result["status_before"]
         result["diff"] = {"before": {"status": result["status_before"]}, "after": {"status": planned}}

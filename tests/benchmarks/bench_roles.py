@@ -1,4 +1,4 @@
-"""Wall time and HTTP requests of the roles against the emulator (issue 5, section 6).
+"""Wall time and HTTP requests of the roles against the emulator.
 
 Measures, in each of --rounds rounds (fresh tenants and a fresh ZIA org each):
 onboarding one tenant (onboard_mip.yml) with the token cache, its no-op re-run,

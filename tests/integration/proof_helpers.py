@@ -1,4 +1,4 @@
-"""Helpers for the hostile-input, secret-hygiene and fault-matrix suites (issue 6).
+"""Helpers for the hostile-input, secret-hygiene and fault-matrix suites.
 
 - ``run_batch``: many module tasks in ONE ansible-playbook run (each task
   ``ignore_errors`` and registered), with a marker request to the emulator

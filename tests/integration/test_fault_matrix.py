@@ -1,4 +1,4 @@
-"""Fault matrix (issue 6, section 1), the module part.
+"""Fault matrix, the module part.
 
 Each scenario is one test: a fault switched on in the emulator (or a TCP proxy
 that resets connections, or a process killed between two steps), the module

@@ -1,4 +1,4 @@
-"""Hostile input (issue 6, section 3).
+"""Hostile input.
 
 A corpus of bad inputs across every module. Each must give a failed result
 whose message names the option, with no traceback in the output and no

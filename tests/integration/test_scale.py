@@ -29,12 +29,12 @@ def _fork(emu_url, ca_file, org, temp_dir, shared, start, client_ids):
     import tempfile
 
     tempfile.tempdir = None
-    from ansible_collections.mipconnect.zia.plugins.module_utils import transport, zia, zia_auth
+    from ansible_collections.mipconnect.zia.plugins.module_utils import transport, zia, zia_auth, zia_rate_limits
 
     http = transport.HttpClient(transport.HttpSettings(ca_bundle=ca_file, max_retries=15))
     auth = zia_auth.OneApiAuth(http, emu_url + "/zslogin/oauth2/v1/token", emu_url + "/zia/api/v1",
                                org["oneapi_client_id"], org["oneapi_client_secret"])
-    limiter = zia.shared_limiter(auth) if shared else zia.RateLimiter()
+    limiter = zia_rate_limits.shared_limiter(auth) if shared else zia_rate_limits.RateLimiter()
     client = zia.ZiaClient(http, auth, limiter=limiter)
     auth.apply({})  # sign in before the start, so only rate-limited requests race
     start.wait()

@@ -1,4 +1,4 @@
-"""Secret hygiene (issue 6, section 2).
+"""Secret hygiene.
 
 Every module runs with canary secrets - the Entra admin client secret, a
 wrong secret, a certificate's private key, the ZIA password and API key, the

@@ -19,14 +19,14 @@ import os
 from ansible_collections.mipconnect.zia.plugins.module_utils import certificate as certs
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
-from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.lease import OWNER_RE
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import (
     require_guid,
     require_https_url,
     require_range,
     require_text,
 )
+from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
+from ansible_collections.mipconnect.zia.plugins.module_utils.lease import OWNER_RE
 
 DEFAULTS = {
     "sign_in_audience": "AzureADMultipleOrgs",

@@ -16,8 +16,8 @@ __metaclass__ = type
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import consent
 from ansible_collections.mipconnect.zia.plugins.module_utils import names
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_guid, require_range, require_text
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import require_guid, require_range, require_text
 
 DEFAULTS = {
     "connector": "custom",

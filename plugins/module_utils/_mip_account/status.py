@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import datetime
 
-from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import is_guid
+from ansible_collections.mipconnect.zia.plugins.module_utils.checks import is_guid
 
 # The status values real ZIA responses were recorded with, and the Admin Portal's words for
 # them (seed "About Microsoft Information Protection Labels"). ZIA surely has more; which

@@ -14,6 +14,7 @@ import requests
 from ansible_collections.mipconnect.zia.plugins.module_utils import labels
 from ansible_collections.mipconnect.zia.plugins.module_utils.entra_auth import CLOUDS, EntraEndpoints
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
+from ansible_collections.mipconnect.zia.plugins.module_utils.graph import GraphClient
 
 # (cloud, login, Graph, ARM, Power Platform, Add-PowerAppsAccount -Endpoint, Graph label APIs), from Microsoft's
 # national cloud pages and the availability tables of the two label list pages.
@@ -92,7 +93,9 @@ class LabelGraph:
 def _source(cloud, roles, endpoint="auto", user_id=None):
     endpoints = EntraEndpoints(cloud)
     http = LabelGraph()
-    source = labels.GraphLabelSource(http, endpoints.graph_url, lambda: _token(*roles), endpoint=endpoint,
+    graphs = dict((version, GraphClient(http, endpoints.graph_url, lambda: _token(*roles), version=version))
+                  for version in labels.ALL_ENDPOINTS)
+    source = labels.GraphLabelSource(graphs, lambda: _token(*roles), endpoint=endpoint,
                                      user_id=user_id, available=endpoints.label_apis,
                                      cloud_name=endpoints.cloud_name)
     return source, http

@@ -69,3 +69,8 @@ def test_ids_are_guids():
         assert guid.match(permission_id)
     for role_id in catalog.BLOB_STORAGE_ROLE_DEFINITIONS.values():
         assert guid.match(role_id)
+
+
+def test_catalog_names_are_the_module_choices():
+    assert catalog.APPLICATION_NAMES == sorted(["azure_blob_storage", "copilot", "exchange", "mip", "onedrive",
+                                                "sharepoint", "teams"])

@@ -9,7 +9,7 @@ import email.utils
 import pytest
 import requests
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import transport
+from ansible_collections.mipconnect.zia.plugins.module_utils import service_client, transport
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, TransportError
 
 
@@ -118,7 +118,7 @@ def test_failures_stop_at_max_retries_and_the_error_says_what_was_tried():
     response = client.request("GET", "https://x.example/")
     assert response.status_code == 502
     assert sleeps == [0.5, 1.0]
-    hint = transport.api_error_from("svc", response).hint
+    hint = service_client.api_error_from("svc", response).hint
     assert "Retried 2 times" in hint and "max_retries" in hint
 
 
@@ -127,7 +127,7 @@ def test_a_wait_longer_than_allowed_is_not_slept():
     response = client.request("GET", "https://x.example/")
     assert response.status_code == 429
     assert sleeps == []
-    hint = transport.api_error_from("svc", response).hint
+    hint = service_client.api_error_from("svc", response).hint
     assert "3600 s" in hint and "max_retry_wait" in hint
 
 
@@ -188,7 +188,7 @@ def test_a_429_storm_stops_when_the_total_wait_would_pass_max_retry_wait():
     response = client.request("GET", "https://x.example/")
     assert response.status_code == 429
     assert sleeps == [10.0, 10.0, 10.0] and len(client.session.calls) == 4
-    hint = transport.api_error_from("svc", response).hint
+    hint = service_client.api_error_from("svc", response).hint
     assert "Retried 3 times over 30 s" in hint and "max_retry_wait" in hint and "forks" in hint
 
 
@@ -291,13 +291,13 @@ def test_replication_retry_lets_other_errors_through_at_once():
      "EDIT_LOCK_NOT_AVAILABLE", "rid-3"),
 ])
 def test_api_error_shapes(body, headers, code, request_id):
-    err = transport.api_error_from("svc", FakeResponse(409, headers, body))
+    err = service_client.api_error_from("svc", FakeResponse(409, headers, body))
     assert err.code == code and err.request_id == request_id
     assert request_id in str(err)
 
 
 def test_api_error_without_json_uses_reason():
-    err = transport.api_error_from("svc", FakeResponse(502, reason="Bad Gateway"))
+    err = service_client.api_error_from("svc", FakeResponse(502, reason="Bad Gateway"))
     assert err.status == 502 and "Bad Gateway" in str(err)
 
 
@@ -306,7 +306,7 @@ def test_service_client_raises_api_error_and_handles_missing():
         FakeResponse(404, body={"error": {"code": "Request_ResourceNotFound"}}),
         FakeResponse(403, body={"error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges"}}),
     ])
-    service = transport.ServiceClient(client, "https://graph.example/v1.0", lambda: "token-value")
+    service = service_client.ServiceClient(client, "https://graph.example/v1.0", lambda: "token-value")
     assert service.call("GET", "/applications/x", missing_ok=True) is None
     with pytest.raises(ApiError) as caught:
         service.call("GET", "/applications/y")
@@ -317,7 +317,7 @@ def test_service_client_raises_api_error_and_handles_missing():
 
 
 def test_zia_rate_limiter_allows_the_documented_burst_then_paces():
-    from ansible_collections.mipconnect.zia.plugins.module_utils.zia import RateLimiter
+    from ansible_collections.mipconnect.zia.plugins.module_utils.zia_rate_limits import RateLimiter
 
     now = [100.0]
     sleeps = []
@@ -413,7 +413,7 @@ def test_msal_token_requests_follow_no_redirect():
 
 def test_a_redirect_without_location_is_an_error_for_a_service_client():
     client, _unused = make_client([FakeResponse(302)])
-    service = transport.ServiceClient(client, "https://graph.example/v1.0", lambda: "token-value")
+    service = service_client.ServiceClient(client, "https://graph.example/v1.0", lambda: "token-value")
     with pytest.raises(ApiError) as caught:
         service.call("GET", "/applications")
     assert caught.value.status == 302
@@ -424,7 +424,7 @@ def test_a_redirect_without_location_is_an_error_for_a_service_client():
 def test_a_token_with_a_line_break_is_reported_by_type_and_host_only():
     """requests refuses the header with its whole value in the message; we show neither."""
     client = transport.HttpClient(transport.HttpSettings(max_retries=0), sleep=lambda s: None)
-    service = transport.ServiceClient(client, "https://127.0.0.1:9/v1.0", lambda: "eyJcanary\r\nX-Evil: canary-token")
+    service = service_client.ServiceClient(client, "https://127.0.0.1:9/v1.0", lambda: "eyJcanary\r\nX-Evil: canary-token")
     with pytest.raises(TransportError) as caught:
         service.call("GET", "/applications")
     err = caught.value
@@ -459,18 +459,18 @@ def test_a_host_with_user_info_is_shown_without_it():
 # --- paging guard ------------------------------------------------------------------------------------
 
 def test_page_guard_stops_at_a_repeated_page_or_link_and_after_max_pages(monkeypatch):
-    guard = transport.PageGuard("svc", "/things?x=1", "svc_url")
+    guard = service_client.PageGuard("svc", "/things?x=1", "svc_url")
     guard.check([{"id": 1}], next_link="https://svc/things?skip=1")
     guard.check([], next_link="https://svc/things?skip=2")
     guard.check([], next_link="https://svc/things?skip=3")  # empty pages with new links are fine
-    with pytest.raises(transport.PagingError) as caught:
+    with pytest.raises(service_client.PagingError) as caught:
         guard.check([{"id": 1}], next_link="https://svc/things?skip=4")
     assert "repeats an earlier page" in str(caught.value) and "/things" in str(caught.value)
     assert "svc_url" in str(caught.value) and "x=1" not in str(caught.value)
-    monkeypatch.setattr(transport, "MAX_PAGES", 3)
-    guard = transport.PageGuard("svc", "/things", "svc_url")
+    monkeypatch.setattr(service_client, "MAX_PAGES", 3)
+    guard = service_client.PageGuard("svc", "/things", "svc_url")
     for number in range(3):
         guard.check([{"id": number}])
-    with pytest.raises(transport.PagingError) as caught:
+    with pytest.raises(service_client.PagingError) as caught:
         guard.check([{"id": 99}])
     assert "after 3 pages" in str(caught.value)

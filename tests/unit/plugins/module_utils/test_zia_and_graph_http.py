@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ZIA edit-lock waits and activation retries, ZIA and Graph paging guards, and the
+"""ZIA edit-lock waits and activation retries, ZIA paging guards, and the
 validate_certs warning: against fakes, with an injected clock (nothing sleeps)."""
 from __future__ import absolute_import, division, print_function
 
@@ -11,69 +11,13 @@ import json
 from unittest import mock
 
 import pytest
-import requests
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import transport
+from ansible_collections.mipconnect.zia.plugins.module_utils import service_client
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
-from ansible_collections.mipconnect.zia.plugins.module_utils.graph import GraphClient
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia import ZiaClient
+from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import Answer, Clock, NoAuth, ScriptedHttp
 
 LOCKED = {"code": "EDIT_LOCK_NOT_AVAILABLE", "message": "Edit lock is not available"}
-
-
-class Answer:
-    def __init__(self, status, body=None, headers=None):
-        self.status_code = status
-        self._body = body
-        self.headers = requests.structures.CaseInsensitiveDict(headers or {})
-        self.reason = "Reason"
-        self.content = b"x" if body is not None else b""
-
-    def json(self):
-        if self._body is None:
-            raise ValueError("no body")
-        return self._body
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
-
-
-class ScriptedHttp:
-    """Stands in for HttpClient: answers from a script (or a function of the request), records calls."""
-
-    def __init__(self, answers, max_retry_wait=120):
-        self.answers = answers
-        self.calls = []
-        self.settings = transport.HttpSettings(max_retry_wait=max_retry_wait)
-
-    def request(self, method, url, headers=None, params=None, json=None, service=None, **options):
-        self.calls.append((method, url, dict(params or {}), options))
-        if callable(self.answers):
-            return self.answers(method, url, dict(params or {}))
-        return self.answers.pop(0)
-
-
-class NoAuth:
-    api_url = "https://zia.example/api/v1"
-
-    def apply(self, headers):
-        pass
-
-    def refresh(self):
-        pass
-
-    def logout(self):
-        pass
 
 
 def zia(answers, max_retry_wait=120):
@@ -136,7 +80,7 @@ def test_a_redirect_is_not_taken_for_success_by_the_zia_client():
 def test_a_zia_server_that_ignores_the_page_number_is_not_read_forever():
     first_page = [{"tenantId": i, "saasApplication": "MIP"} for i in range(100)]
     client, http, clock = zia(lambda method, url, params: Answer(200, first_page))
-    with pytest.raises(transport.PagingError) as caught:
+    with pytest.raises(service_client.PagingError) as caught:
         client.mip_accounts()
     assert [call[2]["page"] for call in http.calls] == [1, 2]
     assert "/casbTenant/lite" in str(caught.value) and "page 2 repeats" in str(caught.value)
@@ -144,14 +88,14 @@ def test_a_zia_server_that_ignores_the_page_number_is_not_read_forever():
 
 
 def test_zia_paging_stops_after_max_pages(monkeypatch):
-    monkeypatch.setattr(transport, "MAX_PAGES", 4)
+    monkeypatch.setattr(service_client, "MAX_PAGES", 4)
 
     def endless(method, url, params):
         start = (params["page"] - 1) * params["pageSize"]
         return Answer(200, [{"tagId": start + i} for i in range(params["pageSize"])])
 
     client, http, clock = zia(endless)
-    with pytest.raises(transport.PagingError) as caught:
+    with pytest.raises(service_client.PagingError) as caught:
         client.policy_tags(42)
     assert len(http.calls) == 5 and "after 4 pages" in str(caught.value)
 
@@ -165,28 +109,6 @@ def test_zia_paging_reads_every_page_of_a_well_behaved_server():
 
     client, http, clock = zia(paged)
     assert len(client.policy_tags(42)) == 250 and len(http.calls) == 3
-
-
-# --- Graph paging ---------------------------------------------------------------------------------------
-
-def graph(answer):
-    http = ScriptedHttp(answer)
-    return GraphClient(http, "https://graph.example", lambda: "token"), http
-
-
-def test_a_graph_server_that_ignores_the_skip_token_is_not_read_forever():
-    link = "https://graph.example/v1.0/oauth2PermissionGrants?$skiptoken=abc"
-    client, http = graph(lambda *request: Answer(200, {"value": [{"id": "g1"}], "@odata.nextLink": link}))
-    with pytest.raises(transport.PagingError) as caught:
-        list(client.list("/oauth2PermissionGrants"))
-    assert len(http.calls) == 2 and "repeats an earlier page" in str(caught.value)
-
-
-def test_graph_empty_pages_with_new_links_are_followed_to_the_end():
-    pages = [Answer(200, {"value": [], "@odata.nextLink": "https://graph.example/v1.0/x?$skiptoken=%d" % n})
-             for n in range(3)] + [Answer(200, {"value": [{"id": "last"}]})]
-    client, http = graph(pages)
-    assert [item["id"] for item in client.list("/x")] == ["last"]
 
 
 # --- validate_certs: false is said out loud ----------------------------------------------------------------
@@ -217,7 +139,7 @@ def test_turning_certificate_checks_off_gives_a_warning(validate_certs, warned):
     with module_args({"validate_certs": validate_certs}):
         module = MipConnectModule({}, shared_specs=())
     before = len([w for w in warnings.get_warning_messages() if "validate_certs is false" in w])
-    http = module.http()
+    http = module.clients.http()
     after = [w for w in warnings.get_warning_messages() if "validate_certs is false" in w]
     assert (len(after) > before) is warned
     assert http.settings.verify is (True if validate_certs else False)

@@ -218,7 +218,7 @@ class Auth:
     api_url = "https://zia.example/api/v1"
 
     def __init__(self, mode):
-        self.mode = mode
+        self.activates_on_session_end = mode == "legacy"
         self.logouts = 0
 
     def apply(self, headers):

@@ -10,8 +10,8 @@ __metaclass__ = type
 import json
 import os
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import zia
-from ansible_collections.mipconnect.zia.plugins.module_utils.zia import RateLimiter, SharedWindows
+from ansible_collections.mipconnect.zia.plugins.module_utils import zia_rate_limits
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia_rate_limits import RateLimiter, SharedWindows
 
 
 class Clock:
@@ -88,7 +88,7 @@ def test_a_request_in_flight_holds_its_place_until_answered(tmp_path):
     second.wait("POST", "/casbTenant")
     # It looked again shortly while the PUT was in flight, then waited a full second from the
     # PUT's answer (ZIA counted the PUT when it got it, after it was sent).
-    assert second_waited == [zia.IN_FLIGHT_POLL_SECONDS, 1.0]
+    assert second_waited == [zia_rate_limits.IN_FLIGHT_POLL_SECONDS, 1.0]
 
 
 def test_requests_are_dated_when_answered(tmp_path):
@@ -154,7 +154,7 @@ def test_entries_from_the_future_and_stale_flights_are_forgotten(tmp_path):
     path = os.path.join(str(tmp_path), os.listdir(str(tmp_path))[0])
     # Left by a boot before (the monotonic clock started again) and by a fork killed mid-request.
     with open(path, "w") as handle:
-        json.dump({"WRITE": [[clock.now + 86400.0, None], [clock.now - zia.IN_FLIGHT_SECONDS - 1, "dead-1"]]},
+        json.dump({"WRITE": [[clock.now + 86400.0, None], [clock.now - zia_rate_limits.IN_FLIGHT_SECONDS - 1, "dead-1"]]},
                   handle)
     send(second, "PUT", "/casbTenant/1")
     assert clock.sleeps == []
@@ -183,7 +183,7 @@ def test_shared_limiter_is_keyed_by_the_identity_never_the_secret():
         api_url = "https://api.zsapi.net/zia/api/v1"
         identity = "oneapi:client-1"
 
-    limiter = zia.shared_limiter(Auth())
+    limiter = zia_rate_limits.shared_limiter(Auth())
     assert isinstance(limiter._windows, SharedWindows)
     name = limiter._windows._name
     assert name.startswith("zia-") and "client-1" not in name
@@ -191,4 +191,4 @@ def test_shared_limiter_is_keyed_by_the_identity_never_the_secret():
     class NoIdentity:
         api_url = "https://x"
 
-    assert not isinstance(zia.shared_limiter(NoIdentity())._windows, SharedWindows)
+    assert not isinstance(zia_rate_limits.shared_limiter(NoIdentity())._windows, SharedWindows)

@@ -7,6 +7,7 @@ __metaclass__ = type
 import datetime
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.connector import ConnectorReconciler, ConnectorSpec
+from ansible_collections.mipconnect.zia.plugins.module_utils._connector.times import iso
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError
 
 NOW = datetime.datetime(2026, 11, 23, 12, 0, 0, tzinfo=datetime.timezone.utc)
@@ -59,3 +60,37 @@ def reconciler(graph=None, check_mode=False, arm=None, power_platform=None, endp
     options.update(spec)
     return ConnectorReconciler(graph or FakeGraph(), arm, power_platform, endpoints, "tenant", ConnectorSpec(**options),
                                check_mode, now=NOW)
+
+
+class SecretGraph:
+    """Records every write; addPassword answers a secret started at NOW; GET of the application answers its
+    tags as the last PATCH left them (``tags`` until then)."""
+
+    def __init__(self, fail_on=None, tags=None):
+        self.calls = []
+        self.fail_on = fail_on
+        self.tags = tags
+        self.reads = []
+
+    def get(self, path, params=None, missing_ok=False):
+        self.reads.append(path)
+        return {"id": "obj", "tags": list(self.tags or [])}
+
+    def _record(self, method, path, body):
+        self.calls.append((method, path, body))
+        if self.fail_on == len(self.calls):
+            raise ApiError("Microsoft Graph", 503, code="ServiceUnavailable")
+
+    def patch(self, path, body, headers=None):
+        self._record("PATCH", path, body)
+        if "tags" in body:
+            self.tags = list(body["tags"])
+        return {}
+
+    def post(self, path, body, headers=None):
+        self._record("POST", path, body)
+        if path.endswith("/addPassword"):
+            return {"keyId": "new-key", "displayName": body["passwordCredential"]["displayName"],
+                    "endDateTime": body["passwordCredential"]["endDateTime"], "secretText": "s3cret",
+                    "startDateTime": iso(NOW)}
+        return {}

@@ -6,6 +6,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.mipconnect.zia.plugins.module_utils import connector
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils._connector.permissions import access_set, desired_permissions
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
@@ -45,3 +46,22 @@ def test_required_access_keeps_unlisted_permissions_unless_purging():
     purged.app = {"requiredResourceAccess": [other]}
     assert access_set(kept._required_resource_access(perms)) == {("other", "x", "Scope"), (RESOURCE, "role-1", "Role")}
     assert access_set(purged._required_resource_access(perms)) == {(RESOURCE, "role-1", "Role")}
+
+
+def test_union_of_applications_has_no_duplicates():
+    perms = connector.desired_permissions(["onedrive", "sharepoint"], [])
+    keys = [p.key for p in perms]
+    assert len(keys) == len(set(keys))
+    # SharePoint adds exactly its SharePoint API permission to OneDrive's set.
+    onedrive = set(p.key for p in connector.desired_permissions(["onedrive"], []))
+    assert set(keys) - onedrive == {("00000003-0000-0ff1-ce00-000000000000", "Sites.Read.All")}
+
+
+def test_extra_permissions_by_key_or_guid():
+    perms = connector.desired_permissions([], [
+        {"resource": "microsoft_graph", "permission": "SensitivityLabels.Read.All", "type": "Role"},
+        {"resource": "AAAAAAAA-0000-0000-0000-000000000000", "permission": "x", "type": "Scope"},
+    ])
+    assert [p.key for p in perms] == [("00000003-0000-0000-c000-000000000000", "SensitivityLabels.Read.All"),
+                                      ("aaaaaaaa-0000-0000-0000-000000000000", "x")]
+    assert perms[0].id is None  # resolved at run time from the resource principal

@@ -6,6 +6,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.mipconnect.zia.plugins.module_utils import connector
 from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils._connector.role_assignments import role_assignment_name
 from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils._connector.fakes_connector import FakeGraph, denied, reconciler
@@ -33,3 +34,9 @@ def test_the_same_assignment_under_another_name_is_left_and_other_refusals_fail(
     rec.arm = FakeGraph(refuse={path: denied()})
     with pytest.raises(Exception):
         rec._assign_role("Reader", SCOPE, path, {})
+
+
+def test_role_assignment_names_are_deterministic_and_distinct():
+    a = connector.role_assignment_name("/subscriptions/s", "p", "r1")
+    assert a == connector.role_assignment_name("/subscriptions/S", "P", "R1")
+    assert a != connector.role_assignment_name("/subscriptions/s", "p", "r2")

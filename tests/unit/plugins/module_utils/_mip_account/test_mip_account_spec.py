@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.mipconnect.zia.plugins.module_utils._mip_account.spec import DEFAULTS, MipAccountSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
 from ansible_collections.mipconnect.zia.plugins.modules import mip_account
-from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.test_zia_mip_account import CLIENT, TENANT
+from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils._mip_account.fakes_mip_account import CLIENT, TENANT
 
 
 class Endpoints:
@@ -46,3 +46,9 @@ def test_bad_options_are_refused_naming_the_option(options, option):
     with pytest.raises(InputError) as caught:
         MipAccountSpec.from_params(params(**options), Endpoints())
     assert caught.value.option == option
+
+
+def test_status_active_with_label_retrieval_off_is_refused_before_any_call():
+    with pytest.raises(InputError) as caught:
+        MipAccountSpec(name="Contoso MIP", status="active", label_retrieval=False)
+    assert caught.value.option == "status"

@@ -8,7 +8,12 @@ import pytest
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import MipAccountReconciler, MipAccountSpec
-from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.test_zia_mip_account import FakeZia
+from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils._mip_account.fakes_mip_account import (
+    RECORDED_MIP_ENTRY,
+    FailedValidationZia,
+    FakeZia,
+    reconciler,
+)
 
 
 class Staged(FakeZia):
@@ -49,3 +54,20 @@ def test_check_mode_plans_the_activation_and_an_activation_sent_counts_even_when
     with pytest.raises(MipConnectError):
         rec._activate()
     assert zia.activations == 1 and len(rec.changes) == 1
+
+
+@pytest.mark.parametrize("goal", ["validated", "active", "labels_retrieved"])
+def test_wait_for_stops_at_once_on_a_status_no_recording_explains(goal):
+    zia = FakeZia([dict(RECORDED_MIP_ENTRY, status=["CASB_TENANT_SOMETHING_NEW"], tagsScanInfo={})])
+    with pytest.raises(MipConnectError) as caught:
+        reconciler(zia, wait_for=goal, wait_timeout=600, client_secret=None, activate=False).present()
+    assert "CASB_TENANT_SOMETHING_NEW" in str(caught.value) and "stopped waiting" in str(caught.value)
+    assert zia.polls <= 2  # not 300 polls until the timeout
+
+
+def test_wait_for_validated_stops_at_once_on_a_failed_validation_and_says_why():
+    zia = FailedValidationZia([dict(RECORDED_MIP_ENTRY, status=["CASB_TENANT_ACTIVE"])])
+    with pytest.raises(MipConnectError) as caught:
+        reconciler(zia, wait_for="validated", wait_timeout=600, client_secret=None, activate=False).present()
+    assert "AADSTS7000215" in str(caught.value)
+    assert zia.polls <= 2

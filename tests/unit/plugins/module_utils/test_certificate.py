@@ -12,31 +12,7 @@ import stat
 import pytest
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import certificate as certs
-from ansible_collections.mipconnect.zia.plugins.module_utils import consent
-from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-
-try:
-    from urllib.parse import parse_qs, urlparse
-except ImportError:  # pragma: no cover
-    from urlparse import parse_qs, urlparse
-
-
-@pytest.mark.parametrize("state", [catalog.CONSENT_STATE_MIP, catalog.CONSENT_STATE_SAAS])
-def test_admin_consent_url_has_the_seed_parameters(state):
-    url = consent.admin_consent_url("https://login.microsoftonline.com/", "11111111-2222-3333-4444-555555555555",
-                                    "https://console.zscaler.com", state)
-    parsed = urlparse(url)
-    assert parsed.scheme == "https" and parsed.netloc == "login.microsoftonline.com"
-    assert parsed.path == "/common/adminconsent"
-    query = parse_qs(parsed.query)
-    assert query == {"client_id": ["11111111-2222-3333-4444-555555555555"], "state": [state],
-                     "redirect_uri": ["https://console.zscaler.com"]}
-
-
-def test_scopes_of_a_grant():
-    assert consent.scopes_of({"scope": "user_impersonation  other"}) == {"user_impersonation", "other"}
-    assert consent.scopes_of(None) == set()
 
 
 @pytest.fixture(scope="module")
