@@ -25,7 +25,9 @@ def test_every_public_name_is_the_package_s_own_object():
 
 
 def test_the_package_table_names_each_of_its_files_once():
-    listed = re.findall(r"^(\w+\.py)\s{2,}\S", package.__doc__, re.M)
+    # The table is in README.md beside the package: ansible-core 2.16's sanity wants __init__.py empty.
+    with open(os.path.join(os.path.dirname(package.__file__), "README.md")) as readme:
+        listed = re.findall(r"^\| `(\w+\.py)` \| \S", readme.read(), re.M)
     on_disk = [name for name in os.listdir(os.path.dirname(package.__file__))
                if name.endswith(".py") and name != "__init__.py"]
     assert sorted(listed) == sorted(on_disk)
