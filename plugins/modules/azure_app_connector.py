@@ -420,8 +420,8 @@ changes:
   sample: ["create application 'Zscaler MIP Connector' (uniqueName zscaler-mip)", "create service principal for the application"]
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
-from ansible_collections.mipconnect.zia.plugins.module_utils.connector import DEFAULTS, ConnectorReconciler, ConnectorSpec
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.connector import DEFAULTS, ConnectorReconciler, ConnectorSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import MipConnectModule, env_fallback
 
 ARGUMENT_SPEC = dict(

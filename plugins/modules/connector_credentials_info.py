@@ -122,9 +122,9 @@ not_checked:
   sample: []
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_guid, require_range
-from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.credential_validation import validate_connector
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ENTRA_ENDPOINTS_ARGUMENT_SPEC,

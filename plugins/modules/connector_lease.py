@@ -122,12 +122,12 @@ changes:
   elements: str
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import lease as leases
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra import lease as leases
 from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_range, require_text
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.graph import is_replication_lag, odata_quote
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.graph import is_replication_lag, odata_quote
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import MipConnectModule
-from ansible_collections.mipconnect.zia.plugins.module_utils.transport import retry_while_replicating
+from ansible_collections.mipconnect.zia.plugins.module_utils.http.transport import retry_while_replicating
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", default="held", choices=["held", "released"]),

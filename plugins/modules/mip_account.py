@@ -420,8 +420,8 @@ diff:
       type: dict
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import connector_validator
-from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import (
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.credential_validation import connector_validator
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia.mip_account import (
     DEFAULTS,
     MipAccountReconciler,
     MipAccountSpec,

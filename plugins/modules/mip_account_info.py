@@ -158,7 +158,7 @@ count:
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_guid, require_text
-from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import describe, portal_status, portal_word
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia.mip_account import describe, portal_status, portal_word
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import ZIA_AUTH_ARGUMENT_SPEC, MipConnectModule
 
 ARGUMENT_SPEC = dict(

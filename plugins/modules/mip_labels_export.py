@@ -126,8 +126,8 @@ filters_not_evaluated:
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.export import LabelExport, check_path
-from ansible_collections.mipconnect.zia.plugins.module_utils.label_run import LABEL_SELECTION_ARGUMENT_SPEC, LabelRun
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels.export import LabelExport, check_path
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels.label_run import LABEL_SELECTION_ARGUMENT_SPEC, LabelRun
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ENTRA_AUTH_ARGUMENT_SPEC,
     ENTRA_ENDPOINTS_ARGUMENT_SPEC,

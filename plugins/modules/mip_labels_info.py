@@ -197,8 +197,8 @@ filters_not_evaluated:
   sample: {"active_only": 8}
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils.label_run import LABEL_SELECTION_ARGUMENT_SPEC, LabelRun
-from ansible_collections.mipconnect.zia.plugins.module_utils.labels import tree as label_tree
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels.label_run import LABEL_SELECTION_ARGUMENT_SPEC, LabelRun
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels.labels import tree as label_tree
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ENTRA_AUTH_ARGUMENT_SPEC,
     ENTRA_ENDPOINTS_ARGUMENT_SPEC,
