@@ -1,7 +1,8 @@
 # mipconnect.zia developer entry points. Quick start: `make demo`, `make test`.
 #
 #   make test      venv + install, then every suite (sanity, units, lint, pytest,
-#                  integration, molecule)
+#                  integration, molecule, importer, and the matrix's lowest and
+#                  highest ansible-core)
 #                  with the wall time of each; exits non-zero if any failed
 #   make sanity    ansible-test sanity on the built collection (no ignore files)
 #   make units     ansible-test units (tests/unit) on the built collection
@@ -12,10 +13,15 @@
 #   make molecule  molecule scenarios of the roles (localhost, against the emulator)
 #   make install   build the collection and install it under build/collections
 #   make demo      run playbooks/demo.yml against the local emulator
+#   make matrix    sanity, units and onboard_mip.yml (twice, against the emulator) on
+#                  every ansible-core series of MATRIX, a venv each under build/matrix/
+#   make importer  galaxy-importer on the built tarball, as Galaxy / Automation Hub
+#                  run it, with the rule that the version is 1.0.0 or later
+#   make docs      the docs site (antsibull-docs + Sphinx) in build/docs/build/html
 #   make venv      create .venv and install requirements, pinned by the lock file
-#                  (requirements/constraints-ansible-core-*.txt; stamp-guarded)
-#   make lock      refresh the lock file: the newest releases the requirement files allow
-#   make audit     pip-audit over the lock file (own venv under build/); needs pypi.org
+#                  (requirements/constraints-ansible-core-2.19.txt; stamp-guarded)
+#   make lock      refresh the lock files: the newest releases the requirement files allow
+#   make audit     pip-audit over the lock files (own venv under build/); needs pypi.org
 #   make ee        build the execution environment (ansible-builder on PATH)
 #   make clean     remove build/ and .venv/
 
@@ -34,7 +40,13 @@ COLLECTION_DIR := $(COLLECTIONS)/ansible_collections/mipconnect/zia
 # The tested set, pinned: `make venv` installs with it, `make lock` refreshes it.
 CORE_SERIES := 2.19
 CONSTRAINTS := requirements/constraints-ansible-core-$(CORE_SERIES).txt
-LOCK_VENV := $(CURDIR)/build/lock-venv
+# The ansible-core series `make matrix` runs (scripts/matrix.sh says which
+# Python each takes); `make test` runs the first and the last.
+MATRIX := 2.16 2.18 2.20 2.21
+MATRIX_ENDS := $(firstword $(MATRIX)) $(lastword $(MATRIX))
+export MAIN_SERIES := $(CORE_SERIES)
+COLLECTION_TARBALL = build/dist/mipconnect-zia-$(COLLECTION_VERSION).tar.gz
+DOCS_VENV := $(CURDIR)/build/docs-venv
 AUDIT_VENV := $(CURDIR)/build/audit-venv
 PIP_AUDIT_VERSION := 2.10.1
 COLLECTION_VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
@@ -54,7 +66,8 @@ INTEGRATION_ARGS ?=
 # Tools (ansible-test, ansible-galaxy, ansible-playbook, ...) come from .venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test venv lock audit ee install sanity units lint pytest integration molecule demo clean
+.PHONY: help test venv lock audit ee install sanity units lint pytest integration molecule demo clean \
+	matrix matrix-ends importer docs
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -74,17 +87,11 @@ $(STAMP): $(BIN)/python requirements.txt test-requirements.txt $(CONSTRAINTS)
 
 venv: $(STAMP)
 
-# A throwaway venv gets the newest releases the requirement files allow
-# (ansible-core $(CORE_SERIES).*); its freeze becomes the lock file.
+# Throwaway venvs get the newest releases the requirement files allow
+# (ansible-core <series>.* each); their freeze becomes the lock files.
 lock:
-	rm -rf "$(LOCK_VENV)"
-	"$(PYTHON)" -m venv "$(LOCK_VENV)"
-	"$(LOCK_VENV)/bin/python" -m pip install --quiet --disable-pip-version-check \
-		-r requirements.txt -r test-requirements.txt "ansible-core==$(CORE_SERIES).*" 2>&1 | $(PIP_QUIET_MIRROR)
-	{ sed -n '/^#/p' "$(CONSTRAINTS)"; "$(LOCK_VENV)/bin/python" -m pip freeze; } > "$(CONSTRAINTS).new"
-	mv "$(CONSTRAINTS).new" "$(CONSTRAINTS)"
-	rm -rf "$(LOCK_VENV)"
-	@echo "lock: $(CONSTRAINTS) refreshed; review the diff, then run make audit"
+	scripts/matrix.sh lock $(CORE_SERIES) $(MATRIX)
+	@echo "lock: review the diff, then run make audit"
 
 $(AUDIT_VENV)/bin/pip-audit:
 	"$(PYTHON)" -m venv "$(AUDIT_VENV)"
@@ -92,14 +99,16 @@ $(AUDIT_VENV)/bin/pip-audit:
 		"pip-audit==$(PIP_AUDIT_VERSION)" 2>&1 | $(PIP_QUIET_MIRROR)
 
 audit: $(AUDIT_VENV)/bin/pip-audit
-	scripts/audit.sh run "$(AUDIT_VENV)/bin/pip-audit" "$(CONSTRAINTS)" "$(CURDIR)/build/audit-cache"
+	for lockfile in requirements/constraints-ansible-core-*.txt; do \
+		scripts/audit.sh run "$(AUDIT_VENV)/bin/pip-audit" "$$lockfile" "$(CURDIR)/build/audit-cache"; \
+	done
 
 # The image is tagged with galaxy.yml's version; execution-environment.yml
 # names the tarball without one.
 ee: install
 	@command -v ansible-builder >/dev/null || { echo "ee: ansible-builder is not on PATH" >&2; exit 1; }
 	mkdir -p build/ee
-	cp "build/dist/mipconnect-zia-$(COLLECTION_VERSION).tar.gz" build/ee/mipconnect-zia.tar.gz
+	cp "$(COLLECTION_TARBALL)" build/ee/mipconnect-zia.tar.gz
 	ansible-builder build -t "mipconnect-zia-ee:$(COLLECTION_VERSION)" -f execution-environment.yml
 
 install: $(STAMP)
@@ -126,6 +135,31 @@ molecule: install
 
 demo: install
 	ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" scripts/demo.sh
+
+# Each series in its own venv: needs neither .venv nor `make install`.
+matrix:
+	scripts/matrix.sh run $(MATRIX)
+
+matrix-ends:
+	scripts/matrix.sh run $(MATRIX_ENDS)
+
+# galaxy-importer.cfg switches on the rules of a certified upload, among them
+# require_v1_or_greater: a version below 1.0.0 fails.
+importer: install
+	scripts/run_importer.sh "$(COLLECTION_TARBALL)"
+
+# Not part of `make test` (Sphinx is slow and heavy): its own venv, with
+# .venv's ansible-core; the rest floats (the test lock's docutils would hold
+# Sphinx back at releases that no longer import).
+$(DOCS_VENV)/.stamp: requirements/docs.txt $(CONSTRAINTS)
+	rm -rf "$(DOCS_VENV)"
+	"$(PYTHON)" -m venv "$(DOCS_VENV)"
+	"$(DOCS_VENV)/bin/python" -m pip install --quiet --disable-pip-version-check \
+		-r requirements.txt -r requirements/docs.txt "$$(grep '^ansible-core==' "$(CONSTRAINTS)")" 2>&1 | $(PIP_QUIET_MIRROR)
+	touch "$@"
+
+docs: install $(DOCS_VENV)/.stamp
+	PATH="$(DOCS_VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLLECTIONS)" scripts/build_docs.sh
 
 test:
 	scripts/run_suites.sh "$(MAKE)"

@@ -1,13 +1,14 @@
 """Build mipconnect.zia the way it ships and install it under build/.
 
-Usage: python scripts/build_collection.py [--collections-path build/collections]
+Usage: python scripts/build_collection.py [--collections-path build/collections] [--build-dir build]
 
 1. Copy what git knows about (tracked files plus untracked files that are
    not ignored; `git ls-files -co --exclude-standard`) into build/stage, so
    stray local files (caches, scratch, build products) never leak in and
    deleted files never linger.
 2. `ansible-galaxy collection build` that copy (galaxy.yml `build_ignore`
-   decides what ships) into build/dist.
+   decides what ships) into build/dist (<build-dir>/dist: `make matrix`
+   builds each ansible-core series apart, leaving build/dist to `make install`).
 3. Remove the previous install and `ansible-galaxy collection install` the
    tarball into <collections-path>/ansible_collections/mipconnect/zia.
 
@@ -51,9 +52,11 @@ def run(cmd, **kwargs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--collections-path', default=os.path.join(ROOT, 'build', 'collections'))
+    parser.add_argument('--build-dir', default=os.path.join(ROOT, 'build'),
+                        help='where the stage copy and the tarball go (stage/, dist/)')
     args = parser.parse_args()
 
-    build = os.path.join(ROOT, 'build')
+    build = os.path.abspath(args.build_dir)
     stage = os.path.join(build, 'stage', 'zia')
     dist = os.path.join(build, 'dist')
     collections = os.path.abspath(args.collections_path)

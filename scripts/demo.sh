@@ -14,36 +14,9 @@ if [ ! -d tests/emulator ]; then
     exit 1
 fi
 
-mkdir -p build
-rm -f "$info"
-PYTHONPATH=tests python -m emulator --info-file "$info" >"$log" 2>&1 &
-emulator_pid=$!
-
-stop_emulator() {
-    if kill -0 "$emulator_pid" 2>/dev/null; then
-        kill "$emulator_pid" 2>/dev/null || true
-        wait "$emulator_pid" 2>/dev/null || true
-        echo "demo: emulator stopped"
-    fi
-}
-trap stop_emulator EXIT
-trap 'exit 130' INT TERM
-
-# Wait up to 30 s for the emulator to write its info file.
-for _ in $(seq 1 150); do
-    [ -s "$info" ] && break
-    if ! kill -0 "$emulator_pid" 2>/dev/null; then
-        echo "demo: the emulator exited early; its log ($log):" >&2
-        cat "$log" >&2
-        exit 1
-    fi
-    sleep 0.2
-done
-if [ ! -s "$info" ]; then
-    echo "demo: the emulator did not write $info within 30 s; its log ($log):" >&2
-    cat "$log" >&2
-    exit 1
-fi
+# shellcheck source=scripts/emulator.sh
+. scripts/emulator.sh
+start_emulator demo "$info" "$log"
 echo "demo: emulator running (pid $emulator_pid), connection details in $info"
 
 demo=build/demo

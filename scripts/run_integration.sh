@@ -13,35 +13,10 @@ dir=$1; shift
 
 info=$repo/build/integration/emulator.json
 log=$repo/build/integration/emulator.log
-mkdir -p "$repo/build/integration"
-rm -f "$info"
-PYTHONPATH=$repo/tests python -m emulator --info-file "$info" >"$log" 2>&1 &
-emulator_pid=$!
-
-stop_emulator() {
-    if kill -0 "$emulator_pid" 2>/dev/null; then
-        kill "$emulator_pid" 2>/dev/null || true
-        wait "$emulator_pid" 2>/dev/null || true
-    fi
-}
-trap stop_emulator EXIT
-trap 'exit 130' INT TERM
-
-# Wait up to 30 s for the emulator to write its info file.
-for _ in $(seq 1 150); do
-    [ -s "$info" ] && break
-    if ! kill -0 "$emulator_pid" 2>/dev/null; then
-        echo "integration: the emulator exited early; its log ($log):" >&2
-        cat "$log" >&2
-        exit 1
-    fi
-    sleep 0.2
-done
-if [ ! -s "$info" ]; then
-    echo "integration: the emulator did not write $info within 30 s; its log ($log):" >&2
-    cat "$log" >&2
-    exit 1
-fi
+# shellcheck source=scripts/emulator.sh
+. "$here/emulator.sh"
+cd "$repo"
+start_emulator integration "$info" "$log"
 
 python "$here/emulator_tenants.py" --info "$info" --out-dir "$repo/build/integration/tenant" \
     --names Integration --assumed-write-contract --integration-config "$dir/tests/integration/integration_config.yml"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # `make test`: prepare once, then run every suite even if an earlier one
 # failed, print each suite's wall time and a summary, and exit non-zero if
-# anything failed. Usage: run_suites.sh MAKE
+# anything failed. Besides the suites on .venv's ansible-core: galaxy-importer
+# on the tarball, and sanity, units and onboarding on the lowest and highest
+# ansible-core of the version matrix (matrix-ends). Usage: run_suites.sh MAKE
 set -uo pipefail
 cd "$(dirname "$0")/.."
 make_cmd=${1:-make}
-suites=(sanity units lint pytest integration molecule)
+suites=(sanity units lint pytest integration molecule importer matrix-ends)
 
 names=()
 times=()

@@ -14,7 +14,8 @@ if [ -z "$(find "$dir/tests/unit" -name 'test_*.py' -print -quit 2>/dev/null)" ]
 fi
 check_ansible_test_sees_all_files
 
-junit="$repo/build/junit"
+# JUNIT_DIR: where the JUnit files go (`make matrix` keeps each series apart).
+junit=${JUNIT_DIR:-$repo/build/junit}
 collect_junit() {
     mkdir -p "$junit"
     for xml in "$dir"/tests/output/junit/*.xml; do

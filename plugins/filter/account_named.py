@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: account_named
 short_description: The MIP accounts that have a given Account Name, as ZIA compares names
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - From a list of accounts as mipconnect.zia.mip_account_info returns them, those whose C(name) is the given
     Account Name without regard to case, to whitespace around it or to runs of whitespace inside it.

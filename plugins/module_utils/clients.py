@@ -19,14 +19,14 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import transport
+from ansible_collections.mipconnect.zia.plugins.module_utils.http import transport
 from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_https_url, require_range
-from ansible_collections.mipconnect.zia.plugins.module_utils.entra_auth import build_entra_auth, build_entra_endpoints
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.entra_auth import build_entra_auth, build_entra_endpoints
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
-from ansible_collections.mipconnect.zia.plugins.module_utils.graph import ArmClient, GraphClient, PowerPlatformClient
-from ansible_collections.mipconnect.zia.plugins.module_utils.zia import ZiaClient
-from ansible_collections.mipconnect.zia.plugins.module_utils.zia_auth import build_zia_auth
-from ansible_collections.mipconnect.zia.plugins.module_utils.zia_rate_limits import shared_limiter
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.graph import ArmClient, GraphClient, PowerPlatformClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia.zia import ZiaClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia.zia_auth import build_zia_auth
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia.zia_rate_limits import shared_limiter
 
 UNVERIFIED_TLS_WARNING = (
     "validate_certs is false: TLS certificates are not checked, so anyone on the network path can read the "

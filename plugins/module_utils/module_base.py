@@ -18,7 +18,11 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import entra_auth, transport, zia
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra import entra_auth
+
+from ansible_collections.mipconnect.zia.plugins.module_utils.http import transport
+
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia import zia
 from ansible_collections.mipconnect.zia.plugins.module_utils.clients import Clients
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import MipConnectError
 

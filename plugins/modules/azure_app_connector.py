@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: azure_app_connector
 short_description: Register and prepare a Zscaler custom connector in Microsoft Entra ID
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Brings the Microsoft Entra ID side of a Zscaler custom connector to the state Zscaler's guide
     "Authorizing a Custom Zscaler Connector for Microsoft Applications" describes, for any of
@@ -475,9 +475,9 @@ changes:
   sample: ["create application 'Zscaler MIP Connector' (uniqueName zscaler-mip)", "create service principal for the application"]
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
-from ansible_collections.mipconnect.zia.plugins.module_utils import secret_rotation
-from ansible_collections.mipconnect.zia.plugins.module_utils.connector import DEFAULTS, ConnectorReconciler, ConnectorSpec
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra import secret_rotation
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.connector import DEFAULTS, ConnectorReconciler, ConnectorSpec
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import MipConnectModule, env_fallback
 
 ARGUMENT_SPEC = dict(

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: connector_credentials_info
 short_description: Check that a Zscaler connector's client id and secret work, with every permission consented
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Does what the ZIA Admin Portal's Validate button does, and says more. Gets an app-only token per resource API
     with the connector's credentials, compares the permissions in it with those Zscaler needs for the given
@@ -122,9 +122,9 @@ not_checked:
   sample: []
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import permission_catalog as catalog
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra import permission_catalog as catalog
 from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_guid, require_range
-from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import validate_connector
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.credential_validation import validate_connector
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ENTRA_ENDPOINTS_ARGUMENT_SPEC,

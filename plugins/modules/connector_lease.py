@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: connector_lease
 short_description: Take or give back the lease that lets one run at a time change a connector's client secrets
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Runs that add, store or remove a Zscaler connector's client secrets (onboarding, rotation) must not
     interleave on one tenant, or one run removes the secret another run just stored in ZIA. This module
@@ -122,12 +122,12 @@ changes:
   elements: str
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import lease as leases
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra import lease as leases
 from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_range, require_text
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.graph import is_replication_lag, odata_quote
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.graph import is_replication_lag, odata_quote
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import MipConnectModule
-from ansible_collections.mipconnect.zia.plugins.module_utils.transport import retry_while_replicating
+from ansible_collections.mipconnect.zia.plugins.module_utils.http.transport import retry_while_replicating
 
 ARGUMENT_SPEC = dict(
     state=dict(type="str", default="held", choices=["held", "released"]),

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: mip_account
 short_description: Manage a Microsoft Information Protection (MIP) account in Zscaler Internet Access
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Brings an MIP account of the ZIA Admin Portal (Policies > Data Protection > Common Resources > MIP Labels)
     to the declared state, validates a custom connector's credentials against Microsoft before saving them,
@@ -420,8 +420,8 @@ diff:
       type: dict
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils.credential_validation import connector_validator
-from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import (
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.credential_validation import connector_validator
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia.mip_account import (
     DEFAULTS,
     MipAccountReconciler,
     MipAccountSpec,

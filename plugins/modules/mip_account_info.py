@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: mip_account_info
 short_description: List and search the MIP accounts of Zscaler Internet Access
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the MIP accounts of the ZIA Admin Portal's MIP Labels page through ZIA's documented read API, with
     their statuses both as ZIA gives them and as the portal words them.
@@ -158,7 +158,7 @@ count:
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import names
 from ansible_collections.mipconnect.zia.plugins.module_utils.checks import require_guid, require_text
-from ansible_collections.mipconnect.zia.plugins.module_utils.mip_account import describe, portal_status, portal_word
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia.mip_account import describe, portal_status, portal_word
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import ZIA_AUTH_ARGUMENT_SPEC, MipConnectModule
 
 ARGUMENT_SPEC = dict(

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: mip_labels_export
 short_description: Export MIP sensitivity labels from Microsoft or ZIA to CSV and JSON files
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads a tenant's sensitivity labels like M(mipconnect.zia.mip_labels_info), with the same options, and writes
     them, like the Admin Portal's download, to a CSV file and/or a JSON file.
@@ -126,8 +126,8 @@ filters_not_evaluated:
 """
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.export import LabelExport, check_path
-from ansible_collections.mipconnect.zia.plugins.module_utils.label_run import LABEL_SELECTION_ARGUMENT_SPEC, LabelRun
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels.export import LabelExport, check_path
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels.label_run import LABEL_SELECTION_ARGUMENT_SPEC, LabelRun
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ENTRA_AUTH_ARGUMENT_SPEC,
     ENTRA_ENDPOINTS_ARGUMENT_SPEC,

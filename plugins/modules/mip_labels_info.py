@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: mip_labels_info
 short_description: Read MIP sensitivity labels from Microsoft and from ZIA and report drift
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads a tenant's sensitivity labels straight from Microsoft Graph, or the labels ZIA's policy rules use for an
     MIP account (ZIA's C(/casbTenant/{id}/tags/policy), the only label list ZIA's API documents; it is not every
@@ -197,8 +197,8 @@ filters_not_evaluated:
   sample: {"active_only": 8}
 """
 
-from ansible_collections.mipconnect.zia.plugins.module_utils.label_run import LABEL_SELECTION_ARGUMENT_SPEC, LabelRun
-from ansible_collections.mipconnect.zia.plugins.module_utils.labels import tree as label_tree
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels.label_run import LABEL_SELECTION_ARGUMENT_SPEC, LabelRun
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels.labels import tree as label_tree
 from ansible_collections.mipconnect.zia.plugins.module_utils.module_base import (
     ENTRA_AUTH_ARGUMENT_SPEC,
     ENTRA_ENDPOINTS_ARGUMENT_SPEC,

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: tenants_check
 short_description: Refuse a GitOps tenants list that holds templates or endpoint overrides
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Checks the variable that lists the desired tenants (V(mipconnect_tenants), as read from a tenants file
     passed with C(-e @tenants.yml)) B(before) Ansible templates it, and fails with a message naming each

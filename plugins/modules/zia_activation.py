@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: zia_activation
 short_description: Activate the staged changes of a Zscaler Internet Access organisation
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - ZIA applies saved changes only once they are activated. This module activates whatever is staged
     (C(GET /status) answers C(PENDING)) and waits until ZIA reports C(ACTIVE); an activation already

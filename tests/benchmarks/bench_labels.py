@@ -27,8 +27,8 @@ from conftest import collections_path
 # The module's own column mapping and label normalisation, imported, not copied: the bare loop
 # must write the very CSV the module writes, or the ratio compares different work.
 sys.path.insert(0, collections_path())
-from ansible_collections.mipconnect.zia.plugins.module_utils.export import CSV_COLUMNS, _cell  # noqa: E402
-from ansible_collections.mipconnect.zia.plugins.module_utils.labels import from_beta  # noqa: E402
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels.export import CSV_COLUMNS, _cell  # noqa: E402
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels.labels import from_beta  # noqa: E402
 
 PAGE = 100
 

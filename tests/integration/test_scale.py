@@ -29,7 +29,8 @@ def _fork(emu_url, ca_file, org, temp_dir, shared, start, client_ids):
     import tempfile
 
     tempfile.tempdir = None
-    from ansible_collections.mipconnect.zia.plugins.module_utils import transport, zia, zia_auth, zia_rate_limits
+    from ansible_collections.mipconnect.zia.plugins.module_utils.http import transport
+    from ansible_collections.mipconnect.zia.plugins.module_utils.zia import zia, zia_auth, zia_rate_limits
 
     http = transport.HttpClient(transport.HttpSettings(ca_bundle=ca_file, max_retries=15))
     auth = zia_auth.OneApiAuth(http, emu_url + "/zslogin/oauth2/v1/token", emu_url + "/zia/api/v1",

@@ -22,7 +22,8 @@ from conftest import REPO_ROOT
 FLOORS = {"requests": "2.32.4", "cryptography": "44.0.1", "msal": "1.24.1"}
 # CVE-2024-11079: fixed in 2.16.14, 2.17.7, 2.18.1.
 VULNERABLE_CORE = ("2.16.0", "2.16.13", "2.17.0", "2.17.6", "2.18.0")
-FIXED_CORE = ("2.16.14", "2.17.7", "2.18.1", "2.19.0")
+# The matrix's series (tests/integration/test_version_matrix.py) are allowed too.
+FIXED_CORE = ("2.16.14", "2.17.7", "2.18.1", "2.19.0", "2.20.10", "2.21.5")
 CONSTRAINTS = os.path.join(REPO_ROOT, "requirements", "constraints-ansible-core-2.19.txt")
 DEAD_PROXY = {"https_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "no_proxy": "",
               "NO_PROXY": ""}

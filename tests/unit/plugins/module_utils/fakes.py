@@ -10,7 +10,7 @@ import json
 
 import requests
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import transport
+from ansible_collections.mipconnect.zia.plugins.module_utils.http import transport
 
 
 class Clock:

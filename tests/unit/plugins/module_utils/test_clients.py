@@ -11,8 +11,8 @@ import pytest
 
 from ansible_collections.mipconnect.zia.plugins.module_utils import clients as clients_module
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import ApiError, InputError
-from ansible_collections.mipconnect.zia.plugins.module_utils.zia_auth import OneApiAuth
-from ansible_collections.mipconnect.zia.plugins.module_utils.zia_rate_limits import SharedWindows
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia.zia_auth import OneApiAuth
+from ansible_collections.mipconnect.zia.plugins.module_utils.zia.zia_rate_limits import SharedWindows
 from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import (
     AUTHORITY,
     CLIENT,

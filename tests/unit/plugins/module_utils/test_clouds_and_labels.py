@@ -11,10 +11,10 @@ import json
 import pytest
 import requests
 
-from ansible_collections.mipconnect.zia.plugins.module_utils import labels
-from ansible_collections.mipconnect.zia.plugins.module_utils.entra_auth import CLOUDS, EntraEndpoints
+from ansible_collections.mipconnect.zia.plugins.module_utils.labels import labels
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.entra_auth import CLOUDS, EntraEndpoints
 from ansible_collections.mipconnect.zia.plugins.module_utils.errors import InputError, MipConnectError
-from ansible_collections.mipconnect.zia.plugins.module_utils.graph import GraphClient
+from ansible_collections.mipconnect.zia.plugins.module_utils.entra.graph import GraphClient
 
 # (cloud, login, Graph, ARM, Power Platform, Add-PowerAppsAccount -Endpoint, Graph label APIs), from Microsoft's
 # national cloud pages and the availability tables of the two label list pages.
