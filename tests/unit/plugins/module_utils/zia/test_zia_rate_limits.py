@@ -12,21 +12,11 @@ import os
 
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia import zia_rate_limits
 from ansible_collections.mipconnect.zia.plugins.module_utils.zia.zia_rate_limits import RateLimiter, SharedWindows
+from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes import Clock
 
-
-class Clock:
-    """One clock for every limiter of a test, as CLOCK_MONOTONIC is one for every process."""
-
-    def __init__(self, start=5000.0):
-        self.now = start
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
+# One clock for every limiter of a test, as CLOCK_MONOTONIC is one for every process; it starts
+# late enough that "a flight older than IN_FLIGHT_SECONDS" is still a positive time.
+START = 5000.0
 
 
 def forks(clock, directory, count=2, api_url="https://api.zsapi.net/zia/api/v1", identity="oneapi:abc"):
@@ -40,7 +30,7 @@ def send(limiter, method="GET", path="/status"):
 
 
 def test_forks_of_one_organisation_share_the_window(tmp_path):
-    clock = Clock()
+    clock = Clock(START)
     first, second = forks(clock, tmp_path)
     send(first)
     send(second)
@@ -51,7 +41,7 @@ def test_forks_of_one_organisation_share_the_window(tmp_path):
 
 def test_limiters_alone_would_each_allow_the_full_rate():
     # What the forks did before they shared a file: each its own window, so together twice ZIA's rate.
-    clock = Clock()
+    clock = Clock(START)
     first, second = RateLimiter(clock.sleep, clock), RateLimiter(clock.sleep, clock)
     for limiter in (first, second, first, second):
         send(limiter)
@@ -59,7 +49,7 @@ def test_limiters_alone_would_each_allow_the_full_rate():
 
 
 def test_organisations_do_not_share_a_window(tmp_path):
-    clock = Clock()
+    clock = Clock(START)
     (one,) = forks(clock, tmp_path, count=1, identity="oneapi:org-one")
     (other,) = forks(clock, tmp_path, count=1, identity="oneapi:org-two")
     for limiter in (one, one, other, other):
@@ -72,7 +62,7 @@ def test_organisations_do_not_share_a_window(tmp_path):
 
 
 def test_a_request_in_flight_holds_its_place_until_answered(tmp_path):
-    clock = Clock()
+    clock = Clock(START)
     first, second = forks(clock, tmp_path)
     first.wait("PUT", "/casbTenant/1")  # sent, no answer yet
     clock.now += 0.7
@@ -92,7 +82,7 @@ def test_a_request_in_flight_holds_its_place_until_answered(tmp_path):
 
 
 def test_requests_are_dated_when_answered(tmp_path):
-    clock = Clock()
+    clock = Clock(START)
     first, second = forks(clock, tmp_path)
     first.wait("POST", "/casbTenant")
     clock.now += 0.4  # the write takes 0.4 s to answer
@@ -102,7 +92,7 @@ def test_requests_are_dated_when_answered(tmp_path):
 
 
 def test_the_hourly_windows_hold_too(tmp_path):
-    clock = Clock()
+    clock = Clock(START)
     (limiter,) = forks(clock, tmp_path, count=1)
     for _write in range(400):
         send(limiter, "PUT", "/casbTenant/1")
@@ -115,7 +105,7 @@ def test_the_hourly_windows_hold_too(tmp_path):
 
 
 def test_a_corrupt_file_counts_as_empty_and_is_rewritten(tmp_path):
-    clock = Clock()
+    clock = Clock(START)
     first, second = forks(clock, tmp_path)
     send(first)
     path = os.path.join(str(tmp_path), os.listdir(str(tmp_path))[0])
@@ -128,7 +118,7 @@ def test_a_corrupt_file_counts_as_empty_and_is_rewritten(tmp_path):
 
 
 def test_an_unusable_directory_degrades_to_pacing_in_this_process(tmp_path):
-    clock = Clock()
+    clock = Clock(START)
     planted = tmp_path / "not-a-directory"
     planted.write_text("planted")
     limiter = RateLimiter(clock.sleep, clock, SharedWindows("https://h", "oneapi:x", directory=str(planted)))
@@ -138,7 +128,7 @@ def test_an_unusable_directory_degrades_to_pacing_in_this_process(tmp_path):
 
 
 def test_a_directory_others_may_write_in_is_not_trusted(tmp_path):
-    clock = Clock()
+    clock = Clock(START)
     shared = tmp_path / "open"
     shared.mkdir()
     os.chmod(str(shared), 0o777)
@@ -148,7 +138,7 @@ def test_a_directory_others_may_write_in_is_not_trusted(tmp_path):
 
 
 def test_entries_from_the_future_and_stale_flights_are_forgotten(tmp_path):
-    clock = Clock()
+    clock = Clock(START)
     first, second = forks(clock, tmp_path)
     send(first)
     path = os.path.join(str(tmp_path), os.listdir(str(tmp_path))[0])
@@ -166,7 +156,7 @@ def test_a_flight_of_a_killed_process_counts_from_when_it_was_sent(tmp_path):
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # its pid now belongs to no process
-    clock = Clock()
+    clock = Clock(START)
     (survivor,) = forks(clock, tmp_path, count=1)
     send(survivor)
     path = os.path.join(str(tmp_path), os.listdir(str(tmp_path))[0])
