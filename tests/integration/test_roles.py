@@ -363,6 +363,13 @@ def gitops_tenants(tenant, count):
     return entries
 
 
+def zia_reads(run):
+    """The paths of a run's ZIA reads, ids left out, sorted (tenants run side by side)."""
+    paths = [re.sub(r"/\d+(?=/|$)", "", r["path"].replace("/zia/api/v1", "", 1))
+             for r in run.requests if r["service"] == "zia" and r["method"] == "GET" and r["status"] == 200]
+    return sorted(paths)
+
+
 def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tenant, zia_rate_limits):
     """Parallel hosts share one ZIA organisation, so ZIA's rate limits are on: the forks' pacing is
     per process and only the 429s tell them about each other."""
@@ -389,12 +396,23 @@ def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tena
              if r["method"] == "POST" and r["path"].endswith("/casbTenant") and r["status"] == 200]  # not the 429s
     assert len(activations) == 1 and len(saves) == 3 and max(saves) < activations[0], (saves, activations)
     assert "ZIA activation: activated once for every tenant (status ACTIVE)" in applied.output
+    # ZIA's reads, 2 an organisation a second: the play's one listing; per tenant the listing
+    # mip_account reads before it creates (the play's may be stale) and the validation after its
+    # write; the activation's status before and after. No listing under the lease: the run had
+    # just made the connector. No policy-tag count: the reconcile does not read it.
+    assert zia_reads(applied) == ["/casbTenant/lite"] * 4 + ["/casbTenant/validate/status"] * 3 + ["/status"] * 2, \
+        zia_reads(applied)
     assert sorted(t["tenantName"] for t in tenant.emulator.zia_state(tenant.zia_org["org_id"])["tenants"]
                   if t["saasApplication"] == "MIP" and not t["tenantDeleted"]) == ["T0 MIP", "T1 MIP", "T2 MIP"]
 
     settled = reconcile()
     assert settled.writes == []
     assert "0 changed, 3 in sync, 0 failed" in settled.output
+    # A no-op: the play's listing, one validation status per tenant (the only answer naming the
+    # client id an account signs in with), the activation's status (a staged change left by an
+    # interrupted run is activated).
+    assert zia_reads(settled) == ["/casbTenant/lite"] + ["/casbTenant/validate/status"] * 3 + ["/status"], \
+        zia_reads(settled)
 
     # A SaaS connector for one tenant, next to its MIP account.
     tenants[2]["applications"] = ["mip", "teams", "exchange"]
