@@ -376,8 +376,8 @@ def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tena
     tenants = gitops_tenants(tenant, 3)
     tenant_ids = {t["tenant_id"] for t in tenants}
 
-    def reconcile(check=False):
-        variables = {"mipconnect_tenants": tenants, "reconcile_saas_output_dir": str(tenant.tmp_path / "saas")}
+    def reconcile(check=False, **extra):
+        variables = dict(extra, mipconnect_tenants=tenants, reconcile_saas_output_dir=str(tenant.tmp_path / "saas"))
         run = run_playbook(tenant, "reconcile.yml", variables, check=check, diff=check)
         run.requests = [r for r in run.requests if r.get("tenant") in tenant_ids | {None}]
         run.assert_ok()
@@ -419,7 +419,10 @@ def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tena
     saas = reconcile()
     assert "1 changed, 2 in sync" in saas.output and "t2 [SaaS: teams, exchange]: changed" in saas.output
     assert connector_app_in(tenant, tenants[2]["tenant_id"], "zscaler-saas-connector") is not None
-    assert "0 changed, 3 in sync" in reconcile().output
+    counted = reconcile(reconcile_policy_tag_count=True)  # asked for: one read of the policy labels per tenant
+    assert "0 changed, 3 in sync" in counted.output
+    assert zia_reads(counted).count("/casbTenant/tags/policy") == 3, zia_reads(counted)
+    assert "Policy labels:  8 (labels ZIA's policy rules use)" in counted.output
 
     tenants[1]["state"] = "absent"
     tenants[1]["delete_connector"] = True
