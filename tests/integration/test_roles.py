@@ -371,8 +371,8 @@ def zia_reads(run):
 
 
 def test_reconcile_plans_without_writes_applies_in_parallel_then_is_a_no_op(tenant, zia_rate_limits):
-    """Parallel hosts share one ZIA organisation, so ZIA's rate limits are on: the forks' pacing is
-    per process and only the 429s tell them about each other."""
+    """Parallel hosts share one ZIA organisation, so ZIA's rate limits are on: the forks pace
+    through the organisation's one limiter, shared on the controller."""
     tenants = gitops_tenants(tenant, 3)
     tenant_ids = {t["tenant_id"] for t in tenants}
 
