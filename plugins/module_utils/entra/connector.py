@@ -4,7 +4,7 @@
 """The Entra side of a Zscaler custom connector, brought to a desired state.
 
 The public entry to the connector reconciler, which lives by concern in the
-collection's internal ``_connector`` package (see its ``__init__``).
+collection's internal ``_connector`` package (its README.md says which file holds what).
 """
 
 from __future__ import absolute_import, division, print_function

@@ -4,7 +4,7 @@
 """A ZIA MIP account brought to a desired state, and the account as modules show it.
 
 The public entry to the MIP account reconciler, which lives by concern in the
-collection's internal ``_mip_account`` package (see its ``__init__``).
+collection's internal ``_mip_account`` package (its README.md says which file holds what).
 """
 
 from __future__ import absolute_import, division, print_function

@@ -5,7 +5,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import tempfile
 
 import pytest
 
@@ -22,10 +21,7 @@ from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes im
 )
 
 
-@pytest.fixture(autouse=True)
-def private_tmp(monkeypatch, tmp_path):
-    """Token cache and ZIA rate limit windows live in the temp dir: one per test."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("private_tmp")  # conftest.py: a temp dir per test
 
 
 def params(**overrides):

@@ -6,7 +6,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import tempfile
 
 import pytest
 
@@ -21,10 +20,7 @@ from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes im
 )
 
 
-@pytest.fixture(autouse=True)
-def private_tmp(monkeypatch, tmp_path):
-    """The shared token cache lives in the temp dir: one per test."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("private_tmp")  # conftest.py: a temp dir per test
 
 
 def params(**overrides):

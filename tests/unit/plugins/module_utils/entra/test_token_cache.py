@@ -14,10 +14,7 @@ import pytest
 from ansible_collections.mipconnect.zia.plugins.module_utils.entra import entra_auth, token_cache
 
 
-@pytest.fixture(autouse=True)
-def private_tmp(monkeypatch, tmp_path):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("private_tmp")  # conftest.py: a temp dir per test
 
 
 def cache(secret=b"secret-one", now=1000.0):

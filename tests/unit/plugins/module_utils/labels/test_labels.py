@@ -6,7 +6,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-import tempfile
 
 import pytest
 
@@ -24,9 +23,7 @@ from ansible_collections.mipconnect.zia.tests.unit.plugins.module_utils.fakes im
 GRAPH = "https://graph.microsoft.com"
 
 
-@pytest.fixture(autouse=True)
-def private_tmp(monkeypatch, tmp_path):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+pytestmark = pytest.mark.usefixtures("private_tmp")  # conftest.py: a temp dir per test
 
 
 def test_a_beta_label_keeps_its_parent_and_flags():
